@@ -1,0 +1,38 @@
+# orm_models: PGXS build
+EXTENSION = orm_models
+EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
+
+MODULE_big = orm_models
+OBJS = \
+	src/orm_models.o \
+	src/association.o \
+	src/catalog.o \
+	src/ddl.o \
+	src/define.o \
+	src/inflect.o \
+	src/json_util.o \
+	src/model_json.o \
+	src/model_parse.o \
+	src/schema.o \
+	src/spi_util.o \
+	src/sync.o \
+	src/timestamps.o \
+	src/types.o
+
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+
+REGRESS = \
+	install \
+	inflect \
+	define \
+	define_errors \
+	associate \
+	define_models \
+	sync \
+	sync_errors \
+	seed
+REGRESS_OPTS = --load-extension=plpgsql
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

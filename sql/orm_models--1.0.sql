@@ -1,0 +1,97 @@
+/* orm_models--1.0.sql: catalog and SQL interface of orm_models 1.0 */
+
+\echo Use "CREATE EXTENSION orm_models" to load this file. \quit
+
+/*
+ * The catalog.  Models and associations are stored as the user wrote them
+ * (attributes, options); the C code parses and validates them again
+ * whenever it reads them, so the normalized form is always derived, never
+ * stale.  Rows belong to the role that wrote them; row-level security lets
+ * only that role (and its members, and superusers) change them.
+ */
+CREATE TABLE orm.models (
+	name		text PRIMARY KEY,
+	table_name	text NOT NULL,
+	schema_name	text NOT NULL,
+	attributes	json NOT NULL,
+	options		jsonb NOT NULL DEFAULT '{}',
+	owner		regrole NOT NULL DEFAULT current_user::regrole,
+	relid		regclass,
+	defined_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE orm.models IS 'models defined with orm.define, as written; relid is the synced table';
+
+CREATE TABLE orm.associations (
+	source		text NOT NULL REFERENCES orm.models (name)
+				ON DELETE CASCADE ON UPDATE CASCADE,
+	alias		text NOT NULL,
+	kind		text NOT NULL
+				CHECK (kind IN ('hasOne', 'hasMany', 'belongsTo', 'belongsToMany')),
+	target		text NOT NULL REFERENCES orm.models (name)
+				ON DELETE CASCADE ON UPDATE CASCADE,
+	options		jsonb NOT NULL DEFAULT '{}',
+	position	integer NOT NULL,
+	owner		regrole NOT NULL DEFAULT current_user::regrole,
+	PRIMARY KEY (source, alias)
+);
+COMMENT ON TABLE orm.associations IS 'associations declared with orm.associate, in declaration order';
+CREATE INDEX ON orm.associations (target);
+
+SELECT pg_catalog.pg_extension_config_dump('orm.models', '');
+SELECT pg_catalog.pg_extension_config_dump('orm.associations', '');
+
+GRANT USAGE ON SCHEMA orm TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON orm.models, orm.associations TO PUBLIC;
+
+ALTER TABLE orm.models ENABLE ROW LEVEL SECURITY;
+ALTER TABLE orm.associations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY models_read ON orm.models FOR SELECT USING (true);
+CREATE POLICY models_write ON orm.models FOR ALL
+	USING (pg_catalog.pg_has_role(owner, 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY associations_read ON orm.associations FOR SELECT USING (true);
+CREATE POLICY associations_write ON orm.associations FOR ALL
+	USING (pg_catalog.pg_has_role(owner, 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
+
+/* The inflector */
+CREATE FUNCTION orm.pluralize(word text) RETURNS text
+	AS 'MODULE_PATHNAME', 'orm_pluralize'
+	LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION orm.singularize(word text) RETURNS text
+	AS 'MODULE_PATHNAME', 'orm_singularize'
+	LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+/* Defining models */
+/*
+ * Attributes are json, not jsonb: jsonb forgets the order of keys, and the
+ * order of attributes is the order of the table's columns.
+ */
+CREATE FUNCTION orm.define(model text, attributes json, options jsonb DEFAULT '{}')
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'orm_define'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.associate(source text, kind text, target text,
+							  options jsonb DEFAULT '{}')
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'orm_associate'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.define_models(models json) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'orm_define_models'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.undefine(model text) RETURNS void
+	AS 'MODULE_PATHNAME', 'orm_undefine'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.describe(model text) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'orm_describe'
+	LANGUAGE C STRICT STABLE;
+
+/* Creating the tables */
+CREATE FUNCTION orm.sync(options jsonb DEFAULT '{}') RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'orm_sync'
+	LANGUAGE C VOLATILE;
+
+/* Keeps "updatedAt" current: the trigger sync puts on timestamped tables */
+CREATE FUNCTION orm.touch_updated_at() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_touch_updated_at'
+	LANGUAGE C;

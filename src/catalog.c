@@ -1,0 +1,239 @@
+/*
+ * catalog.c
+ *		The only code that reads or writes the orm.models and
+ *		orm.associations tables.
+ *
+ * The catalog keeps models and associations as written; loading parses and
+ * resolves them again, so what the rest of the code sees is always
+ * consistent with the rules in model_parse.c and association.c.  All
+ * statements are parameterized and schema-qualified.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "orm_models.h"
+
+/* A column of the current SPI row as a palloc'd C string, or NULL. */
+static char *
+RowString(int row, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+}
+
+/* A pass-by-value column of an SPI row. */
+static Datum
+RowValue(int row, int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col,
+						 isnull);
+}
+
+/* A varlena column of an SPI row, copied out of SPI memory. */
+static Datum
+RowDatum(int row, int col, bool *isnull)
+{
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row],
+								  SPI_tuptable->tupdesc, col, isnull);
+
+	return *isnull ? (Datum) 0 :
+		PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+}
+
+/* Parses one row of orm.models: name, attributes, options, owner, relid. */
+static OrmModel *
+ModelFromRow(int row)
+{
+	bool		isnull;
+	char	   *name = RowString(row, 1);
+	text	   *attributes = DatumGetTextPP(RowDatum(row, 2, &isnull));
+	Jsonb	   *options = DatumGetJsonbP(RowDatum(row, 3, &isnull));
+	OrmModel   *m;
+
+	m = OrmParseModel(name, OrmJsonToJsonb(attributes),
+					  OrmJsonKeyOrder(attributes), options);
+	m->owner = DatumGetObjectId(RowValue(row, 4, &isnull));
+	m->relid = DatumGetObjectId(RowValue(row, 5, &isnull));
+	if (isnull)
+		m->relid = InvalidOid;
+	return m;
+}
+
+/* Parses one row of orm.associations: source, kind, target, options. */
+static OrmAssociation *
+AssociationFromRow(OrmSchema *schema, int row)
+{
+	bool		isnull;
+	OrmModel   *source = OrmFindModel(schema, RowString(row, 1));
+	char	   *kind = RowString(row, 2);
+	OrmModel   *target = OrmFindModel(schema, RowString(row, 3));
+	Jsonb	   *options = DatumGetJsonbP(RowDatum(row, 4, &isnull));
+	OrmAssociation *a;
+
+	if (source == NULL || target == NULL)
+		elog(ERROR, "association of a model that is not in orm.models");
+	a = OrmParseAssociation(source, kind, target, options);
+	a->position = DatumGetInt32(RowValue(row, 5, &isnull));
+	a->raw_options = options;
+	return a;
+}
+
+/*
+ * Loads, parses and resolves the whole catalog.  The result lives in the
+ * caller's memory context.
+ */
+OrmSchema *
+OrmLoadSchema(void)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	OrmSchema  *schema = palloc0(sizeof(OrmSchema));
+
+	OrmSpiConnect();
+	OrmSpiExec("SELECT name, attributes::pg_catalog.text, options, "
+			   "owner::pg_catalog.oid, relid::pg_catalog.oid "
+			   "FROM orm.models ORDER BY name", 0, NULL, NULL, NULL, false);
+	MemoryContextSwitchTo(caller);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		schema->models = lappend(schema->models, ModelFromRow(i));
+	OrmSpiExec("SELECT source, kind, target, options, position "
+			   "FROM orm.associations ORDER BY position, source, alias",
+			   0, NULL, NULL, NULL, false);
+	MemoryContextSwitchTo(caller);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		schema->associations = lappend(schema->associations,
+									   AssociationFromRow(schema, i));
+	OrmSpiFinish();
+	OrmResolveSchema(schema);
+	return schema;
+}
+
+/* Fails unless the current role may change a model owned by owner. */
+void
+OrmCheckOwner(const char *model, Oid owner)
+{
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				errmsg("must be owner of model \"%s\"", model),
+				errdetail("Model \"%s\" belongs to role \"%s\".", model,
+						  GetUserNameFromId(owner, false)));
+}
+
+/* The owner of a stored model, or InvalidOid when there is none. */
+static Oid
+StoredOwner(const char *name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+	Oid			owner = InvalidOid;
+	bool		isnull;
+
+	if (OrmSpiExec("SELECT owner::pg_catalog.oid FROM orm.models "
+				   "WHERE name OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+				   1, argtypes, values, NULL, false) > 0)
+		owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	return owner;
+}
+
+/*
+ * Adds or replaces a model, as written; the caller has parsed it.  A model
+ * that exists keeps its owner and its link to its table.
+ */
+void
+OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
+{
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[5];
+	Oid			owner;
+
+	if (options == NULL)
+		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													 CStringGetDatum("{}")));
+
+	values[0] = CStringGetTextDatum(model->name);
+	values[1] = CStringGetTextDatum(model->table_name);
+	values[2] = CStringGetTextDatum(model->schema);
+	values[3] = PointerGetDatum(attributes);
+	values[4] = JsonbPGetDatum(options);
+	OrmSpiConnect();
+	owner = StoredOwner(model->name);
+	if (OidIsValid(owner))
+		OrmCheckOwner(model->name, owner);
+	OrmSpiExec("INSERT INTO orm.models "
+			   "(name, table_name, schema_name, attributes, options) "
+			   "VALUES ($1, $2, $3, $4::pg_catalog.json, $5) "
+			   "ON CONFLICT (name) DO UPDATE SET "
+			   "table_name = EXCLUDED.table_name, "
+			   "schema_name = EXCLUDED.schema_name, "
+			   "attributes = EXCLUDED.attributes, "
+			   "options = EXCLUDED.options, "
+			   "defined_at = EXCLUDED.defined_at",
+			   5, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}
+
+/* Adds an association, last in declaration order. */
+void
+OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options)
+{
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[5];
+
+	values[0] = CStringGetTextDatum(assoc->source->name);
+	values[1] = CStringGetTextDatum(assoc->alias);
+	values[2] = CStringGetTextDatum(OrmAssocKindName(assoc->kind));
+	values[3] = CStringGetTextDatum(assoc->target->name);
+	values[4] = JsonbPGetDatum(options);
+	OrmSpiConnect();
+	OrmSpiExec("LOCK TABLE orm.associations IN SHARE ROW EXCLUSIVE MODE",
+			   0, NULL, NULL, NULL, false);
+	OrmSpiExec("INSERT INTO orm.associations "
+			   "(source, alias, kind, target, options, position) "
+			   "SELECT $1, $2, $3, $4, $5, "
+			   "COALESCE(pg_catalog.max(position), 0) "
+			   "OPERATOR(pg_catalog.+) 1 FROM orm.associations",
+			   5, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}
+
+/* Removes a model; its associations go with it (ON DELETE CASCADE). */
+void
+OrmDeleteModel(const char *name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+	Oid			owner;
+
+	OrmSpiConnect();
+	owner = StoredOwner(name);
+	if (!OidIsValid(owner))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("model \"%s\" does not exist", name));
+	OrmCheckOwner(name, owner);
+	OrmSpiExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}
+
+/* Links a model to its live table. */
+void
+OrmSetModelRelid(const char *name, Oid relid)
+{
+	Oid			argtypes[2] = {TEXTOID, OIDOID};
+	Datum		values[2] = {CStringGetTextDatum(name), ObjectIdGetDatum(relid)};
+
+	OrmSpiConnect();
+	OrmSpiExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass "
+			   "WHERE name OPERATOR(pg_catalog.=) $1 "
+			   "AND relid IS DISTINCT FROM $2::pg_catalog.regclass",
+			   2, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}

@@ -1,0 +1,336 @@
+/*
+ * define.c
+ *		The SQL functions that change the catalog: orm.define,
+ *		orm.associate, orm.define_models, orm.undefine, and orm.describe.
+ *
+ * Each validates what it is given, writes it, then loads and resolves the
+ * whole catalog again, so that a definition that breaks another (a key an
+ * association needs, a clashing alias) fails and rolls back with it.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "orm_models.h"
+
+PG_FUNCTION_INFO_V1(orm_define);
+PG_FUNCTION_INFO_V1(orm_associate);
+PG_FUNCTION_INFO_V1(orm_define_models);
+PG_FUNCTION_INFO_V1(orm_undefine);
+PG_FUNCTION_INFO_V1(orm_describe);
+
+/* Fails on a NULL argument. */
+static void
+RequireArgs(FunctionCallInfo fcinfo, int nargs, const char *fn)
+{
+	for (int i = 0; i < nargs; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					errmsg("arguments of %s must not be null", fn));
+}
+
+/* The model of that name in a loaded schema, or an error. */
+static OrmModel *
+ExistingModel(OrmSchema *schema, const char *name)
+{
+	OrmModel   *m = OrmFindModel(schema, name);
+
+	if (m == NULL || m->is_junction)
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("model \"%s\" does not exist", name),
+				errhint("Define it first with orm.define."));
+	return m;
+}
+
+/* Parses and stores one model: attributes as json, options as jsonb. */
+static void
+DefineModel(const char *name, text *attributes, Jsonb *options)
+{
+	OrmModel   *m = OrmParseModel(name, OrmJsonToJsonb(attributes),
+								  OrmJsonKeyOrder(attributes), options);
+
+	OrmStoreModel(m, attributes, options);
+}
+
+/* orm.define(model text, attributes json, options jsonb) RETURNS jsonb */
+Datum
+orm_define(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	OrmSchema  *schema;
+
+	RequireArgs(fcinfo, 3, "orm.define");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	DefineModel(name, PG_GETARG_TEXT_PP(1), PG_GETARG_JSONB_P(2));
+	schema = OrmLoadSchema();
+	PG_RETURN_JSONB_P(OrmModelToJsonb(ExistingModel(schema, name)));
+}
+
+/* True when two jsonb documents are equal. */
+static bool
+JsonbEqual(Jsonb *a, Jsonb *b)
+{
+	return compareJsonbContainers(&a->root, &b->root) == 0;
+}
+
+/*
+ * Adds one association to a loaded schema and the catalog.  Declaring the
+ * same association again is a no-op; another under the same alias is an
+ * error.
+ */
+static OrmAssociation *
+Associate(OrmSchema *schema, const char *source, const char *kind,
+		  const char *target, Jsonb *options)
+{
+	OrmModel   *src = ExistingModel(schema, source);
+	OrmModel   *tgt = ExistingModel(schema, target);
+	OrmAssociation *a = OrmParseAssociation(src, kind, tgt, options);
+	OrmAssociation *old = OrmFindAssociation(schema, source, a->alias);
+
+	OrmCheckOwner(src->name, src->owner);
+	if (old && old->kind == a->kind && old->target == tgt &&
+		JsonbEqual(old->raw_options, options))
+		return old;
+	if (old)
+		ereport(ERROR,
+				errcode(ERRCODE_DUPLICATE_OBJECT),
+				errmsg("model \"%s\" already has an association \"%s\"",
+					   source, a->alias),
+				errhint("Give the association a distinct \"as\"."));
+	a->raw_options = options;
+	OrmStoreAssociation(a, options);
+	schema->associations = lappend(schema->associations, a);
+	OrmResolveAssociation(schema, a);
+	OrmAssignFields(a->kind == ORM_BELONGS_TO ? src :
+					a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt);
+	return a;
+}
+
+/* orm.associate(source, kind, target, options) RETURNS jsonb */
+Datum
+orm_associate(PG_FUNCTION_ARGS)
+{
+	OrmAssociation *a;
+
+	RequireArgs(fcinfo, 4, "orm.associate");
+	a = Associate(OrmLoadSchema(),
+				  text_to_cstring(PG_GETARG_TEXT_PP(0)),
+				  text_to_cstring(PG_GETARG_TEXT_PP(1)),
+				  text_to_cstring(PG_GETARG_TEXT_PP(2)),
+				  PG_GETARG_JSONB_P(3));
+	PG_RETURN_JSONB_P(OrmAssociationToJsonb(a));
+}
+
+/* Fails on a key of a define_models entry that is not recognized. */
+static void
+CheckModelEntryKeys(const char *name, text *entry)
+{
+	ListCell   *lc;
+
+	foreach(lc, OrmJsonKeyOrder(entry))
+	{
+		char	   *key = lfirst(lc);
+
+		if (strcmp(key, "attributes") != 0 && strcmp(key, "options") != 0 &&
+			strcmp(key, "associations") != 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized key \"%s\" in model \"%s\"", key, name),
+					errhint("Valid keys are: attributes, options, associations."));
+	}
+}
+
+/* Is s among the first n strings of list? */
+static bool
+StringInList(List *list, const char *s, int n)
+{
+	for (int i = 0; i < n && i < list_length(list); i++)
+		if (strcmp(list_nth(list, i), s) == 0)
+			return true;
+	return false;
+}
+
+/* The json text of an entry's field, or NULL when it has none. */
+static text *
+EntryField(text *entry, const char *key)
+{
+	List	   *keys = OrmJsonKeyOrder(entry);
+
+	return StringInList(keys, key, list_length(keys)) ?
+		OrmJsonGetField(entry, key) : NULL;
+}
+
+/* Defines the model of one define_models entry. */
+static void
+DefineEntry(const char *name, text *entry)
+{
+	Jsonb	   *doc = OrmJsonToJsonb(entry);
+	text	   *attributes;
+	text	   *options;
+
+	if (!JB_ROOT_IS_OBJECT(doc))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("model \"%s\" must be an object", name));
+	CheckModelEntryKeys(name, entry);
+	attributes = EntryField(entry, "attributes");
+	options = EntryField(entry, "options");
+	if (attributes == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("model \"%s\" has no \"attributes\"", name));
+	DefineModel(name, attributes,
+				options ? OrmJsonToJsonb(options) : NULL);
+}
+
+/*
+ * One association item: {"hasMany": "Post", "as": "posts", ...}, exactly
+ * one kind key naming the target, the rest its options.
+ */
+static void
+AssociateItem(OrmSchema *schema, const char *source, JsonbValue *item)
+{
+	static const char *const kinds[] =
+	{"hasOne", "hasMany", "belongsTo", "belongsToMany"};
+	JsonbParseState *st = NULL;
+	const char *kind = NULL;
+	char	   *target = NULL;
+	ListCell   *lc;
+
+	if (!OrmJsonIsObject(item))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("association of model \"%s\" must be an object, not %s",
+					   source, OrmJsonTypeName(item)));
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, OrmJsonFields(item->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		bool		is_kind = false;
+
+		for (int i = 0; i < (int) lengthof(kinds); i++)
+			is_kind |= strcmp(f->key, kinds[i]) == 0;
+		if (!is_kind)
+		{
+			JsonbValue	k = {.type = jbvString};
+
+			k.val.string.val = f->key;
+			k.val.string.len = strlen(f->key);
+			pushJsonbValue(&st, WJB_KEY, &k);
+			pushJsonbValue(&st, WJB_VALUE, &f->value);
+			continue;
+		}
+		if (kind != NULL || f->value.type != jbvString)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("association of model \"%s\" must have exactly one kind key naming its target",
+						   source),
+					errhint("Write it as {\"hasMany\": \"Post\", \"as\": \"posts\"}."));
+		kind = f->key;
+		target = OrmJsonString(&f->value);
+	}
+	if (kind == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("association of model \"%s\" has no kind", source),
+				errhint("Write it as {\"hasMany\": \"Post\", \"as\": \"posts\"}."));
+	Associate(schema, source, kind, target,
+			  JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
+}
+
+/* The associations of one define_models entry, in order. */
+static void
+AssociateEntry(OrmSchema *schema, const char *name, text *entry)
+{
+	text	   *assocs = EntryField(entry, "associations");
+	Jsonb	   *doc;
+	ListCell   *lc;
+
+	if (assocs == NULL)
+		return;
+	doc = OrmJsonToJsonb(assocs);
+	if (!JB_ROOT_IS_ARRAY(doc) || JB_ROOT_IS_SCALAR(doc))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("\"associations\" of model \"%s\" must be an array", name));
+	foreach(lc, OrmJsonElements(&doc->root))
+		AssociateItem(schema, name, lfirst(lc));
+}
+
+/* {"User": {normalized model..., "associations": [...]}, ...} */
+static Jsonb *
+DescribeModels(OrmSchema *schema, List *names)
+{
+	JsonbParseState *st = NULL;
+	ListCell   *lc;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, names)
+	{
+		char	   *name = lfirst(lc);
+		JsonbValue	k = {.type = jbvString};
+
+		k.val.string.val = name;
+		k.val.string.len = strlen(name);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		pushJsonbValue(&st, WJB_VALUE,
+					   OrmJsonRoot(OrmDescribeModel(schema,
+													ExistingModel(schema, name))));
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/* orm.define_models(models json) RETURNS jsonb: all or nothing */
+Datum
+orm_define_models(PG_FUNCTION_ARGS)
+{
+	text	   *models;
+	List	   *names;
+	OrmSchema  *schema;
+	ListCell   *lc;
+
+	RequireArgs(fcinfo, 1, "orm.define_models");
+	models = PG_GETARG_TEXT_PP(0);
+	if (!JB_ROOT_IS_OBJECT(OrmJsonToJsonb(models)))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("models must be an object of model definitions"),
+				errhint("Write {\"User\": {\"attributes\": {...}}, ...}."));
+	names = OrmJsonKeyOrder(models);
+	foreach(lc, names)
+	{
+		if (StringInList(names, lfirst(lc), foreach_current_index(lc)))
+			ereport(ERROR,
+					errcode(ERRCODE_DUPLICATE_OBJECT),
+					errmsg("model \"%s\" is defined twice", (char *) lfirst(lc)));
+		DefineEntry(lfirst(lc), OrmJsonGetField(models, lfirst(lc)));
+	}
+	schema = OrmLoadSchema();
+	foreach(lc, names)
+		AssociateEntry(schema, lfirst(lc), OrmJsonGetField(models, lfirst(lc)));
+	PG_RETURN_JSONB_P(DescribeModels(schema, names));
+}
+
+/* orm.undefine(model text): the table stays */
+Datum
+orm_undefine(PG_FUNCTION_ARGS)
+{
+	RequireArgs(fcinfo, 1, "orm.undefine");
+	OrmDeleteModel(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	OrmLoadSchema();
+	PG_RETURN_VOID();
+}
+
+/* orm.describe(model text): the normalized model with its associations */
+Datum
+orm_describe(PG_FUNCTION_ARGS)
+{
+	OrmSchema  *schema = OrmLoadSchema();
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_JSONB_P(OrmDescribeModel(schema, ExistingModel(schema, name)));
+}

@@ -1,0 +1,201 @@
+/*
+ * json_util.c
+ *		Small helpers over PostgreSQL's JSON and JSONB machinery.
+ *
+ * Model attributes arrive as json, not jsonb, because jsonb forgets the
+ * order of object keys and Sequelize's column order is the order in which
+ * attributes are written.  The order is read once with PostgreSQL's JSON
+ * parser; everything else works on jsonb with its iterator.
+ */
+#include "postgres.h"
+
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonfuncs.h"
+
+#include "orm_models.h"
+
+typedef struct KeyOrderState
+{
+	int			depth;
+	List	   *keys;
+} KeyOrderState;
+
+#if PG_VERSION_NUM >= 160000
+#define JSON_ACTION_RETURN(x) return (x)
+typedef JsonParseErrorType JsonActionResult;
+#else
+#define JSON_ACTION_RETURN(x) return
+typedef void JsonActionResult;
+#endif
+
+static JsonActionResult
+KeyOrderEnter(void *state)
+{
+	((KeyOrderState *) state)->depth++;
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+KeyOrderLeave(void *state)
+{
+	((KeyOrderState *) state)->depth--;
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+KeyOrderField(void *state, char *fname, bool isnull)
+{
+	KeyOrderState *s = (KeyOrderState *) state;
+
+	if (s->depth == 1)
+		s->keys = lappend(s->keys, pstrdup(fname));
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+/* The keys of a json object, in the order written, duplicates kept. */
+List *
+OrmJsonKeyOrder(text *json)
+{
+	KeyOrderState state = {0, NIL};
+	JsonSemAction sem = {0};
+	JsonLexContext *lex;
+
+#if PG_VERSION_NUM >= 170000
+	lex = makeJsonLexContextCstringLen(NULL, VARDATA_ANY(json),
+									   VARSIZE_ANY_EXHDR(json),
+									   GetDatabaseEncoding(), true);
+#else
+	lex = makeJsonLexContextCstringLen(VARDATA_ANY(json),
+									   VARSIZE_ANY_EXHDR(json),
+									   GetDatabaseEncoding(), true);
+#endif
+	sem.semstate = &state;
+	sem.object_start = KeyOrderEnter;
+	sem.object_end = KeyOrderLeave;
+	sem.array_start = KeyOrderEnter;
+	sem.array_end = KeyOrderLeave;
+	sem.object_field_start = KeyOrderField;
+	pg_parse_json_or_ereport(lex, &sem);
+	return state.keys;
+}
+
+/* The same document as jsonb. */
+Jsonb *
+OrmJsonToJsonb(text *json)
+{
+	char	   *cstr = text_to_cstring(json);
+
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)));
+}
+
+/* The json text of one field of a json object; the field must exist. */
+text *
+OrmJsonGetField(text *json, const char *key)
+{
+	return DatumGetTextPP(DirectFunctionCall2(json_object_field,
+											  PointerGetDatum(json),
+											  CStringGetTextDatum(key)));
+}
+
+/* The key/value pairs of a jsonb object; nested containers stay binary. */
+List *
+OrmJsonFields(JsonbContainer *container)
+{
+	List	   *fields = NIL;
+	JsonbIterator *it = JsonbIteratorInit(container);
+	JsonbValue	v;
+	JsonbIteratorToken r;
+
+	while ((r = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		OrmJsonField *f;
+
+		if (r != WJB_KEY)
+			continue;
+		f = palloc(sizeof(OrmJsonField));
+		f->key = pnstrdup(v.val.string.val, v.val.string.len);
+		r = JsonbIteratorNext(&it, &f->value, true);
+		Assert(r == WJB_VALUE);
+		fields = lappend(fields, f);
+	}
+	return fields;
+}
+
+/* The elements of a jsonb array; nested containers stay binary. */
+List *
+OrmJsonElements(JsonbContainer *container)
+{
+	List	   *elems = NIL;
+	JsonbIterator *it = JsonbIteratorInit(container);
+	JsonbValue	v;
+	JsonbIteratorToken r;
+
+	while ((r = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (r == WJB_ELEM)
+		{
+			JsonbValue *copy = palloc(sizeof(JsonbValue));
+
+			*copy = v;
+			elems = lappend(elems, copy);
+		}
+	}
+	return elems;
+}
+
+/* Is this value a JSON object (a nested container that is an object)? */
+bool
+OrmJsonIsObject(JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+}
+
+/* Is this value a JSON array? */
+bool
+OrmJsonIsArray(JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+}
+
+/* The JSON type of a value, for error messages. */
+const char *
+OrmJsonTypeName(JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "string";
+		case jbvNumeric:
+			return "number";
+		case jbvBool:
+			return "boolean";
+		default:
+			return OrmJsonIsObject(v) ? "object" : "array";
+	}
+}
+
+/* A jsonb document's root as a value, for the helpers above. */
+JsonbValue *
+OrmJsonRoot(Jsonb *jb)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	if (JB_ROOT_IS_SCALAR(jb))
+		return getIthJsonbValueFromContainer(&jb->root, 0);
+	v->type = jbvBinary;
+	v->val.binary.data = &jb->root;
+	v->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	return v;
+}
+
+/* A string value as a C string. */
+char *
+OrmJsonString(JsonbValue *v)
+{
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}

@@ -1,0 +1,194 @@
+/*
+ * orm_models.h
+ *		Shared structures and prototypes of the orm_models extension.
+ *
+ * A model is what Sequelize's define(name, attributes, options) describes;
+ * an association is one call of hasOne / hasMany / belongsTo / belongsToMany.
+ * Everything here lives in the memory context of the call that built it.
+ */
+#ifndef ORM_MODELS_H
+#define ORM_MODELS_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+#define ORM_SCHEMA "orm"
+
+/* Where an attribute came from: the user, or a Sequelize default. */
+typedef enum OrmAttrOrigin
+{
+	ORM_ATTR_DEFINED,			/* written by the user */
+	ORM_ATTR_DEFAULT_PK,		/* the "id" added to a model without a key */
+	ORM_ATTR_TIMESTAMP,			/* createdAt / updatedAt / deletedAt */
+	ORM_ATTR_FOREIGN_KEY		/* added by an association */
+} OrmAttrOrigin;
+
+typedef struct OrmAttribute
+{
+	char	   *name;			/* attribute name: the JSON key */
+	char	   *field;			/* column name */
+	Oid			typid;
+	int32		typmod;
+	char	   *type_name;		/* as format_type_with_typemod() prints it */
+	bool		allow_null;
+	bool		allow_null_given;	/* allowNull written, not defaulted */
+	bool		primary_key;
+	bool		auto_increment;
+	char	   *unique;			/* NULL, "" for a unique column of its own,
+								 * or the name of a composite unique group */
+	JsonbValue *default_value;	/* as given, or NULL */
+	char	   *default_sql;	/* SQL expression for DEFAULT, or NULL */
+	char	   *comment;
+	char	   *ref_model;		/* references.model as given, or NULL */
+	char	   *ref_key;		/* references.key, or NULL */
+	char	   *on_delete;		/* referential actions, or NULL */
+	char	   *on_update;
+	struct OrmModel *ref_target;	/* the model ref_model names, once
+									 * resolved; NULL for a plain table */
+	OrmAttrOrigin origin;
+} OrmAttribute;
+
+typedef struct OrmModel
+{
+	char	   *name;
+	char	   *table_name;
+	char	   *schema;
+	char	   *singular;
+	char	   *plural;
+	bool		timestamps;
+	bool		paranoid;
+	bool		underscored;
+	bool		freeze_table_name;
+	char	   *created_at;		/* attribute names, or NULL when disabled */
+	char	   *updated_at;
+	char	   *deleted_at;
+	char	   *comment;
+	List	   *attributes;		/* OrmAttribute *, in column order */
+	Oid			owner;			/* role that defined the model */
+	Oid			relid;			/* the synced table, or InvalidOid */
+	bool		is_junction;	/* made up for a belongsToMany "through" */
+} OrmModel;
+
+typedef enum OrmAssocKind
+{
+	ORM_HAS_ONE,
+	ORM_HAS_MANY,
+	ORM_BELONGS_TO,
+	ORM_BELONGS_TO_MANY
+} OrmAssocKind;
+
+typedef struct OrmAssociation
+{
+	OrmModel   *source;
+	OrmModel   *target;
+	OrmAssocKind kind;
+	char	   *alias;			/* "as" */
+	char	   *foreign_key;	/* attribute name, on target (hasX), source
+								 * (belongsTo) or junction (belongsToMany) */
+	char	   *source_key;		/* hasX, belongsToMany: key on the source */
+	char	   *target_key;		/* belongsTo, belongsToMany: key on target */
+	char	   *other_key;		/* belongsToMany: junction column to target */
+	OrmModel   *junction;		/* belongsToMany: the through model */
+	char	   *on_delete;		/* actions as given, then as in effect */
+	char	   *on_update;
+	bool		constraints;
+	bool		alias_given;
+	char	   *through;		/* belongsToMany: junction name as given */
+	char	   *fk_field;		/* foreignKey.field as given */
+	bool		fk_allow_null;	/* foreignKey.allowNull as given */
+	bool		fk_allow_null_given;
+	int			position;		/* declaration order */
+	Jsonb	   *raw_options;	/* as given */
+} OrmAssociation;
+
+/* Everything the catalog describes, resolved and cross-checked. */
+typedef struct OrmSchema
+{
+	List	   *models;			/* OrmModel *, defined ones then junctions */
+	List	   *associations;	/* OrmAssociation *, in declaration order */
+} OrmSchema;
+
+/* json_util.c: JSON and JSONB helpers */
+typedef struct OrmJsonField
+{
+	char	   *key;
+	JsonbValue	value;			/* containers as jbvBinary */
+} OrmJsonField;
+
+extern List *OrmJsonKeyOrder(text *json);
+extern Jsonb *OrmJsonToJsonb(text *json);
+extern text *OrmJsonGetField(text *json, const char *key);
+extern List *OrmJsonFields(JsonbContainer *container);
+extern List *OrmJsonElements(JsonbContainer *container);
+extern bool OrmJsonIsObject(JsonbValue *v);
+extern bool OrmJsonIsArray(JsonbValue *v);
+extern const char *OrmJsonTypeName(JsonbValue *v);
+extern JsonbValue *OrmJsonRoot(Jsonb *jb);
+extern char *OrmJsonString(JsonbValue *v);
+
+/* inflect.c: the inflector of npm inflection@1.13.4, as Sequelize 6 uses it */
+extern char *OrmPluralize(const char *word);
+extern char *OrmSingularize(const char *word);
+extern char *OrmCamelize(const char *str);	/* Sequelize Utils.camelize */
+extern char *OrmUnderscore(const char *str);	/* inflection.underscore */
+
+/* types.c: Sequelize and PostgreSQL type names */
+extern char *OrmTypeText(const char *spec, const char *model, const char *attr);
+extern void OrmResolveType(const char *spec, const char *model,
+						   const char *attr, Oid *typid, int32 *typmod);
+extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,
+						   const char *model);
+
+/* model_parse.c: JSONB -> structs, all validation, no SPI */
+extern OrmModel *OrmParseModel(const char *name, Jsonb *attributes,
+							   List *order, Jsonb *options);
+extern OrmAttribute *OrmMakeAttribute(const char *name, Oid typid,
+									  bool allow_null, OrmAttrOrigin origin);
+extern void OrmAssignFields(OrmModel *model);
+extern void OrmCheckName(const char *what, const char *name);
+extern char *OrmReferentialAction(JsonbValue *v, const char *model,
+								  const char *attr, const char *key);
+
+/* association.c: associations -> foreign keys and junction models */
+extern OrmAssociation *OrmParseAssociation(OrmModel *source, const char *kind,
+										   OrmModel *target, Jsonb *options);
+extern void OrmResolveAssociation(OrmSchema *schema, OrmAssociation *assoc);
+extern const char *OrmAssocKindName(OrmAssocKind kind);
+
+/* schema.c: lookups in a loaded schema */
+extern OrmModel *OrmFindModel(OrmSchema *schema, const char *name);
+extern OrmModel *OrmFindReferenced(OrmSchema *schema, const char *name);
+extern OrmAttribute *OrmFindAttribute(OrmModel *model, const char *name);
+extern OrmAttribute *OrmPrimaryKey(OrmModel *model);
+extern OrmAssociation *OrmFindAssociation(OrmSchema *schema,
+										  const char *source, const char *alias);
+extern void OrmResolveSchema(OrmSchema *schema);
+
+/* model_json.c: structs -> normalized JSONB */
+extern Jsonb *OrmModelToJsonb(OrmModel *model);
+extern Jsonb *OrmAssociationToJsonb(OrmAssociation *assoc);
+extern Jsonb *OrmDescribeModel(OrmSchema *schema, OrmModel *model);
+
+/* catalog.c: the only code that reads or writes the orm.* tables */
+extern OrmSchema *OrmLoadSchema(void);
+extern void OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options);
+extern void OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options);
+extern void OrmCheckOwner(const char *model, Oid owner);
+extern void OrmDeleteModel(const char *name);
+extern void OrmSetModelRelid(const char *name, Oid relid);
+
+/* ddl.c: structs -> SQL text */
+extern char *OrmQualifiedTable(OrmModel *model);
+extern List *OrmCreateTableSql(OrmModel *model, List *later);
+extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
+
+
+/* spi_util.c: checked SPI wrappers */
+extern void OrmSpiConnect(void);
+extern void OrmSpiFinish(void);
+extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
+					   Datum *values, const char *nulls, bool read_only);
+
+#endif							/* ORM_MODELS_H */

@@ -1,0 +1,121 @@
+/*
+ * schema.c
+ *		Lookups in a loaded schema, and resolving it as a whole.
+ */
+#include "postgres.h"
+
+#include "orm_models.h"
+
+/* The model of that name, or NULL. */
+OrmModel *
+OrmFindModel(OrmSchema *schema, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->models)
+	{
+		OrmModel   *m = lfirst(lc);
+
+		if (strcmp(m->name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * The model a "references.model" names: a model name first, else a table
+ * name (Sequelize accepts both), or NULL for a table the catalog does not
+ * know.
+ */
+OrmModel *
+OrmFindReferenced(OrmSchema *schema, const char *name)
+{
+	OrmModel   *m = OrmFindModel(schema, name);
+	ListCell   *lc;
+
+	if (m)
+		return m;
+	foreach(lc, schema->models)
+	{
+		m = lfirst(lc);
+		if (strcmp(m->table_name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* The attribute of that name, or NULL. */
+OrmAttribute *
+OrmFindAttribute(OrmModel *model, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/* The first primary key attribute (Sequelize's primaryKeyAttribute). */
+OrmAttribute *
+OrmPrimaryKey(OrmModel *model)
+{
+	ListCell   *lc;
+
+	foreach(lc, model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (a->primary_key)
+			return a;
+	}
+	return NULL;
+}
+
+/* The association of a source model with that alias, or NULL. */
+OrmAssociation *
+OrmFindAssociation(OrmSchema *schema, const char *source, const char *alias)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+	{
+		OrmAssociation *a = lfirst(lc);
+
+		if (strcmp(a->source->name, source) == 0 &&
+			strcmp(a->alias, alias) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * Resolves every association in declaration order, then names the columns
+ * they added and links attribute references to the models they name.
+ */
+void
+OrmResolveSchema(OrmSchema *schema)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+		OrmResolveAssociation(schema, lfirst(lc));
+	foreach(lc, schema->models)
+	{
+		OrmModel   *m = lfirst(lc);
+		ListCell   *lc2;
+
+		OrmAssignFields(m);
+		foreach(lc2, m->attributes)
+		{
+			OrmAttribute *a = lfirst(lc2);
+
+			if (a->ref_model && a->ref_target == NULL)
+				a->ref_target = OrmFindReferenced(schema, a->ref_model);
+		}
+	}
+}

@@ -1,0 +1,346 @@
+/*
+ * sync.c
+ *		orm.sync: create what the catalog describes, in dependency order.
+ *
+ * Tables are created referenced-first; a foreign key to a table that comes
+ * later (a cycle) is added with ALTER TABLE once both exist.  Without
+ * "force", a table that exists is left as it is (Sequelize's CREATE TABLE
+ * IF NOT EXISTS); with it, the tables are dropped first.  The statements
+ * run with the caller's rights, inside the caller's transaction: all or
+ * nothing.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "orm_models.h"
+
+PG_FUNCTION_INFO_V1(orm_sync);
+
+typedef struct SyncOptions
+{
+	bool		force;
+	bool		dry_run;
+	List	   *models;			/* names, or NIL for every model */
+} SyncOptions;
+
+static bool
+SyncBool(OrmJsonField *f)
+{
+	if (f->value.type != jbvBool)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("sync option \"%s\" must be a boolean, not %s",
+					   f->key, OrmJsonTypeName(&f->value)));
+	return f->value.val.boolean;
+}
+
+/* "models": an array of model names */
+static List *
+SyncModels(OrmJsonField *f)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (!OrmJsonIsArray(&f->value))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("sync option \"models\" must be an array of model names, not %s",
+					   OrmJsonTypeName(&f->value)));
+	foreach(lc, OrmJsonElements(f->value.val.binary.data))
+	{
+		JsonbValue *v = lfirst(lc);
+
+		if (v->type != jbvString)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("sync option \"models\" must be an array of model names, not of %s",
+						   OrmJsonTypeName(v)));
+		names = lappend(names, OrmJsonString(v));
+	}
+	return names;
+}
+
+static SyncOptions
+ParseSyncOptions(Jsonb *options)
+{
+	SyncOptions o = {false, false, NIL};
+	ListCell   *lc;
+
+	if (!JB_ROOT_IS_OBJECT(options))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("sync options must be an object"));
+	foreach(lc, OrmJsonFields(&options->root))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (strcmp(f->key, "force") == 0)
+			o.force = SyncBool(f);
+		else if (strcmp(f->key, "dryRun") == 0)
+			o.dry_run = SyncBool(f);
+		else if (strcmp(f->key, "models") == 0)
+			o.models = SyncModels(f);
+		else if (strcmp(f->key, "alter") == 0)
+		{
+			if (SyncBool(f))
+				ereport(ERROR,
+						errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						errmsg("sync option \"alter\" is not supported yet"));
+		}
+		else
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized sync option \"%s\"", f->key),
+					errhint("Valid options are: force, alter, dryRun, models."));
+	}
+	return o;
+}
+
+/*
+ * The models to sync: the named ones (or all), plus the junctions of their
+ * belongsToMany associations; each must be the caller's to sync.
+ */
+static List *
+SelectModels(OrmSchema *schema, List *names)
+{
+	List	   *selected = NIL;
+	ListCell   *lc;
+
+	foreach(lc, schema->models)
+	{
+		OrmModel   *m = lfirst(lc);
+		bool		wanted = names == NIL;
+		ListCell   *lc2;
+
+		foreach(lc2, names)
+			wanted |= strcmp(lfirst(lc2), m->name) == 0;
+		foreach(lc2, schema->associations)
+		{
+			OrmAssociation *a = lfirst(lc2);
+
+			if (a->junction == m && list_member_ptr(selected, a->source))
+				wanted = true;
+		}
+		if (!wanted)
+			continue;
+		OrmCheckOwner(m->name, m->owner);
+		selected = lappend(selected, m);
+	}
+	foreach(lc, names)
+		if (OrmFindModel(schema, lfirst(lc)) == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_OBJECT),
+					errmsg("model \"%s\" does not exist", (char *) lfirst(lc)));
+	return selected;
+}
+
+/* Whether every model m references, other than itself, is in done. */
+static bool
+DependenciesDone(OrmModel *m, List *models, List *done)
+{
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		OrmModel   *t = a->ref_target;
+
+		if (t && t != m && list_member_ptr(models, t) &&
+			!list_member_ptr(done, t))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Orders models referenced-first, keeping the given order among equals;
+ * in a cycle, the first model left goes next and its forward keys are
+ * added later.
+ */
+static List *
+DependencyOrder(List *models)
+{
+	List	   *done = NIL;
+
+	while (list_length(done) < list_length(models))
+	{
+		OrmModel   *next = NULL;
+		ListCell   *lc;
+
+		foreach(lc, models)
+		{
+			OrmModel   *m = lfirst(lc);
+
+			if (list_member_ptr(done, m))
+				continue;
+			if (next == NULL)
+				next = m;
+			if (DependenciesDone(m, models, done))
+			{
+				next = m;
+				break;
+			}
+		}
+		done = lappend(done, next);
+	}
+	return done;
+}
+
+/* The OID of a model's table, or InvalidOid when it does not exist. */
+static Oid
+TableOid(OrmModel *m)
+{
+	Oid			nsp = get_namespace_oid(m->schema, true);
+
+	return OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
+}
+
+/* The statements of a sync, in the order they run. */
+static List *
+SyncStatements(List *ordered, bool force)
+{
+	List	   *stmts = NIL;
+	List	   *later = NIL;
+	List	   *schemas = NIL;
+	ListCell   *lc;
+
+	for (int i = list_length(ordered) - 1; force && i >= 0; i--)
+		stmts = lappend(stmts, psprintf("DROP TABLE IF EXISTS %s CASCADE",
+										OrmQualifiedTable(list_nth(ordered, i))));
+	foreach(lc, ordered)
+	{
+		OrmModel   *m = lfirst(lc);
+
+		if (force || !OidIsValid(TableOid(m)))
+			later = lappend(later, m);
+	}
+	foreach(lc, later)
+	{
+		OrmModel   *m = lfirst(lc);
+
+		if (!OidIsValid(get_namespace_oid(m->schema, true)) &&
+			!list_member(schemas, makeString(m->schema)))
+		{
+			schemas = lappend(schemas, makeString(m->schema));
+			stmts = lappend(stmts, psprintf("CREATE SCHEMA IF NOT EXISTS %s",
+											quote_identifier(m->schema)));
+		}
+	}
+	while (later != NIL)
+	{
+		OrmModel   *m = linitial(later);
+
+		later = list_delete_first(later);
+		stmts = list_concat(stmts, OrmCreateTableSql(m, later));
+		stmts = list_concat(stmts, OrmDeferredForeignKeys(m, later));
+	}
+	return stmts;
+}
+
+static void
+StatementContext(void *arg)
+{
+	errcontext("orm.sync statement: %s", (const char *) arg);
+}
+
+/* Runs the statements with the caller's rights. */
+static void
+RunStatements(List *stmts)
+{
+	ErrorContextCallback cb;
+	ListCell   *lc;
+
+	cb.callback = StatementContext;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	OrmSpiConnect();
+	foreach(lc, stmts)
+	{
+		cb.arg = lfirst(lc);
+		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+	}
+	OrmSpiFinish();
+	error_context_stack = cb.previous;
+}
+
+/* Links each synced model to its table. */
+static void
+LinkTables(List *models)
+{
+	ListCell   *lc;
+
+	foreach(lc, models)
+	{
+		OrmModel   *m = lfirst(lc);
+		Oid			relid = TableOid(m);
+
+		if (!m->is_junction && OidIsValid(relid) && relid != m->relid)
+			OrmSetModelRelid(m->name, relid);
+	}
+}
+
+/* Returns a list of strings as the rows of a set-returning function. */
+static void
+ReturnStrings(FunctionCallInfo fcinfo, List *strings)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext old;
+	TupleDesc	desc;
+	Tuplestorestate *store;
+	ListCell   *lc;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("set-valued function called in context that cannot accept a set"));
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	desc = CreateTemplateTupleDesc(1);
+	TupleDescInitEntry(desc, 1, "statement", TEXTOID, -1, 0);
+	store = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(old);
+	foreach(lc, strings)
+	{
+		Datum		value = CStringGetTextDatum(lfirst(lc));
+		bool		isnull = false;
+
+		tuplestore_putvalues(store, desc, &value, &isnull);
+	}
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = desc;
+}
+
+/* orm.sync(options jsonb) RETURNS SETOF text */
+Datum
+orm_sync(PG_FUNCTION_ARGS)
+{
+	SyncOptions opts;
+	OrmSchema  *schema;
+	List	   *ordered;
+	List	   *stmts;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("sync options must not be null"));
+	opts = ParseSyncOptions(PG_GETARG_JSONB_P(0));
+	schema = OrmLoadSchema();
+	ordered = DependencyOrder(SelectModels(schema, opts.models));
+	stmts = SyncStatements(ordered, opts.force);
+	if (!opts.dry_run)
+	{
+		RunStatements(stmts);
+		LinkTables(ordered);
+	}
+	ReturnStrings(fcinfo, stmts);
+	PG_RETURN_NULL();
+}

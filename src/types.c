@@ -1,0 +1,346 @@
+/*
+ * types.c
+ *		Attribute types and default values.
+ *
+ * A type is a Sequelize name written in upper case, with its arguments
+ * ("STRING", "STRING(100)", "DECIMAL(10,2)", "ARRAY(INTEGER)"), or any name
+ * PostgreSQL's own type parser accepts ("timestamptz", "numeric(12,2)").
+ * Sequelize names are matched in upper case only, because some of them mean
+ * something else to PostgreSQL: Sequelize's DATE is timestamptz, PostgreSQL's
+ * date is Sequelize's DATEONLY.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_type.h"
+#include "utils/builtins.h"
+#include "utils/formatting.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/varlena.h"
+
+#include "orm_models.h"
+
+/* How a Sequelize type name becomes PostgreSQL type text. */
+typedef struct SequelizeType
+{
+	const char *name;			/* Sequelize name */
+	const char *plain;			/* PostgreSQL type when written bare */
+	const char *with_args;		/* printf format taking the arguments, or
+								 * NULL when the type takes none */
+} SequelizeType;
+
+static const SequelizeType sequelize_types[] = {
+	{"STRING", "character varying(255)", "character varying(%s)"},
+	{"CHAR", "character(255)", "character(%s)"},
+	{"TEXT", "text", NULL},
+	{"CITEXT", "citext", NULL},
+	{"TINYINT", "smallint", NULL},
+	{"SMALLINT", "smallint", NULL},
+	{"MEDIUMINT", "integer", NULL},
+	{"INTEGER", "integer", NULL},
+	{"BIGINT", "bigint", NULL},
+	{"FLOAT", "double precision", "float(%s)"},
+	{"REAL", "real", NULL},
+	{"DOUBLE", "double precision", NULL},
+	{"DECIMAL", "numeric", "numeric(%s)"},
+	{"NUMERIC", "numeric", "numeric(%s)"},
+	{"BOOLEAN", "boolean", NULL},
+	{"DATE", "timestamp with time zone", "timestamp(%s) with time zone"},
+	{"DATEONLY", "date", NULL},
+	{"TIME", "time without time zone", NULL},
+	{"UUID", "uuid", NULL},
+	{"JSON", "json", NULL},
+	{"JSONB", "jsonb", NULL},
+	{"BLOB", "bytea", NULL},
+	{"INET", "inet", NULL},
+	{"CIDR", "cidr", NULL},
+	{"MACADDR", "macaddr", NULL},
+	{"TSVECTOR", "tsvector", NULL},
+	{"HSTORE", "hstore", NULL},
+};
+
+/* Sequelize RANGE(T) subtypes and the range type each gives. */
+static const SequelizeType sequelize_ranges[] = {
+	{"INTEGER", "int4range", NULL},
+	{"BIGINT", "int8range", NULL},
+	{"DECIMAL", "numrange", NULL},
+	{"DATE", "tstzrange", NULL},
+	{"DATEONLY", "daterange", NULL},
+};
+
+static const SequelizeType *
+FindSequelizeType(const SequelizeType *types, int ntypes, const char *name,
+				  int len)
+{
+	for (int i = 0; i < ntypes; i++)
+		if ((int) strlen(types[i].name) == len &&
+			strncmp(types[i].name, name, len) == 0)
+			return &types[i];
+	return NULL;
+}
+
+/* The Sequelize name nearest to spec, for a "did you mean" hint, or NULL. */
+static const char *
+NearestTypeName(const char *spec)
+{
+	const char *best = NULL;
+	int			best_distance = 3;
+	int			len = strlen(spec);
+	char	   *upper;
+
+	if (len > 64)
+		return NULL;
+	upper = asc_toupper(spec, len);
+	for (int i = 0; i < (int) lengthof(sequelize_types); i++)
+	{
+		const char *name = sequelize_types[i].name;
+		int			d = varstr_levenshtein_less_equal(upper, len, name,
+													  strlen(name), 1, 1, 1,
+													  best_distance, true);
+
+		if (d < best_distance)
+		{
+			best = name;
+			best_distance = d;
+		}
+	}
+	return best;
+}
+
+/* Raises the "unrecognized type" error, with a hint when one helps. */
+static void
+UnrecognizedType(const char *spec, const char *model, const char *attr,
+				 const char *detail)
+{
+	const char *nearest = NearestTypeName(spec);
+
+	ereport(ERROR,
+			errcode(ERRCODE_UNDEFINED_OBJECT),
+			errmsg("unrecognized type \"%s\" for attribute \"%s.%s\"",
+				   spec, model, attr),
+			detail ? errdetail_internal("%s", detail) : 0,
+			nearest ? errhint("Did you mean \"%s\"?", nearest) :
+			errhint("Use a Sequelize type name such as \"STRING\" or \"INTEGER\", or a PostgreSQL type name."));
+}
+
+/*
+ * Turns a Sequelize type spec into PostgreSQL type text, or returns NULL
+ * when spec is not a Sequelize name.  ARRAY and RANGE recurse.
+ */
+static char *
+SequelizeToPostgres(const char *spec, const char *model, const char *attr)
+{
+	const char *paren = strchr(spec, '(');
+	int			namelen = paren ? (int) (paren - spec) : (int) strlen(spec);
+	const SequelizeType *t;
+	char	   *args = NULL;
+
+	if (paren)
+	{
+		int			len = strlen(paren);
+
+		if (len < 2 || paren[len - 1] != ')')
+			return NULL;
+		args = pnstrdup(paren + 1, len - 2);
+	}
+	if (namelen == 5 && strncmp(spec, "ARRAY", 5) == 0 && args)
+		return psprintf("%s[]", OrmTypeText(args, model, attr));
+	if (namelen == 5 && strncmp(spec, "RANGE", 5) == 0 && args)
+	{
+		t = FindSequelizeType(sequelize_ranges, lengthof(sequelize_ranges),
+							  args, strlen(args));
+		return t ? pstrdup(t->plain) : NULL;
+	}
+	if (namelen == 4 && strncmp(spec, "ENUM", 4) == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("type ENUM of attribute \"%s.%s\" is not supported yet",
+					   model, attr),
+				errhint("Create the enum type with CREATE TYPE and use its name as the type."));
+	t = FindSequelizeType(sequelize_types, lengthof(sequelize_types), spec,
+						  namelen);
+	if (t == NULL)
+		return NULL;
+	if (args == NULL)
+		return pstrdup(t->plain);
+	if (t->with_args == NULL || strspn(args, "0123456789, ") != strlen(args))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid arguments \"%s\" to type %s of attribute \"%s.%s\"",
+					   args, t->name, model, attr),
+				t->with_args ? errhint("Write the arguments as numbers, as in \"%s(10)\".", t->name) :
+				errhint("Type %s takes no arguments.", t->name));
+	return psprintf(t->with_args, args);
+}
+
+/*
+ * The PostgreSQL type text for a type spec: the Sequelize translation, or
+ * the spec itself for PostgreSQL's parser to judge.
+ */
+char *
+OrmTypeText(const char *spec, const char *model, const char *attr)
+{
+	char	   *text;
+
+	if (strlen(spec) > NAMEDATALEN * 4)
+		UnrecognizedType(spec, model, attr, "The type name is too long.");
+	text = SequelizeToPostgres(spec, model, attr);
+	return text ? text : pstrdup(spec);
+}
+
+/*
+ * Parses PostgreSQL type text with PostgreSQL's own parser.  A parser error
+ * becomes an error naming the attribute, with the parser's message as
+ * detail; the transaction aborts right after, so catching it is safe.
+ */
+static void
+ParseTypeText(const char *text, const char *spec, const char *model,
+			  const char *attr, Oid *typid, int32 *typmod)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ErrorData  *volatile edata = NULL;
+
+	PG_TRY();
+	{
+#if PG_VERSION_NUM >= 160000
+		parseTypeString(text, typid, typmod, NULL);
+#else
+		parseTypeString(text, typid, typmod, false);
+#endif
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (edata == NULL)
+		return;
+	if (edata->sqlerrcode == ERRCODE_UNDEFINED_OBJECT ||
+		edata->sqlerrcode == ERRCODE_SYNTAX_ERROR)
+		UnrecognizedType(spec, model, attr, edata->message);
+	ereport(ERROR,
+			errcode(edata->sqlerrcode),
+			errmsg("invalid type \"%s\" for attribute \"%s.%s\"",
+				   spec, model, attr),
+			errdetail_internal("%s", edata->message));
+}
+
+/* Resolves a type spec to a type OID and typmod, or fails cleanly. */
+void
+OrmResolveType(const char *spec, const char *model, const char *attr,
+			   Oid *typid, int32 *typmod)
+{
+	char	   *text = OrmTypeText(spec, model, attr);
+
+	if (*spec == '\0')
+		UnrecognizedType(spec, model, attr, NULL);
+	ParseTypeText(text, spec, model, attr, typid, typmod);
+	if (get_typtype(*typid) == TYPTYPE_PSEUDO)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("type \"%s\" of attribute \"%s.%s\" is a pseudo-type",
+					   spec, model, attr),
+				errdetail("A column cannot have a pseudo-type."));
+}
+
+/*
+ * Checks that text is a valid input for the attribute's type, by running
+ * the type's input function; a failure names the attribute.
+ */
+static void
+CheckInputValue(const char *text, OrmAttribute *attr, const char *model)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ErrorData  *volatile edata = NULL;
+	Oid			typinput;
+	Oid			typioparam;
+
+	getTypeInputInfo(attr->typid, &typinput, &typioparam);
+	PG_TRY();
+	{
+		OidInputFunctionCall(typinput, (char *) text, typioparam,
+							 attr->typmod);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (edata)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid defaultValue for attribute \"%s.%s\" of type %s",
+					   model, attr->name, attr->type_name),
+				errdetail_internal("%s", edata->message));
+}
+
+/* The text of a JSON scalar or container, as its type's input would read it. */
+static char *
+JsonValueText(JsonbValue *value)
+{
+	switch (value->type)
+	{
+		case jbvString:
+			return pnstrdup(value->val.string.val, value->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(value->val.numeric)));
+		case jbvBool:
+			return pstrdup(value->val.boolean ? "true" : "false");
+		default:
+			return JsonbToCString(NULL, value->val.binary.data,
+								  value->val.binary.len);
+	}
+}
+
+/*
+ * The SQL expression for an attribute's defaultValue: NULL, now() for
+ * "NOW", gen_random_uuid() for "UUIDV4", else a literal checked against the
+ * attribute's type.
+ */
+char *
+OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
+{
+	char	   *text;
+
+	if (value->type == jbvNull)
+		return pstrdup("NULL");
+	text = JsonValueText(value);
+	if (value->type == jbvString && strcmp(text, "NOW") == 0)
+	{
+		if (TypeCategory(attr->typid) != TYPCATEGORY_DATETIME)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					errmsg("defaultValue \"NOW\" is not valid for attribute \"%s.%s\" of type %s",
+						   model, attr->name, attr->type_name),
+					errhint("Use \"NOW\" only with date and time types."));
+		return pstrdup("pg_catalog.now()");
+	}
+	if (value->type == jbvString && strcmp(text, "UUIDV4") == 0)
+	{
+		if (attr->typid != UUIDOID &&
+			TypeCategory(attr->typid) != TYPCATEGORY_STRING)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					errmsg("defaultValue \"UUIDV4\" is not valid for attribute \"%s.%s\" of type %s",
+						   model, attr->name, attr->type_name),
+					errhint("Use \"UUIDV4\" only with UUID and string types."));
+		return pstrdup("pg_catalog.gen_random_uuid()");
+	}
+	if (value->type == jbvString && strcmp(text, "UUIDV1") == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("defaultValue \"UUIDV1\" of attribute \"%s.%s\" is not supported",
+					   model, attr->name),
+				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
+	CheckInputValue(text, attr, model);
+	return quote_literal_cstr(text);
+}
