@@ -2,6 +2,10 @@
 
 \echo Use "CREATE EXTENSION orm_models" to load this file. \quit
 
+/* The extension's own schema: created here, so it goes with DROP EXTENSION. */
+CREATE SCHEMA orm;
+COMMENT ON SCHEMA orm IS 'orm_models: model catalog and functions';
+
 /*
  * The catalog.  Models and associations are stored as the user wrote them
  * (attributes, options); the C code parses and validates them again

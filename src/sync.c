@@ -209,6 +209,7 @@ SyncStatements(List *ordered, bool force)
 {
 	List	   *stmts = NIL;
 	List	   *later = NIL;
+	List	   *deferred = NIL;
 	List	   *schemas = NIL;
 	ListCell   *lc;
 
@@ -240,9 +241,9 @@ SyncStatements(List *ordered, bool force)
 
 		later = list_delete_first(later);
 		stmts = list_concat(stmts, OrmCreateTableSql(m, later));
-		stmts = list_concat(stmts, OrmDeferredForeignKeys(m, later));
+		deferred = list_concat(deferred, OrmDeferredForeignKeys(m, later));
 	}
-	return stmts;
+	return list_concat(stmts, deferred);
 }
 
 static void
