@@ -318,7 +318,7 @@ JunctionModel(OrmSchema *schema, OrmAssociation *a, bool *made_up)
 			psprintf("%s%s", t2, t1);
 		OrmCheckName("through", a->through);
 	}
-	j = OrmFindModel(schema, a->through);
+	j = OrmFindReferenced(schema, a->through);
 	*made_up = j == NULL || j->is_junction;
 	if (j)
 		return j;
