@@ -6,18 +6,23 @@ MODULE_big = orm_models
 OBJS = \
 	src/orm_models.o \
 	src/association.o \
+	src/cache.o \
 	src/catalog.o \
 	src/ddl.o \
 	src/define.o \
+	src/find.o \
 	src/inflect.o \
 	src/json_util.o \
 	src/model_json.o \
 	src/model_parse.o \
+	src/query_parse.o \
+	src/query_sql.o \
 	src/schema.o \
 	src/spi_util.o \
 	src/sync.o \
 	src/timestamps.o \
-	src/types.o
+	src/types.o \
+	src/where.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 

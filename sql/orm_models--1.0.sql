@@ -99,3 +99,38 @@ CREATE FUNCTION orm.sync(options jsonb DEFAULT '{}') RETURNS SETOF text
 CREATE FUNCTION orm.touch_updated_at() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'orm_touch_updated_at'
 	LANGUAGE C;
+
+/*
+ * Every change of the catalog tells every backend to drop its cached
+ * models and plans.
+ */
+CREATE FUNCTION orm.catalog_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_catalog_changed'
+	LANGUAGE C;
+CREATE TRIGGER models_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON orm.models FOR EACH STATEMENT EXECUTE FUNCTION orm.catalog_changed();
+CREATE TRIGGER associations_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON orm.associations FOR EACH STATEMENT EXECUTE FUNCTION orm.catalog_changed();
+
+/* Eager loading */
+CREATE FUNCTION orm.find_all(model text, query jsonb DEFAULT '{}') RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_find_all'
+	LANGUAGE C STABLE PARALLEL UNSAFE;
+CREATE FUNCTION orm.find_one(model text, query jsonb DEFAULT '{}') RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_find_one'
+	LANGUAGE C STABLE;
+CREATE FUNCTION orm.find_by_pk(model text, pk anyelement, query jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_find_by_pk'
+	LANGUAGE C STABLE;
+CREATE FUNCTION orm.count(model text, query jsonb DEFAULT '{}') RETURNS bigint
+	AS 'MODULE_PATHNAME', 'orm_count'
+	LANGUAGE C STABLE;
+CREATE FUNCTION orm.find_all_sql(model text, query jsonb DEFAULT '{}') RETURNS text
+	AS 'MODULE_PATHNAME', 'orm_find_all_sql'
+	LANGUAGE C STABLE;
+/* find_all for results too large for one json value: one row per parent */
+CREATE FUNCTION orm.find_all_rows(model text, query jsonb DEFAULT '{}')
+	RETURNS SETOF json
+	AS 'MODULE_PATHNAME', 'orm_find_all_rows'
+	LANGUAGE C STABLE;

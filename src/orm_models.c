@@ -1,9 +1,20 @@
 /*
  * orm_models.c
- *		Module magic of the orm_models extension.
+ *		Module magic and initialization of the orm_models extension.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
+#include "orm_models.h"
+
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Registers the cache invalidation callback. */
+void
+_PG_init(void)
+{
+	OrmInitCache();
+}

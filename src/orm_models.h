@@ -11,6 +11,8 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
@@ -140,6 +142,9 @@ extern void OrmResolveType(const char *spec, const char *model,
 						   const char *attr, Oid *typid, int32 *typmod);
 extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,
 						   const char *model);
+extern Datum OrmInputValue(const char *text, Oid typid, int32 typmod,
+						   const char *model, const char *attr);
+extern char *OrmJsonValueText(JsonbValue *value);
 
 /* model_parse.c: JSONB -> structs, all validation, no SPI */
 extern OrmModel *OrmParseModel(const char *name, Jsonb *attributes,
@@ -190,5 +195,74 @@ extern void OrmSpiConnect(void);
 extern void OrmSpiFinish(void);
 extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only);
+
+/* cache.c: per-backend caches, dropped whenever the catalog changes */
+extern OrmSchema *OrmCachedSchema(void);
+extern SPIPlanPtr OrmCachedPlan(const char *sql, int nargs, Oid *argtypes);
+extern void OrmInitCache(void);
+
+/* Query parameters: values bound to $1, $2, ... */
+typedef struct OrmParams
+{
+	int			count;
+	int			capacity;
+	Oid		   *types;
+	Datum	   *values;
+	char	   *nulls;
+} OrmParams;
+
+extern int	OrmAddParam(OrmParams *params, Oid type, Datum value, bool isnull);
+
+/* A node of a find query: the root model, or one include under it. */
+typedef struct OrmQueryNode
+{
+	OrmModel   *model;
+	OrmAssociation *assoc;		/* NULL at the root */
+	char	   *key;			/* JSON key of the include: the alias */
+	int			index;			/* table alias number: t<index> */
+	List	   *attributes;		/* OrmAttribute *, output in this order */
+	bool		emit;			/* false for "attributes": [] */
+	JsonbValue *where;			/* as given, or NULL */
+	bool		required;
+	List	   *order;			/* OrmOrderItem * */
+	int64		limit;			/* -1 for none */
+	int64		offset;			/* 0 for none */
+	bool		paranoid;		/* hide soft-deleted rows */
+	List	   *children;		/* OrmQueryNode * */
+	List	   *through_attributes; /* belongsToMany: junction attributes */
+	JsonbValue *through_where;
+} OrmQueryNode;
+
+typedef struct OrmOrderItem
+{
+	OrmQueryNode *node;			/* the node whose column orders */
+	List	   *path;			/* OrmQueryNode * from the ordering node
+								 * down to node, through to-one includes */
+	OrmAttribute *attr;
+	const char *direction;		/* "ASC", "DESC NULLS LAST", ... */
+} OrmOrderItem;
+
+/* query_parse.c: findAll options -> query tree */
+extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
+								   Jsonb *query);
+
+/* where.c: where objects -> SQL conditions */
+extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
+						   JsonbValue *where, OrmParams *params);
+extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
+								   int strategy, bool negate);
+extern Datum OrmValueDatum(JsonbValue *v, OrmAttribute *attr,
+						   const char *model, Oid typid);
+
+/* query_sql.c: query tree -> one SQL statement */
+typedef enum OrmFindShape
+{
+	ORM_FIND_ARRAY,				/* one json array of every row */
+	ORM_FIND_ROWS,				/* one json value per row */
+	ORM_FIND_COUNT				/* the number of rows */
+} OrmFindShape;
+
+extern char *OrmFindSql(OrmQueryNode *root, OrmFindShape shape,
+						OrmParams *params);
 
 #endif							/* ORM_MODELS_H */

@@ -250,22 +250,24 @@ OrmResolveType(const char *spec, const char *model, const char *attr,
 }
 
 /*
- * Checks that text is a valid input for the attribute's type, by running
- * the type's input function; a failure names the attribute.
+ * Runs a type's input function on text; a failure becomes an error naming
+ * the attribute, with the input function's message as detail.
  */
-static void
-CheckInputValue(const char *text, OrmAttribute *attr, const char *model)
+Datum
+OrmInputValue(const char *text, Oid typid, int32 typmod, const char *model,
+			  const char *attr)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ErrorData  *volatile edata = NULL;
 	Oid			typinput;
 	Oid			typioparam;
+	Datum		result = (Datum) 0;
 
-	getTypeInputInfo(attr->typid, &typinput, &typioparam);
+	getTypeInputInfo(typid, &typinput, &typioparam);
 	PG_TRY();
 	{
-		OidInputFunctionCall(typinput, (char *) text, typioparam,
-							 attr->typmod);
+		result = OidInputFunctionCall(typinput, (char *) text, typioparam,
+									  typmod);
 	}
 	PG_CATCH();
 	{
@@ -276,15 +278,16 @@ CheckInputValue(const char *text, OrmAttribute *attr, const char *model)
 	PG_END_TRY();
 	if (edata)
 		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("invalid defaultValue for attribute \"%s.%s\" of type %s",
-					   model, attr->name, attr->type_name),
+				errcode(edata->sqlerrcode),
+				errmsg("invalid value for attribute \"%s.%s\" of type %s",
+					   model, attr, format_type_with_typemod(typid, typmod)),
 				errdetail_internal("%s", edata->message));
+	return result;
 }
 
 /* The text of a JSON scalar or container, as its type's input would read it. */
-static char *
-JsonValueText(JsonbValue *value)
+char *
+OrmJsonValueText(JsonbValue *value)
 {
 	switch (value->type)
 	{
@@ -313,7 +316,7 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 
 	if (value->type == jbvNull)
 		return pstrdup("NULL");
-	text = JsonValueText(value);
+	text = OrmJsonValueText(value);
 	if (value->type == jbvString && strcmp(text, "NOW") == 0)
 	{
 		if (TypeCategory(attr->typid) != TYPCATEGORY_DATETIME)
@@ -341,6 +344,6 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 				errmsg("defaultValue \"UUIDV1\" of attribute \"%s.%s\" is not supported",
 					   model, attr->name),
 				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
-	CheckInputValue(text, attr, model);
+	OrmInputValue(text, attr->typid, attr->typmod, model, attr->name);
 	return quote_literal_cstr(text);
 }

@@ -1,0 +1,176 @@
+/*
+ * cache.c
+ *		Per-backend caches of the resolved catalog and of prepared plans.
+ *
+ * Loading the catalog parses and resolves every model; find_* calls would
+ * pay that on every request, so the result is kept in a memory context of
+ * its own, with the plans of the statements built from it.  Both are
+ * dropped whenever the catalog changes, in this session or another: a
+ * statement trigger on orm.models and orm.associations sends a relcache
+ * invalidation for the table, which every backend receives at its next
+ * transaction (as ri_triggers.c and Citus do), and the callback below only
+ * marks the caches stale; they are rebuilt on next use.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "orm_models.h"
+
+PG_FUNCTION_INFO_V1(orm_catalog_changed);
+
+typedef struct PlanEntry
+{
+	char	   *sql;			/* key: the statement text */
+	SPIPlanPtr	plan;
+} PlanEntry;
+
+static MemoryContext cache_context = NULL;
+static OrmSchema *cached_schema = NULL;
+static HTAB *plan_cache = NULL;
+static bool cache_valid = false;
+static Oid	models_relid = InvalidOid;
+static Oid	associations_relid = InvalidOid;
+
+/* Marks the caches stale when a catalog table (or everything) changed. */
+static void
+CatalogInvalidated(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == models_relid ||
+		relid == associations_relid)
+		cache_valid = false;
+}
+
+/* Registers the invalidation callback; called once, from _PG_init. */
+void
+OrmInitCache(void)
+{
+	CacheRegisterRelcacheCallback(CatalogInvalidated, (Datum) 0);
+}
+
+static uint32
+PlanKeyHash(const void *key, Size keysize)
+{
+	const char *sql = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) sql, strlen(sql));
+}
+
+static int
+PlanKeyMatch(const void *key1, const void *key2, Size keysize)
+{
+	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
+}
+
+/* Frees the plans and the schema, and starts an empty plan hash. */
+static void
+ResetCaches(void)
+{
+	HASHCTL		ctl = {0};
+
+	if (plan_cache)
+	{
+		HASH_SEQ_STATUS status;
+		PlanEntry  *e;
+
+		hash_seq_init(&status, plan_cache);
+		while ((e = hash_seq_search(&status)) != NULL)
+			SPI_freeplan(e->plan);
+	}
+	if (cache_context == NULL)
+		cache_context = AllocSetContextCreate(CacheMemoryContext,
+											  "orm_models cache",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(cache_context);
+	cached_schema = NULL;
+	ctl.keysize = sizeof(char *);
+	ctl.entrysize = sizeof(PlanEntry);
+	ctl.hash = PlanKeyHash;
+	ctl.match = PlanKeyMatch;
+	ctl.hcxt = cache_context;
+	plan_cache = hash_create("orm_models plans", 64, &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
+							 HASH_CONTEXT);
+}
+
+/* The resolved catalog, loaded once per catalog change. */
+OrmSchema *
+OrmCachedSchema(void)
+{
+	MemoryContext old;
+	Oid			nsp;
+
+	if (cache_valid && cached_schema)
+		return cached_schema;
+	ResetCaches();
+	nsp = get_namespace_oid(ORM_SCHEMA, false);
+	models_relid = get_relname_relid("models", nsp);
+	associations_relid = get_relname_relid("associations", nsp);
+	cache_valid = true;
+	old = MemoryContextSwitchTo(cache_context);
+	PG_TRY();
+	{
+		cached_schema = OrmLoadSchema();
+	}
+	PG_CATCH();
+	{
+		cache_valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	return cached_schema;
+}
+
+/*
+ * The prepared plan of a statement, prepared once and kept until the
+ * catalog changes.  PostgreSQL's plan cache replans it by itself when a
+ * table it reads changes.  The caller has connected to SPI.
+ */
+SPIPlanPtr
+OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
+{
+	PlanEntry  *e;
+	bool		found;
+	SPIPlanPtr	plan;
+
+	(void) OrmCachedSchema();
+	e = hash_search(plan_cache, &sql, HASH_FIND, NULL);
+	if (e)
+		return e->plan;
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not keep a plan");
+	sql = MemoryContextStrdup(cache_context, sql);
+	e = hash_search(plan_cache, &sql, HASH_ENTER, &found);
+	e->plan = plan;
+	return plan;
+}
+
+/*
+ * Statement trigger on the catalog tables: tells every backend, at commit,
+ * that its caches are stale.
+ */
+Datum
+orm_catalog_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				errmsg("orm.catalog_changed must be called as a trigger"));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}

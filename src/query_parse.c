@@ -1,0 +1,536 @@
+/*
+ * query_parse.c
+ *		Sequelize findAll options (as JSON) -> a tree of query nodes.
+ *
+ * Everything a query names is checked here against the resolved catalog:
+ * attributes, aliases, operators' places, directions, limits.  Where
+ * clauses are kept as JSON and compiled with their values by where.c.
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "miscadmin.h"
+#include "utils/numeric.h"
+
+#include "orm_models.h"
+
+typedef struct ParseState
+{
+	OrmSchema  *schema;
+	int			next_index;		/* table alias numbers */
+	int			depth;
+} ParseState;
+
+#define MAX_INCLUDE_DEPTH 32
+
+static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
+							 JsonbContainer *options, bool root);
+
+static void
+QueryWrongType(const char *model, const char *key, JsonbValue *v,
+			   const char *expected)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("\"%s\" in a query of model \"%s\" must be %s, not %s",
+				   key, model, expected, OrmJsonTypeName(v)));
+}
+
+/* The attribute of that name, or an error listing the model's attributes. */
+static OrmAttribute *
+QueryAttribute(OrmModel *m, const char *name)
+{
+	OrmAttribute *a = OrmFindAttribute(m, name);
+	StringInfoData names;
+	ListCell   *lc;
+
+	if (a)
+		return a;
+	initStringInfo(&names);
+	foreach(lc, m->attributes)
+		appendStringInfo(&names, "%s\"%s\"", names.len ? ", " : "",
+						 ((OrmAttribute *) lfirst(lc))->name);
+	ereport(ERROR,
+			errcode(ERRCODE_UNDEFINED_COLUMN),
+			errmsg("model \"%s\" has no attribute \"%s\"", m->name, name),
+			errhint("Its attributes are %s.", names.data));
+	return NULL;
+}
+
+/* A non-negative integer option (limit, offset). */
+static int64
+QueryCount(OrmModel *m, const char *key, JsonbValue *v)
+{
+	char	   *text;
+	int64		n;
+
+	if (v->type == jbvNull)
+		return -1;
+	if (v->type != jbvNumeric)
+		QueryWrongType(m->name, key, v, "a number");
+	text = DatumGetCString(DirectFunctionCall1(numeric_out,
+											   NumericGetDatum(v->val.numeric)));
+	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 18)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("\"%s\" in a query of model \"%s\" must be a non-negative integer, not %s",
+					   key, m->name, text));
+	n = strtoi64(text, NULL, 10);
+	return n;
+}
+
+/* Prepends the primary key when it is missing, as Sequelize does. */
+static List *
+WithPrimaryKey(OrmModel *m, List *attrs)
+{
+	OrmAttribute *pk = OrmPrimaryKey(m);
+
+	if (pk && !list_member_ptr(attrs, pk))
+		attrs = lcons(pk, attrs);
+	return attrs;
+}
+
+/* "attributes": a list of names, or {"include": [...], "exclude": [...]} */
+static void
+ParseAttributes(OrmQueryNode *node, JsonbValue *v)
+{
+	OrmModel   *m = node->model;
+	ListCell   *lc;
+
+	if (OrmJsonIsArray(v))
+	{
+		node->attributes = NIL;
+		foreach(lc, OrmJsonElements(v->val.binary.data))
+		{
+			JsonbValue *e = lfirst(lc);
+
+			if (e->type != jbvString)
+				QueryWrongType(m->name, "attributes", e, "a list of attribute names");
+			node->attributes = list_append_unique_ptr(node->attributes,
+													  QueryAttribute(m, OrmJsonString(e)));
+		}
+		node->emit = node->attributes != NIL || node->assoc == NULL;
+		return;
+	}
+	if (!OrmJsonIsObject(v))
+		QueryWrongType(m->name, "attributes", v, "an array or an object");
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		ListCell   *lc2;
+
+		if (strcmp(f->key, "exclude") != 0 && strcmp(f->key, "include") != 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized key \"%s\" in \"attributes\" of a query of model \"%s\"",
+						   f->key, m->name),
+					errhint("Valid keys are: include, exclude."));
+		if (!OrmJsonIsArray(&f->value))
+			QueryWrongType(m->name, psprintf("attributes.%s", f->key), &f->value,
+						   "a list of attribute names");
+		foreach(lc2, OrmJsonElements(f->value.val.binary.data))
+		{
+			JsonbValue *e = lfirst(lc2);
+			OrmAttribute *a;
+
+			if (e->type != jbvString)
+				QueryWrongType(m->name, "attributes", e, "a list of attribute names");
+			a = QueryAttribute(m, OrmJsonString(e));
+			if (strcmp(f->key, "exclude") == 0)
+				node->attributes = list_delete_ptr(node->attributes, a);
+		}
+	}
+}
+
+/* A direction of an order item, normalized, or NULL if s is none. */
+static const char *
+Direction(const char *s)
+{
+	static const char *const dirs[] = {
+		"ASC", "DESC", "ASC NULLS FIRST", "ASC NULLS LAST",
+		"DESC NULLS FIRST", "DESC NULLS LAST", "NULLS FIRST", "NULLS LAST"
+	};
+
+	for (int i = 0; i < (int) lengthof(dirs); i++)
+		if (pg_strcasecmp(s, dirs[i]) == 0)
+			return dirs[i];
+	return NULL;
+}
+
+/* The included child of node with that alias, or NULL. */
+static OrmQueryNode *
+IncludedChild(OrmQueryNode *node, const char *alias)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *c = lfirst(lc);
+
+		if (strcmp(c->key, alias) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static bool
+IsToMany(OrmQueryNode *node)
+{
+	return node->assoc && (node->assoc->kind == ORM_HAS_MANY ||
+						   node->assoc->kind == ORM_BELONGS_TO_MANY);
+}
+
+/*
+ * One order item: "col", ["col"], ["col", "DESC"], or a path of included
+ * aliases first (["posts", "id", "DESC"]).  Through a to-many include the
+ * item orders that include's rows, as Sequelize's joined rows are ordered;
+ * through to-one includes it orders this node's rows by their column.
+ */
+static void
+ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
+{
+	List	   *parts = NIL;
+	OrmOrderItem *item = palloc0(sizeof(OrmOrderItem));
+	OrmQueryNode *at = node;
+	int			n;
+	ListCell   *lc;
+
+	if (v->type == jbvString)
+		parts = list_make1(v);
+	else if (OrmJsonIsArray(v))
+		parts = OrmJsonElements(v->val.binary.data);
+	n = list_length(parts);
+	foreach(lc, parts)
+		if (((JsonbValue *) lfirst(lc))->type != jbvString)
+			QueryWrongType(node->model->name, "order", lfirst(lc),
+						   "a list of names and a direction");
+	if (n == 0)
+		QueryWrongType(node->model->name, "order", v,
+					   "a name or a non-empty list");
+	item->direction = n > 1 ? Direction(OrmJsonString(llast(parts))) : NULL;
+	if (item->direction)
+		n--;
+	else
+		item->direction = "ASC";
+	for (int i = 0; i < n - 1; i++)
+	{
+		char	   *alias = OrmJsonString(list_nth(parts, i));
+		OrmQueryNode *child = IncludedChild(at, alias);
+
+		if (child == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_OBJECT),
+					errmsg("order names \"%s\", which is not included in the query of model \"%s\"",
+						   alias, at->model->name),
+					errhint("Include the association to order by its columns."));
+		if (IsToMany(child))
+		{
+			at = child;
+			item->path = NIL;
+			node = child;
+			continue;
+		}
+		item->path = lappend(item->path, child);
+		at = child;
+	}
+	item->node = at;
+	item->attr = QueryAttribute(at->model, OrmJsonString(list_nth(parts, n - 1)));
+	node->order = lappend(node->order, item);
+}
+
+/* "order": a list of order items (or one item) */
+static void
+ParseOrder(OrmQueryNode *node, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	if (v->type == jbvString)
+	{
+		ParseOrderItem(node, v);
+		return;
+	}
+	if (!OrmJsonIsArray(v))
+		QueryWrongType(node->model->name, "order", v, "an array");
+	foreach(lc, OrmJsonElements(v->val.binary.data))
+		ParseOrderItem(node, lfirst(lc));
+}
+
+/* The association of model with that alias, or an error listing them. */
+static OrmAssociation *
+QueryAssociation(ParseState *ps, OrmModel *m, const char *alias)
+{
+	OrmAssociation *a = OrmFindAssociation(ps->schema, m->name, alias);
+	StringInfoData names;
+	ListCell   *lc;
+
+	if (a)
+		return a;
+	initStringInfo(&names);
+	foreach(lc, ps->schema->associations)
+	{
+		OrmAssociation *b = lfirst(lc);
+
+		if (b->source == m)
+			appendStringInfo(&names, "%s\"%s\"", names.len ? ", " : "", b->alias);
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_UNDEFINED_OBJECT),
+			errmsg("model \"%s\" has no association \"%s\"", m->name, alias),
+			names.len ? errhint("Its associations are %s.", names.data) :
+			errhint("It has no associations."));
+	return NULL;
+}
+
+/* A fresh node for a model, every attribute, Sequelize's defaults. */
+static OrmQueryNode *
+NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
+{
+	OrmQueryNode *node = palloc0(sizeof(OrmQueryNode));
+
+	node->model = m;
+	node->assoc = assoc;
+	node->key = assoc ? assoc->alias : m->name;
+	node->index = ps->next_index++;
+	node->attributes = list_copy(m->attributes);
+	node->emit = true;
+	node->limit = -1;
+	node->paranoid = m->deleted_at != NULL;
+	if (assoc && assoc->kind == ORM_BELONGS_TO_MANY)
+		node->through_attributes = list_copy(assoc->junction->attributes);
+	return node;
+}
+
+/* An include given as {"model": name, "as": alias} names its association. */
+static const char *
+IncludeAlias(ParseState *ps, OrmQueryNode *parent, JsonbContainer *item)
+{
+	JsonbValue *assoc = getKeyJsonValueFromContainer(item, "association", 11, NULL);
+	JsonbValue *as = getKeyJsonValueFromContainer(item, "as", 2, NULL);
+	JsonbValue *model = getKeyJsonValueFromContainer(item, "model", 5, NULL);
+	ListCell   *lc;
+
+	if (assoc && assoc->type == jbvString)
+		return OrmJsonString(assoc);
+	if (as && as->type == jbvString)
+		return OrmJsonString(as);
+	if (model && model->type == jbvString)
+	{
+		char	   *name = OrmJsonString(model);
+
+		foreach(lc, ps->schema->associations)
+		{
+			OrmAssociation *a = lfirst(lc);
+
+			if (a->source == parent->model && strcmp(a->target->name, name) == 0)
+				return a->alias;
+		}
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("model \"%s\" is not associated with model \"%s\"",
+					   name, parent->model->name));
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("an include of model \"%s\" must name an association",
+				   parent->model->name),
+			errhint("Write an alias, {\"association\": alias} or {\"model\": name, \"as\": alias}."));
+	return NULL;
+}
+
+/* Adds one include (or every association, for {"all": true}). */
+static void
+ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
+{
+	OrmQueryNode *child;
+	const char *alias;
+
+	if (v->type == jbvString)
+		alias = OrmJsonString(v);
+	else if (OrmJsonIsObject(v))
+	{
+		JsonbValue *all = getKeyJsonValueFromContainer(v->val.binary.data,
+													   "all", 3, NULL);
+
+		if (all && all->type == jbvBool && all->val.boolean)
+		{
+			ListCell   *lc;
+
+			foreach(lc, ps->schema->associations)
+			{
+				OrmAssociation *a = lfirst(lc);
+
+				if (a->source == parent->model && !IncludedChild(parent, a->alias))
+					parent->children = lappend(parent->children,
+											   NewNode(ps, a->target, a));
+			}
+			return;
+		}
+		alias = IncludeAlias(ps, parent, v->val.binary.data);
+	}
+	else
+	{
+		QueryWrongType(parent->model->name, "include", v,
+					   "an alias or an object");
+		return;
+	}
+	if (IncludedChild(parent, alias))
+		ereport(ERROR,
+				errcode(ERRCODE_DUPLICATE_OBJECT),
+				errmsg("association \"%s\" of model \"%s\" is included twice",
+					   alias, parent->model->name));
+	{
+		OrmAssociation *a = QueryAssociation(ps, parent->model, alias);
+
+		child = NewNode(ps, a->target, a);
+	}
+	parent->children = lappend(parent->children, child);
+	if (OrmJsonIsObject(v))
+		ParseNodeOptions(ps, child, v->val.binary.data, false);
+}
+
+/* "include": a list of includes, or one */
+static void
+ParseIncludes(ParseState *ps, OrmQueryNode *node, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	if (++ps->depth > MAX_INCLUDE_DEPTH)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("includes of a query of model \"%s\" are nested too deeply",
+					   node->model->name),
+				errdetail("At most %d levels are allowed.", MAX_INCLUDE_DEPTH));
+	check_stack_depth();
+	if (OrmJsonIsArray(v))
+		foreach(lc, OrmJsonElements(v->val.binary.data))
+			ParseInclude(ps, node, lfirst(lc));
+	else
+		ParseInclude(ps, node, v);
+	ps->depth--;
+}
+
+/* "through": {"attributes": [...], "where": {...}} of a belongsToMany */
+static void
+ParseThrough(OrmQueryNode *node, JsonbValue *v)
+{
+	ListCell   *lc;
+	OrmQueryNode junction = {0};
+
+	if (node->assoc == NULL || node->assoc->kind != ORM_BELONGS_TO_MANY)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("\"through\" is only valid in an include of a belongsToMany association"));
+	if (!OrmJsonIsObject(v))
+		QueryWrongType(node->model->name, "through", v, "an object");
+	junction.model = node->assoc->junction;
+	junction.attributes = node->through_attributes;
+	junction.assoc = node->assoc;
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (strcmp(f->key, "attributes") == 0)
+			ParseAttributes(&junction, &f->value);
+		else if (strcmp(f->key, "where") == 0)
+			node->through_where = &f->value;
+		else
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized key \"%s\" in \"through\" of an include of model \"%s\"",
+						   f->key, node->model->name),
+					errhint("Valid keys are: attributes, where."));
+	}
+	node->through_attributes = junction.attributes;
+}
+
+static bool
+QueryBool(OrmModel *m, const char *key, JsonbValue *v)
+{
+	if (v->type != jbvBool)
+		QueryWrongType(m->name, key, v, "a boolean");
+	return v->val.boolean;
+}
+
+/* One option of the root query or of an include. */
+static void
+ParseNodeOption(ParseState *ps, OrmQueryNode *node, OrmJsonField *f,
+				bool root, bool *required_given, List **orders)
+{
+	const char *k = f->key;
+	JsonbValue *v = &f->value;
+	OrmModel   *m = node->model;
+
+	if (strcmp(k, "attributes") == 0)
+		ParseAttributes(node, v);
+	else if (strcmp(k, "where") == 0)
+	{
+		if (!OrmJsonIsObject(v))
+			QueryWrongType(m->name, k, v, "an object");
+		node->where = v;
+	}
+	else if (strcmp(k, "include") == 0)
+		ParseIncludes(ps, node, v);
+	else if (strcmp(k, "order") == 0)
+		*orders = lappend(*orders, v);
+	else if (strcmp(k, "limit") == 0)
+		node->limit = QueryCount(m, k, v);
+	else if (strcmp(k, "offset") == 0)
+		node->offset = Max(QueryCount(m, k, v), 0);
+	else if (strcmp(k, "paranoid") == 0)
+		node->paranoid = QueryBool(m, k, v) && m->deleted_at != NULL;
+	else if (!root && strcmp(k, "required") == 0)
+	{
+		node->required = QueryBool(m, k, v);
+		*required_given = true;
+	}
+	else if (!root && strcmp(k, "through") == 0)
+		ParseThrough(node, v);
+	else if (!root && (strcmp(k, "association") == 0 ||
+					   strcmp(k, "model") == 0 || strcmp(k, "as") == 0))
+		 /* read by IncludeAlias */ ;
+	else
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("unrecognized option \"%s\" in a query of model \"%s\"",
+					   k, m->name),
+				root ? errhint("Valid options are: attributes, where, include, order, limit, offset, paranoid.") :
+				errhint("Valid options of an include are: association, model, as, attributes, where, required, include, order, limit, offset, paranoid, through."));
+}
+
+/*
+ * The options of a node.  Order is read last, since it may name the
+ * includes; an include with a where is required unless it says otherwise.
+ */
+static void
+ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
+				 bool root)
+{
+	bool		required_given = false;
+	List	   *orders = NIL;
+	ListCell   *lc;
+
+	foreach(lc, OrmJsonFields(options))
+		ParseNodeOption(ps, node, lfirst(lc), root, &required_given, &orders);
+	foreach(lc, orders)
+		ParseOrder(node, lfirst(lc));
+	if (!required_given && node->where)
+		node->required = true;
+	if (root ? node->children != NIL : node->attributes != NIL)
+		node->attributes = WithPrimaryKey(node->model, node->attributes);
+}
+
+/* Parses the findAll options of a query of model. */
+OrmQueryNode *
+OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
+{
+	ParseState	ps = {schema, 0, 0};
+	OrmQueryNode *root = NewNode(&ps, model, NULL);
+
+	if (query && !JB_ROOT_IS_OBJECT(query))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a query of model \"%s\" must be an object", model->name));
+	if (query)
+		ParseNodeOptions(&ps, root, &query->root, true);
+	return root;
+}

@@ -1,0 +1,324 @@
+/*
+ * query_sql.c
+ *		A query tree -> one SQL statement that returns nested JSON.
+ *
+ * Each model level is a sub-select whose columns are named as the JSON
+ * keys, turned into JSON by row_to_json / json_agg over the sub-select
+ * (cheaper than json_build_object, and without its 100-argument limit).
+ * An include is a correlated sub-select of its parent: an array for
+ * hasMany and belongsToMany, an object or null for hasOne and belongsTo.
+ * Limits and offsets sit inside their own level, so a parent's limit
+ * counts parents and an include's limit counts children per parent.  A
+ * required include filters its parent with EXISTS.  Every value is a
+ * parameter; tables are schema-qualified; operators carry their schema.
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "orm_models.h"
+
+static void AppendNodeSelect(StringInfo buf, OrmQueryNode *node,
+							 OrmQueryNode *parent, OrmParams *params);
+static void AppendExists(StringInfo buf, OrmQueryNode *node,
+						 OrmQueryNode *parent, OrmParams *params);
+
+static char *
+TableAlias(OrmQueryNode *node)
+{
+	return psprintf("t%d", node->index);
+}
+
+static char *
+JunctionAlias(OrmQueryNode *node)
+{
+	return psprintf("j%d", node->index);
+}
+
+static OrmAttribute *
+Attr(OrmModel *m, const char *name)
+{
+	OrmAttribute *a = OrmFindAttribute(m, name);
+
+	if (a == NULL)
+		elog(ERROR, "attribute \"%s\" of model \"%s\" vanished", name, m->name);
+	return a;
+}
+
+/* left.a = right.b, with the key type's equality operator */
+static void
+AppendEquals(StringInfo buf, const char *left, OrmModel *lm, OrmAttribute *la,
+			 const char *right, OrmAttribute *ra)
+{
+	appendStringInfo(buf, "%s.%s %s %s.%s", left, quote_identifier(la->field),
+					 OrmComparisonOperator(lm, la, BTEqualStrategyNumber, false),
+					 right, quote_identifier(ra->field));
+}
+
+/* The condition linking an include's rows to its parent's row. */
+static void
+AppendJoinCondition(StringInfo buf, OrmQueryNode *node, const char *parent_alias)
+{
+	OrmAssociation *a = node->assoc;
+	OrmModel   *src = a->source;
+
+	switch (a->kind)
+	{
+		case ORM_HAS_ONE:
+		case ORM_HAS_MANY:
+			AppendEquals(buf, TableAlias(node), a->target, Attr(a->target, a->foreign_key),
+						 parent_alias, Attr(src, a->source_key));
+			break;
+		case ORM_BELONGS_TO:
+			AppendEquals(buf, TableAlias(node), a->target, Attr(a->target, a->target_key),
+						 parent_alias, Attr(src, a->foreign_key));
+			break;
+		case ORM_BELONGS_TO_MANY:
+			AppendEquals(buf, JunctionAlias(node), a->junction,
+						 Attr(a->junction, a->foreign_key),
+						 parent_alias, Attr(src, a->source_key));
+			break;
+	}
+}
+
+/* FROM of a level: its table, and the junction of a belongsToMany. */
+static void
+AppendFrom(StringInfo buf, OrmQueryNode *node)
+{
+	OrmAssociation *a = node->assoc;
+
+	appendStringInfo(buf, " FROM %s %s", OrmQualifiedTable(node->model),
+					 TableAlias(node));
+	if (a && a->kind == ORM_BELONGS_TO_MANY)
+	{
+		appendStringInfo(buf, " JOIN %s %s ON ", OrmQualifiedTable(a->junction),
+						 JunctionAlias(node));
+		AppendEquals(buf, JunctionAlias(node), a->junction,
+					 Attr(a->junction, a->other_key), TableAlias(node),
+					 Attr(node->model, a->target_key));
+	}
+}
+
+/* " AND " between conditions, " WHERE " before the first */
+static void
+NextCondition(StringInfo buf, bool *first)
+{
+	appendStringInfoString(buf, *first ? " WHERE " : " AND ");
+	*first = false;
+}
+
+/*
+ * The conditions of a level: the link to its parent, soft deletion, its
+ * where, the junction's where, and its required includes.
+ */
+static void
+AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
+				 OrmParams *params)
+{
+	bool		first = true;
+	ListCell   *lc;
+
+	if (parent)
+	{
+		NextCondition(buf, &first);
+		AppendJoinCondition(buf, node, TableAlias(parent));
+	}
+	if (node->paranoid)
+	{
+		NextCondition(buf, &first);
+		appendStringInfo(buf, "%s.%s IS NULL", TableAlias(node),
+						 quote_identifier(Attr(node->model, node->model->deleted_at)->field));
+	}
+	if (node->where)
+	{
+		NextCondition(buf, &first);
+		OrmAppendWhere(buf, node->model, TableAlias(node), node->where, params);
+	}
+	if (node->through_where)
+	{
+		NextCondition(buf, &first);
+		OrmAppendWhere(buf, node->assoc->junction, JunctionAlias(node),
+					   node->through_where, params);
+	}
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		if (!child->required)
+			continue;
+		NextCondition(buf, &first);
+		AppendExists(buf, child, node, params);
+	}
+}
+
+/* EXISTS (a matching row of a required include) */
+static void
+AppendExists(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
+			 OrmParams *params)
+{
+	appendStringInfoString(buf, "EXISTS (SELECT 1");
+	AppendFrom(buf, node);
+	AppendConditions(buf, node, parent, params);
+	appendStringInfoChar(buf, ')');
+}
+
+/* The value a to-one path leads to, for ordering by an included column. */
+static void
+AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
+				const char *from_alias)
+{
+	OrmQueryNode *hop = list_nth(item->path, step);
+
+	appendStringInfoString(buf, "(SELECT ");
+	if (step == list_length(item->path) - 1)
+		appendStringInfo(buf, "%s.%s", TableAlias(hop), quote_identifier(item->attr->field));
+	else
+		AppendPathValue(buf, item, step + 1, TableAlias(hop));
+	AppendFrom(buf, hop);
+	appendStringInfoString(buf, " WHERE ");
+	AppendJoinCondition(buf, hop, from_alias);
+	appendStringInfoString(buf, " LIMIT 1)");
+}
+
+/* ORDER BY, LIMIT and OFFSET of a level */
+static void
+AppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->order)
+	{
+		OrmOrderItem *item = lfirst(lc);
+
+		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : " ORDER BY ");
+		if (item->path)
+			AppendPathValue(buf, item, 0, TableAlias(node));
+		else
+			appendStringInfo(buf, "%s.%s", TableAlias(node),
+							 quote_identifier(item->attr->field));
+		appendStringInfo(buf, " %s", item->direction);
+	}
+	if (node->limit >= 0)
+		appendStringInfo(buf, " LIMIT $%d",
+						 OrmAddParam(params, INT8OID, Int64GetDatum(node->limit), false));
+	if (node->offset > 0)
+		appendStringInfo(buf, " OFFSET $%d",
+						 OrmAddParam(params, INT8OID, Int64GetDatum(node->offset), false));
+}
+
+/* The junction row of a belongsToMany, under the junction model's name. */
+static void
+AppendJunctionColumn(StringInfo buf, OrmQueryNode *node, bool first)
+{
+	ListCell   *lc;
+
+	appendStringInfo(buf, "%s(SELECT pg_catalog.row_to_json(x) FROM (SELECT ",
+					 first ? "" : ", ");
+	foreach(lc, node->through_attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		appendStringInfo(buf, "%s%s.%s AS %s", foreach_current_index(lc) ? ", " : "",
+						 JunctionAlias(node), quote_identifier(a->field),
+						 quote_identifier(a->name));
+	}
+	appendStringInfo(buf, ") x) AS %s", quote_identifier(node->assoc->junction->name));
+}
+
+/* An include's value: an array of its rows, or one row or null. */
+static void
+AppendIncludeColumn(StringInfo buf, OrmQueryNode *child, OrmQueryNode *parent,
+					OrmParams *params)
+{
+	bool		many = child->assoc->kind == ORM_HAS_MANY ||
+		child->assoc->kind == ORM_BELONGS_TO_MANY;
+
+	if (many)
+		appendStringInfo(buf, "(SELECT COALESCE(pg_catalog.json_agg(c%d), '[]'::pg_catalog.json) FROM (",
+						 child->index);
+	else
+		appendStringInfo(buf, "(SELECT pg_catalog.row_to_json(c%d) FROM (",
+						 child->index);
+	if (!many)
+		child->limit = 1;
+	AppendNodeSelect(buf, child, parent, params);
+	appendStringInfo(buf, ") c%d)", child->index);
+}
+
+/* The select list of a level: its attributes, then its includes. */
+static void
+AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	bool		first = true;
+	ListCell   *lc;
+
+	foreach(lc, node->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		appendStringInfo(buf, "%s%s.%s AS %s", first ? "" : ", ", TableAlias(node),
+						 quote_identifier(a->field), quote_identifier(a->name));
+		first = false;
+	}
+	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
+		node->through_attributes)
+	{
+		AppendJunctionColumn(buf, node, first);
+		first = false;
+	}
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		if (!child->emit)
+			continue;
+		appendStringInfoString(buf, first ? "" : ", ");
+		AppendIncludeColumn(buf, child, node, params);
+		appendStringInfo(buf, " AS %s", quote_identifier(child->key));
+		first = false;
+	}
+}
+
+/* SELECT <columns> FROM <table> WHERE ... ORDER BY ... LIMIT ... */
+static void
+AppendNodeSelect(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
+				 OrmParams *params)
+{
+	check_stack_depth();
+	appendStringInfoString(buf, "SELECT ");
+	AppendColumns(buf, node, params);
+	AppendFrom(buf, node);
+	AppendConditions(buf, node, parent, params);
+	AppendOrderLimit(buf, node, params);
+}
+
+/* The statement for a query tree, in one of the shapes callers need. */
+char *
+OrmFindSql(OrmQueryNode *root, OrmFindShape shape, OrmParams *params)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	switch (shape)
+	{
+		case ORM_FIND_ARRAY:
+			appendStringInfoString(&buf, "SELECT COALESCE(pg_catalog.json_agg(r), '[]'::pg_catalog.json) FROM (");
+			AppendNodeSelect(&buf, root, NULL, params);
+			appendStringInfoString(&buf, ") r");
+			break;
+		case ORM_FIND_ROWS:
+			appendStringInfoString(&buf, "SELECT pg_catalog.row_to_json(r) FROM (");
+			AppendNodeSelect(&buf, root, NULL, params);
+			appendStringInfoString(&buf, ") r");
+			break;
+		case ORM_FIND_COUNT:
+			appendStringInfoString(&buf, "SELECT pg_catalog.count(*)");
+			AppendFrom(&buf, root);
+			AppendConditions(&buf, root, NULL, params);
+			break;
+	}
+	return buf.data;
+}

@@ -1,0 +1,517 @@
+/*
+ * where.c
+ *		Sequelize where objects -> SQL conditions, values as parameters.
+ *
+ * A bare value means $eq, an array $in, null IS NULL; objects of
+ * $-operators combine with AND; $and, $or and $not nest.  Comparison
+ * operators are the ones of the column type's default btree operator
+ * family, printed with their schema (OPERATOR(pg_catalog.=),
+ * OPERATOR(public.=) for citext), so the caller's search_path never picks
+ * them.  Values are converted to the column's type here, with an error
+ * that names the attribute, and bound as parameters.
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "access/htup_details.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "orm_models.h"
+
+typedef struct WhereContext
+{
+	StringInfo	buf;
+	OrmModel   *model;
+	const char *alias;			/* the table alias */
+	OrmParams  *params;
+	int			depth;
+} WhereContext;
+
+#define MAX_WHERE_DEPTH 64
+
+static void AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue);
+static void AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v);
+
+/* Adds a parameter; returns its number. */
+int
+OrmAddParam(OrmParams *p, Oid type, Datum value, bool isnull)
+{
+	if (p->count == p->capacity)
+	{
+		p->capacity = p->capacity ? p->capacity * 2 : 8;
+		p->types = p->types ? repalloc(p->types, p->capacity * sizeof(Oid)) :
+			palloc(p->capacity * sizeof(Oid));
+		p->values = p->values ? repalloc(p->values, p->capacity * sizeof(Datum)) :
+			palloc(p->capacity * sizeof(Datum));
+		p->nulls = p->nulls ? repalloc(p->nulls, p->capacity) : palloc(p->capacity);
+	}
+	p->types[p->count] = type;
+	p->values[p->count] = value;
+	p->nulls[p->count] = isnull ? 'n' : ' ';
+	return ++p->count;
+}
+
+static void
+WhereError(WhereContext *cx, const char *what, const char *name)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("unrecognized %s \"%s\" in where of model \"%s\"",
+				   what, name, cx->model->name),
+			strcmp(what, "operator") == 0 ?
+			errhint("Operators are $eq, $ne, $gt, $gte, $lt, $lte, $in, $notIn, $like, $notLike, $iLike, $notILike, $between, $notBetween, $is, $not, $startsWith, $endsWith, $substring, $contains, $contained, $overlap, $and, $or.") : 0);
+}
+
+static void
+ValueWrongType(WhereContext *cx, OrmAttribute *a, const char *op,
+			   JsonbValue *v, const char *expected)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("%s on attribute \"%s.%s\" needs %s, not %s",
+				   op, cx->model->name, a->name, expected, OrmJsonTypeName(v)));
+}
+
+/* The qualified column of an attribute. */
+static void
+AppendColumnRef(WhereContext *cx, OrmAttribute *a)
+{
+	appendStringInfo(cx->buf, "%s.%s", cx->alias, quote_identifier(a->field));
+}
+
+/* OPERATOR(schema.name) of an operator, for any search_path. */
+static char *
+OperatorSql(Oid opr)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
+	Form_pg_operator form;
+	char	   *sql;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", opr);
+	form = (Form_pg_operator) GETSTRUCT(tup);
+	sql = psprintf("OPERATOR(%s.%s)",
+				   quote_identifier(get_namespace_name(form->oprnamespace)),
+				   NameStr(form->oprname));
+	ReleaseSysCache(tup);
+	return sql;
+}
+
+/*
+ * OPERATOR(schema.name) of the column type's btree strategy, e.g. "=" for
+ * BTEqualStrategyNumber; negate gives the negator ("<>").
+ */
+char *
+OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
+{
+	TypeCacheEntry *tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
+	Oid			opr = InvalidOid;
+
+	if (OidIsValid(tc->btree_opf))
+		opr = get_opfamily_member(tc->btree_opf, tc->btree_opintype,
+								  tc->btree_opintype, strategy);
+	if (OidIsValid(opr) && negate)
+		opr = get_negator(opr);
+	if (!OidIsValid(opr))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_FUNCTION),
+				errmsg("attribute \"%s.%s\" of type %s cannot be compared",
+					   m->name, a->name, a->type_name));
+	return OperatorSql(opr);
+}
+
+/* Converts a JSON value to a Datum of typid, for attribute a. */
+Datum
+OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
+{
+	Oid			elemtype = get_element_type(typid);
+
+	if (OrmJsonIsArray(v) && OidIsValid(elemtype) &&
+		typid != JSONOID && typid != JSONBOID)
+	{
+		List	   *elems = OrmJsonElements(v->val.binary.data);
+		Datum	   *datums = palloc(sizeof(Datum) * (list_length(elems) + 1));
+		bool	   *nulls = palloc(sizeof(bool) * (list_length(elems) + 1));
+		int			dims[1] = {list_length(elems)};
+		int			lbs[1] = {1};
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		ListCell   *lc;
+
+		foreach(lc, elems)
+		{
+			JsonbValue *e = lfirst(lc);
+			int			i = foreach_current_index(lc);
+
+			nulls[i] = e->type == jbvNull;
+			datums[i] = nulls[i] ? (Datum) 0 : OrmValueDatum(e, a, model, elemtype);
+		}
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		return PointerGetDatum(construct_md_array(datums, nulls, 1, dims, lbs,
+												  elemtype, typlen, typbyval,
+												  typalign));
+	}
+	if (v->type == jbvBinary && typid != JSONOID && typid != JSONBOID)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid value for attribute \"%s.%s\" of type %s",
+					   model, a->name, format_type_be(typid)),
+				errdetail("A %s is not a value of this type.", OrmJsonTypeName(v)));
+	return OrmInputValue(OrmJsonValueText(v), typid, -1, model, a->name);
+}
+
+/* Binds a value of the attribute's type; appends its $n. */
+static void
+AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
+{
+	int			n = OrmAddParam(cx->params, typid,
+								OrmValueDatum(v, a, cx->model->name, typid),
+								false);
+
+	appendStringInfo(cx->buf, "$%d", n);
+}
+
+/* col <op> $n, with the column type's operator of a btree strategy */
+static void
+AppendComparison(WhereContext *cx, OrmAttribute *a, int strategy, bool negate,
+				 JsonbValue *v, const char *op)
+{
+	if (v->type == jbvBinary && !OidIsValid(get_element_type(a->typid)) &&
+		a->typid != JSONOID && a->typid != JSONBOID)
+		ValueWrongType(cx, a, op, v, "a value");
+	AppendColumnRef(cx, a);
+	appendStringInfo(cx->buf, " %s ", OrmComparisonOperator(cx->model, a, strategy, negate));
+	AppendValue(cx, a, v, a->typid);
+}
+
+/* col = ANY($n) / col <> ALL($n) over an array of the column's type */
+static void
+AppendIn(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate,
+		 const char *op)
+{
+	Oid			arraytype = get_array_type(a->typid);
+
+	if (!OrmJsonIsArray(v))
+		ValueWrongType(cx, a, op, v, "an array");
+	if (!OidIsValid(arraytype))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("%s is not supported on attribute \"%s.%s\" of type %s",
+					   op, cx->model->name, a->name, a->type_name));
+	AppendColumnRef(cx, a);
+	appendStringInfo(cx->buf, " %s %s(", OrmComparisonOperator(cx->model, a, BTEqualStrategyNumber, negate),
+					 negate ? "ALL" : "ANY");
+	AppendValue(cx, a, v, arraytype);
+	appendStringInfoChar(cx->buf, ')');
+}
+
+/* A text parameter for LIKE; prefix/suffix % with the value escaped. */
+static void
+AppendLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v, const char *opr,
+		   bool before, bool after, bool escape, const char *op)
+{
+	StringInfoData pattern;
+	char	   *s;
+
+	if (v->type != jbvString)
+		ValueWrongType(cx, a, op, v, "a string");
+	s = OrmJsonString(v);
+	initStringInfo(&pattern);
+	if (before)
+		appendStringInfoChar(&pattern, '%');
+	for (; *s; s++)
+	{
+		if (escape && (*s == '%' || *s == '_' || *s == '\\'))
+			appendStringInfoChar(&pattern, '\\');
+		appendStringInfoChar(&pattern, *s);
+	}
+	if (after)
+		appendStringInfoChar(&pattern, '%');
+	AppendColumnRef(cx, a);
+	appendStringInfo(cx->buf, "::pg_catalog.text OPERATOR(pg_catalog.%s) $%d", opr,
+					 OrmAddParam(cx->params, TEXTOID,
+								 CStringGetTextDatum(pattern.data), false));
+}
+
+/* $between / $notBetween: [low, high] */
+static void
+AppendBetween(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate,
+			  const char *op)
+{
+	List	   *bounds;
+
+	if (!OrmJsonIsArray(v) ||
+		list_length(bounds = OrmJsonElements(v->val.binary.data)) != 2)
+		ValueWrongType(cx, a, op, v, "an array of two values");
+	appendStringInfoString(cx->buf, negate ? "NOT (" : "(");
+	AppendComparison(cx, a, BTGreaterEqualStrategyNumber, false, linitial(bounds), op);
+	appendStringInfoString(cx->buf, " AND ");
+	AppendComparison(cx, a, BTLessEqualStrategyNumber, false, lsecond(bounds), op);
+	appendStringInfoChar(cx->buf, ')');
+}
+
+/* $is / $not with null or a boolean */
+static void
+AppendIs(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate)
+{
+	AppendColumnRef(cx, a);
+	appendStringInfo(cx->buf, " IS %s%s", negate ? "NOT " : "",
+					 v->type == jbvNull ? "NULL" :
+					 v->val.boolean ? "TRUE" : "FALSE");
+}
+
+/* @>, <@, && against a value of the column's own type */
+static void
+AppendContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				  const char *opr)
+{
+	AppendColumnRef(cx, a);
+	appendStringInfo(cx->buf, " OPERATOR(pg_catalog.%s) ", opr);
+	AppendValue(cx, a, v, a->typid);
+}
+
+/* Operators of a column inside $and / $or: [{op: v}, ...] */
+static void
+AppendColumnLogic(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				  const char *glue)
+{
+	List	   *items = OrmJsonIsArray(v) ? OrmJsonElements(v->val.binary.data) :
+		list_make1(v);
+	ListCell   *lc;
+
+	appendStringInfoChar(cx->buf, '(');
+	foreach(lc, items)
+	{
+		if (foreach_current_index(lc) > 0)
+			appendStringInfo(cx->buf, " %s ", glue);
+		AppendColumn(cx, a, lfirst(lc));
+	}
+	if (items == NIL)
+		appendStringInfoString(cx->buf, strcmp(glue, "AND") == 0 ? "true" : "false");
+	appendStringInfoChar(cx->buf, ')');
+}
+
+/* One $-operator applied to a column. */
+static void
+AppendOperator(WhereContext *cx, OrmAttribute *a, const char *op, JsonbValue *v)
+{
+	bool		null = v->type == jbvNull;
+	bool		boolean = v->type == jbvBool;
+
+	if (strcmp(op, "$eq") == 0)
+		null ? AppendIs(cx, a, v, false) :
+			AppendComparison(cx, a, BTEqualStrategyNumber, false, v, op);
+	else if (strcmp(op, "$ne") == 0)
+		null ? AppendIs(cx, a, v, true) :
+			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
+	else if (strcmp(op, "$gt") == 0)
+		AppendComparison(cx, a, BTGreaterStrategyNumber, false, v, op);
+	else if (strcmp(op, "$gte") == 0)
+		AppendComparison(cx, a, BTGreaterEqualStrategyNumber, false, v, op);
+	else if (strcmp(op, "$lt") == 0)
+		AppendComparison(cx, a, BTLessStrategyNumber, false, v, op);
+	else if (strcmp(op, "$lte") == 0)
+		AppendComparison(cx, a, BTLessEqualStrategyNumber, false, v, op);
+	else if (strcmp(op, "$in") == 0 || strcmp(op, "$notIn") == 0)
+		AppendIn(cx, a, v, op[1] == 'n', op);
+	else if (strcmp(op, "$like") == 0)
+		AppendLike(cx, a, v, "~~", false, false, false, op);
+	else if (strcmp(op, "$notLike") == 0)
+		AppendLike(cx, a, v, "!~~", false, false, false, op);
+	else if (strcmp(op, "$iLike") == 0)
+		AppendLike(cx, a, v, "~~*", false, false, false, op);
+	else if (strcmp(op, "$notILike") == 0)
+		AppendLike(cx, a, v, "!~~*", false, false, false, op);
+	else if (strcmp(op, "$startsWith") == 0)
+		AppendLike(cx, a, v, "~~", false, true, true, op);
+	else if (strcmp(op, "$endsWith") == 0)
+		AppendLike(cx, a, v, "~~", true, false, true, op);
+	else if (strcmp(op, "$substring") == 0)
+		AppendLike(cx, a, v, "~~", true, true, true, op);
+	else if (strcmp(op, "$between") == 0 || strcmp(op, "$notBetween") == 0)
+		AppendBetween(cx, a, v, op[1] == 'n', op);
+	else if (strcmp(op, "$is") == 0)
+	{
+		if (!null && !boolean)
+			ValueWrongType(cx, a, op, v, "null, true or false");
+		AppendIs(cx, a, v, false);
+	}
+	else if (strcmp(op, "$not") == 0)
+		(null || boolean) ? AppendIs(cx, a, v, true) :
+			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
+	else if (strcmp(op, "$contains") == 0)
+		AppendContainment(cx, a, v, "@>");
+	else if (strcmp(op, "$contained") == 0)
+		AppendContainment(cx, a, v, "<@");
+	else if (strcmp(op, "$overlap") == 0)
+		AppendContainment(cx, a, v, "&&");
+	else if (strcmp(op, "$and") == 0)
+		AppendColumnLogic(cx, a, v, "AND");
+	else if (strcmp(op, "$or") == 0)
+		AppendColumnLogic(cx, a, v, "OR");
+	else
+		WhereError(cx, "operator", op);
+}
+
+/* The condition on one column: a value, an array, null or operators. */
+static void
+AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	if (v->type == jbvNull)
+		AppendIs(cx, a, v, false);
+	else if (OrmJsonIsArray(v) && !OidIsValid(get_element_type(a->typid)))
+		AppendIn(cx, a, v, false, "$in");
+	else if (!OrmJsonIsObject(v) || a->typid == JSONBOID || a->typid == JSONOID)
+	{
+		if (OrmJsonIsObject(v))
+			ereport(ERROR,
+					errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					errmsg("nested where on JSON attribute \"%s.%s\" is not supported",
+						   cx->model->name, a->name),
+					errhint("Use {\"$contains\": {...}}."));
+		AppendComparison(cx, a, BTEqualStrategyNumber, false, v, "$eq");
+	}
+	else
+	{
+		List	   *ops = OrmJsonFields(v->val.binary.data);
+
+		appendStringInfoChar(cx->buf, '(');
+		foreach(lc, ops)
+		{
+			OrmJsonField *f = lfirst(lc);
+
+			if (foreach_current_index(lc) > 0)
+				appendStringInfoString(cx->buf, " AND ");
+			AppendOperator(cx, a, f->key, &f->value);
+		}
+		if (ops == NIL)
+			appendStringInfoString(cx->buf, "true");
+		appendStringInfoChar(cx->buf, ')');
+	}
+}
+
+/* $and / $or: an array of where objects, or one object */
+static void
+AppendLogic(WhereContext *cx, JsonbValue *v, const char *glue)
+{
+	ListCell   *lc;
+	List	   *items;
+
+	if (OrmJsonIsObject(v))
+	{
+		AppendObject(cx, v, glue);
+		return;
+	}
+	if (!OrmJsonIsArray(v))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("$%s in where of model \"%s\" needs an array or an object, not %s",
+					   strcmp(glue, "AND") == 0 ? "and" : "or", cx->model->name,
+					   OrmJsonTypeName(v)));
+	items = OrmJsonElements(v->val.binary.data);
+	appendStringInfoChar(cx->buf, '(');
+	foreach(lc, items)
+	{
+		JsonbValue *item = lfirst(lc);
+
+		if (!OrmJsonIsObject(item))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("$%s in where of model \"%s\" needs objects, not %s",
+						   strcmp(glue, "AND") == 0 ? "and" : "or", cx->model->name,
+						   OrmJsonTypeName(item)));
+		if (foreach_current_index(lc) > 0)
+			appendStringInfo(cx->buf, " %s ", glue);
+		AppendObject(cx, item, "AND");
+	}
+	if (items == NIL)
+		appendStringInfoString(cx->buf, strcmp(glue, "AND") == 0 ? "true" : "false");
+	appendStringInfoChar(cx->buf, ')');
+}
+
+/* One key of a where object. */
+static void
+AppendEntry(WhereContext *cx, OrmJsonField *f)
+{
+	if (strcmp(f->key, "$and") == 0)
+		AppendLogic(cx, &f->value, "AND");
+	else if (strcmp(f->key, "$or") == 0)
+		AppendLogic(cx, &f->value, "OR");
+	else if (strcmp(f->key, "$not") == 0)
+	{
+		if (!OrmJsonIsObject(&f->value))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("$not in where of model \"%s\" needs an object, not %s",
+						   cx->model->name, OrmJsonTypeName(&f->value)));
+		appendStringInfoString(cx->buf, "NOT ");
+		AppendObject(cx, &f->value, "AND");
+	}
+	else if (f->key[0] == '$' && strlen(f->key) > 2 &&
+			 f->key[strlen(f->key) - 1] == '$' && strchr(f->key, '.'))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("where on an included column (\"%s\") is not supported yet",
+					   f->key),
+				errhint("Put the condition in the include's own \"where\"."));
+	else if (f->key[0] == '$')
+		WhereError(cx, "operator", f->key);
+	else
+	{
+		OrmAttribute *a = OrmFindAttribute(cx->model, f->key);
+
+		if (a == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_COLUMN),
+					errmsg("model \"%s\" has no attribute \"%s\"",
+						   cx->model->name, f->key));
+		AppendColumn(cx, a, &f->value);
+	}
+}
+
+/* The entries of a where object, joined by glue. */
+static void
+AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue)
+{
+	List	   *fields = OrmJsonFields(obj->val.binary.data);
+	ListCell   *lc;
+
+	if (++cx->depth > MAX_WHERE_DEPTH)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("where of model \"%s\" is nested too deeply",
+					   cx->model->name),
+				errdetail("At most %d levels are allowed.", MAX_WHERE_DEPTH));
+	check_stack_depth();
+	appendStringInfoChar(cx->buf, '(');
+	foreach(lc, fields)
+	{
+		if (foreach_current_index(lc) > 0)
+			appendStringInfo(cx->buf, " %s ", glue);
+		AppendEntry(cx, lfirst(lc));
+	}
+	if (fields == NIL)
+		appendStringInfoString(cx->buf, strcmp(glue, "AND") == 0 ? "true" : "false");
+	appendStringInfoChar(cx->buf, ')');
+	cx->depth--;
+}
+
+/* Appends the condition of a where object on model's table alias. */
+void
+OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
+			   JsonbValue *where, OrmParams *params)
+{
+	WhereContext cx = {buf, model, alias, params, 0};
+
+	AppendObject(&cx, where, "AND");
+}
