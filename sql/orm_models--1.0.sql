@@ -36,9 +36,10 @@ CREATE TABLE orm.associations (
 	options		jsonb NOT NULL DEFAULT '{}',
 	position	integer NOT NULL,
 	owner		regrole NOT NULL DEFAULT current_user::regrole,
+	function	regprocedure,
 	PRIMARY KEY (source, alias)
 );
-COMMENT ON TABLE orm.associations IS 'associations declared with orm.associate, in declaration order';
+COMMENT ON TABLE orm.associations IS 'associations declared with orm.associate, in declaration order; function is the relationship function sync made';
 CREATE INDEX ON orm.associations (target);
 
 SELECT pg_catalog.pg_extension_config_dump('orm.models', '');

@@ -218,6 +218,7 @@ OrmDeleteModel(const char *name)
 				errcode(ERRCODE_UNDEFINED_OBJECT),
 				errmsg("model \"%s\" does not exist", name));
 	OrmCheckOwner(name, owner);
+	OrmDropRelationshipFunctions(name);
 	OrmSpiExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false);
 	OrmSpiFinish();
@@ -235,5 +236,48 @@ OrmSetModelRelid(const char *name, Oid relid)
 			   "WHERE name OPERATOR(pg_catalog.=) $1 "
 			   "AND relid IS DISTINCT FROM $2::pg_catalog.regclass",
 			   2, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}
+
+/* Records the relationship function sync made for an association. */
+void
+OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		values[3];
+
+	values[0] = CStringGetTextDatum(assoc->source->name);
+	values[1] = CStringGetTextDatum(assoc->alias);
+	values[2] = ObjectIdGetDatum(funcid);
+	OrmSpiConnect();
+	OrmSpiExec("UPDATE orm.associations SET function = $3::pg_catalog.regprocedure "
+			   "WHERE source OPERATOR(pg_catalog.=) $1 "
+			   "AND alias OPERATOR(pg_catalog.=) $2 "
+			   "AND function IS DISTINCT FROM $3::pg_catalog.regprocedure",
+			   3, argtypes, values, NULL, false);
+	OrmSpiFinish();
+}
+
+/*
+ * Drops the relationship functions of the associations from or to a model,
+ * with the caller's rights, before the model goes.
+ */
+void
+OrmDropRelationshipFunctions(const char *model)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(model)};
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	OrmSpiConnect();
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', function) "
+			   "FROM orm.associations WHERE function IS NOT NULL "
+			   "AND (source OPERATOR(pg_catalog.=) $1 OR target OPERATOR(pg_catalog.=) $1)",
+			   1, argtypes, values, NULL, false);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		stmts = lappend(stmts, RowString(i, 1));
+	foreach(lc, stmts)
+		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
 	OrmSpiFinish();
 }

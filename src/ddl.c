@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
@@ -266,4 +267,73 @@ OrmDeferredForeignKeys(OrmModel *m, List *later)
 		stmts = lappend(stmts, buf.data);
 	}
 	return stmts;
+}
+
+/* "source"."key" of the row a relationship function takes: ($1)."key" */
+static void
+AppendArgKey(StringInfo buf, OrmModel *m, const char *attr)
+{
+	appendStringInfo(buf, "($1).%s",
+					 quote_identifier(OrmFindAttribute(m, attr)->field));
+}
+
+/*
+ * The body of an association's relationship function: the target rows of
+ * one source row, soft-deleted ones hidden.
+ */
+char *
+OrmRelationshipBody(OrmAssociation *a)
+{
+	StringInfoData buf;
+	OrmModel   *t = a->target;
+	OrmAttribute *key;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT t.* FROM %s t", OrmQualifiedTable(t));
+	if (a->kind == ORM_BELONGS_TO_MANY)
+	{
+		key = OrmFindAttribute(t, a->target_key);
+		appendStringInfo(&buf, " JOIN %s j ON j.%s %s t.%s WHERE j.%s %s ",
+						 OrmQualifiedTable(a->junction),
+						 quote_identifier(OrmFindAttribute(a->junction, a->other_key)->field),
+						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false),
+						 quote_identifier(key->field),
+						 quote_identifier(OrmFindAttribute(a->junction, a->foreign_key)->field),
+						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false));
+		AppendArgKey(&buf, a->source, a->source_key);
+	}
+	else
+	{
+		bool		belongs = a->kind == ORM_BELONGS_TO;
+
+		key = OrmFindAttribute(t, belongs ? a->target_key : a->foreign_key);
+		appendStringInfo(&buf, " WHERE t.%s %s ", quote_identifier(key->field),
+						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false));
+		AppendArgKey(&buf, a->source, belongs ? a->foreign_key : a->source_key);
+	}
+	if (t->deleted_at)
+		appendStringInfo(&buf, " AND t.%s IS NULL",
+						 quote_identifier(OrmFindAttribute(t, t->deleted_at)->field));
+	if (a->kind == ORM_HAS_ONE || a->kind == ORM_BELONGS_TO)
+		appendStringInfoString(&buf, " LIMIT 1");
+	return buf.data;
+}
+
+/*
+ * CREATE OR REPLACE FUNCTION for an association: named by the alias, in the
+ * source table's schema, taking a source row.  It returns SETOF even for
+ * hasOne and belongsTo (with ROWS 1), because only set-returning SQL
+ * functions are inlined into the calling query.
+ */
+char *
+OrmRelationshipFunctionSql(OrmAssociation *a)
+{
+	bool		one = a->kind == ORM_HAS_ONE || a->kind == ORM_BELONGS_TO;
+
+	return psprintf("CREATE OR REPLACE FUNCTION %s(%s) RETURNS SETOF %s "
+					"LANGUAGE sql STABLE ROWS %d AS %s",
+					quote_qualified_identifier(a->source->schema, a->alias),
+					OrmQualifiedTable(a->source), OrmQualifiedTable(a->target),
+					one ? 1 : 10,
+					quote_literal_cstr(OrmRelationshipBody(a)));
 }

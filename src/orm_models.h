@@ -183,11 +183,15 @@ extern void OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options);
 extern void OrmCheckOwner(const char *model, Oid owner);
 extern void OrmDeleteModel(const char *name);
 extern void OrmSetModelRelid(const char *name, Oid relid);
+extern void OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid);
+extern void OrmDropRelationshipFunctions(const char *model);
 
 /* ddl.c: structs -> SQL text */
 extern char *OrmQualifiedTable(OrmModel *model);
 extern List *OrmCreateTableSql(OrmModel *model, List *later);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
+extern char *OrmRelationshipBody(OrmAssociation *assoc);
+extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 
 
 /* spi_util.c: checked SPI wrappers */

@@ -11,13 +11,17 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 #include "orm_models.h"
@@ -203,19 +207,100 @@ TableOid(OrmModel *m)
 	return OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
 }
 
+/* The relationship function of an association, or InvalidOid. */
+static Oid
+RelationshipFunction(OrmAssociation *a)
+{
+	Oid			relid = TableOid(a->source);
+	Oid			argtype;
+
+	if (!OidIsValid(relid))
+		return InvalidOid;
+	argtype = get_rel_type_id(relid);
+	return LookupFuncName(list_make2(makeString(a->source->schema),
+									 makeString(a->alias)),
+						  1, &argtype, true);
+}
+
+/* Whether a function's body is this one. */
+static bool
+SameBody(Oid funcid, const char *body)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	bool		isnull;
+	bool		same;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	same = strcmp(TextDatumGetCString(SysCacheGetAttr(PROCOID, tup,
+													  Anum_pg_proc_prosrc,
+													  &isnull)), body) == 0;
+	ReleaseSysCache(tup);
+	return same;
+}
+
+/*
+ * CREATE OR REPLACE FUNCTION for the associations of the synced models
+ * whose function is missing, out of date, or goes with a table created now.
+ */
+static List *
+RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+	{
+		OrmAssociation *a = lfirst(lc);
+		Oid			fn;
+
+		if (!list_member_ptr(ordered, a->source))
+			continue;
+		fn = RelationshipFunction(a);
+		if (OidIsValid(fn) && SameBody(fn, OrmRelationshipBody(a)) &&
+			!list_member_ptr(created, a->source) &&
+			!list_member_ptr(created, a->target) &&
+			!list_member_ptr(created, a->junction))
+			continue;
+		stmts = lappend(stmts, OrmRelationshipFunctionSql(a));
+	}
+	return stmts;
+}
+
+/* Records each synced association's function in the catalog. */
+static void
+LinkFunctions(OrmSchema *schema, List *ordered)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+	{
+		OrmAssociation *a = lfirst(lc);
+		Oid			fn;
+
+		if (!list_member_ptr(ordered, a->source))
+			continue;
+		fn = RelationshipFunction(a);
+		if (OidIsValid(fn))
+			OrmSetAssociationFunction(a, fn);
+	}
+}
+
 /* The statements of a sync, in the order they run. */
 static List *
-SyncStatements(List *ordered, bool force)
+SyncStatements(OrmSchema *schema, List *ordered, bool force)
 {
 	List	   *stmts = NIL;
 	List	   *later = NIL;
 	List	   *deferred = NIL;
+	List	   *created;
 	List	   *schemas = NIL;
 	ListCell   *lc;
 
 	for (int i = list_length(ordered) - 1; force && i >= 0; i--)
-		stmts = lappend(stmts, psprintf("DROP TABLE IF EXISTS %s CASCADE",
-										OrmQualifiedTable(list_nth(ordered, i))));
+		if (OidIsValid(TableOid(list_nth(ordered, i))))
+			stmts = lappend(stmts, psprintf("DROP TABLE %s CASCADE",
+											OrmQualifiedTable(list_nth(ordered, i))));
 	foreach(lc, ordered)
 	{
 		OrmModel   *m = lfirst(lc);
@@ -235,6 +320,7 @@ SyncStatements(List *ordered, bool force)
 											quote_identifier(m->schema)));
 		}
 	}
+	created = list_copy(later);
 	while (later != NIL)
 	{
 		OrmModel   *m = linitial(later);
@@ -243,7 +329,8 @@ SyncStatements(List *ordered, bool force)
 		stmts = list_concat(stmts, OrmCreateTableSql(m, later));
 		deferred = list_concat(deferred, OrmDeferredForeignKeys(m, later));
 	}
-	return list_concat(stmts, deferred);
+	stmts = list_concat(stmts, deferred);
+	return list_concat(stmts, RelationshipStatements(schema, ordered, created));
 }
 
 static void
@@ -336,11 +423,12 @@ orm_sync(PG_FUNCTION_ARGS)
 	opts = ParseSyncOptions(PG_GETARG_JSONB_P(0));
 	schema = OrmLoadSchema();
 	ordered = DependencyOrder(SelectModels(schema, opts.models));
-	stmts = SyncStatements(ordered, opts.force);
+	stmts = SyncStatements(schema, ordered, opts.force);
 	if (!opts.dry_run)
 	{
 		RunStatements(stmts);
 		LinkTables(ordered);
+		LinkFunctions(schema, ordered);
 	}
 	ReturnStrings(fcinfo, stmts);
 	PG_RETURN_NULL();
