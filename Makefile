@@ -34,6 +34,7 @@ REGRESS = \
 	associate \
 	define_models \
 	sync \
+	find \
 	sync_errors \
 	seed
 REGRESS_OPTS = --load-extension=plpgsql

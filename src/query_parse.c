@@ -210,6 +210,13 @@ ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
 	item->direction = n > 1 ? Direction(OrmJsonString(llast(parts))) : NULL;
 	if (item->direction)
 		n--;
+	else if (n > 1 && !IncludedChild(node, OrmJsonString(linitial(parts))) &&
+			 OrmFindAttribute(node->model, OrmJsonString(linitial(parts))))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("unrecognized order direction \"%s\" in a query of model \"%s\"",
+					   OrmJsonString(llast(parts)), node->model->name),
+				errhint("Use ASC or DESC, optionally followed by NULLS FIRST or NULLS LAST."));
 	else
 		item->direction = "ASC";
 	for (int i = 0; i < n - 1; i++)

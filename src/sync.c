@@ -240,6 +240,18 @@ SameBody(Oid funcid, const char *body)
 }
 
 /*
+ * Whether a sync concerns an association's function: its source is synced,
+ * or a table it returns is (re)created, which drops the function with it.
+ */
+static bool
+Touches(OrmAssociation *a, List *ordered, List *created)
+{
+	return list_member_ptr(ordered, a->source) ||
+		list_member_ptr(created, a->target) ||
+		list_member_ptr(created, a->junction);
+}
+
+/*
  * CREATE OR REPLACE FUNCTION for the associations of the synced models
  * whose function is missing, out of date, or goes with a table created now.
  */
@@ -254,7 +266,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		OrmAssociation *a = lfirst(lc);
 		Oid			fn;
 
-		if (!list_member_ptr(ordered, a->source))
+		if (!Touches(a, ordered, created))
 			continue;
 		fn = RelationshipFunction(a);
 		if (OidIsValid(fn) && SameBody(fn, OrmRelationshipBody(a)) &&
@@ -278,11 +290,37 @@ LinkFunctions(OrmSchema *schema, List *ordered)
 		OrmAssociation *a = lfirst(lc);
 		Oid			fn;
 
-		if (!list_member_ptr(ordered, a->source))
+		if (!list_member_ptr(ordered, a->source) &&
+			!list_member_ptr(ordered, a->target))
 			continue;
 		fn = RelationshipFunction(a);
 		if (OidIsValid(fn))
 			OrmSetAssociationFunction(a, fn);
+	}
+}
+
+/*
+ * Fails when a table that sync leaves as it is lacks a column of its model
+ * (an association added after the table was made, say): sync without
+ * force does not change existing tables.
+ */
+static void
+CheckExistingColumns(OrmModel *m)
+{
+	Oid			relid = TableOid(m);
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (get_attnum(relid, a->field) == InvalidAttrNumber)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_COLUMN),
+					errmsg("table %s of model \"%s\" has no column \"%s\" for attribute \"%s\"",
+						   OrmQualifiedTable(m), m->name, a->field, a->name),
+					errdetail("sync leaves existing tables as they are."),
+					errhint("Sync with \"force\": true to recreate the table; \"alter\" is not in this version."));
 	}
 }
 
@@ -307,6 +345,8 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force)
 
 		if (force || !OidIsValid(TableOid(m)))
 			later = lappend(later, m);
+		else
+			CheckExistingColumns(m);
 	}
 	foreach(lc, later)
 	{

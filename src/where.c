@@ -361,7 +361,22 @@ AppendOperator(WhereContext *cx, OrmAttribute *a, const char *op, JsonbValue *v)
 		WhereError(cx, "operator", op);
 }
 
-/* The condition on one column: a value, an array, null or operators. */
+/* Whether every key of an object is a $-operator. */
+static bool
+AllOperators(JsonbValue *v)
+{
+	ListCell   *lc;
+
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+		if (((OrmJsonField *) lfirst(lc))->key[0] != '$')
+			return false;
+	return true;
+}
+
+/*
+ * The condition on one column: a value, an array, null, an object of
+ * operators, or (for jsonb) an object to compare with.
+ */
 static void
 AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v)
 {
@@ -371,14 +386,14 @@ AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v)
 		AppendIs(cx, a, v, false);
 	else if (OrmJsonIsArray(v) && !OidIsValid(get_element_type(a->typid)))
 		AppendIn(cx, a, v, false, "$in");
-	else if (!OrmJsonIsObject(v) || a->typid == JSONBOID || a->typid == JSONOID)
+	else if (!OrmJsonIsObject(v) || !AllOperators(v))
 	{
-		if (OrmJsonIsObject(v))
+		if (OrmJsonIsObject(v) && a->typid != JSONBOID)
 			ereport(ERROR,
-					errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					errmsg("nested where on JSON attribute \"%s.%s\" is not supported",
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("where on attribute \"%s.%s\" mixes operators and other keys",
 						   cx->model->name, a->name),
-					errhint("Use {\"$contains\": {...}}."));
+					errhint("Every key of an object of operators starts with \"$\"."));
 		AppendComparison(cx, a, BTEqualStrategyNumber, false, v, "$eq");
 	}
 	else
