@@ -21,5 +21,5 @@ SELECT * FROM orm.sync('{"force": true}');
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
  WHERE conrelid = '"Posts"'::regclass AND contype = 'f';
 SELECT name, relid FROM orm.models ORDER BY name;
-DROP TABLE "Posts", "Users";
+DROP TABLE "Posts", "Users" CASCADE;
 DROP EXTENSION orm_models;
