@@ -133,7 +133,8 @@ OrmCachedSchema(void)
 /*
  * The prepared plan of a statement, prepared once and kept until the
  * catalog changes.  PostgreSQL's plan cache replans it by itself when a
- * table it reads changes.  The caller has connected to SPI.
+ * table it reads changes.  The caller has connected to SPI.  The schema
+ * the caller built the statement from is never freed here.
  */
 SPIPlanPtr
 OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
@@ -142,14 +143,16 @@ OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
 	bool		found;
 	SPIPlanPtr	plan;
 
-	(void) OrmCachedSchema();
-	e = hash_search(plan_cache, &sql, HASH_FIND, NULL);
+	e = cache_valid && plan_cache ?
+		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
 		return e->plan;
 	plan = SPI_prepare(sql, nargs, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "could not prepare \"%s\": %s", sql,
 			 SPI_result_code_string(SPI_result));
+	if (!cache_valid || plan_cache == NULL)
+		return plan;			/* stale cache: use once, keep nothing */
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep a plan");
 	sql = MemoryContextStrdup(cache_context, sql);
