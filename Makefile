@@ -37,7 +37,9 @@ REGRESS = \
 	find \
 	sync_errors \
 	seed
-REGRESS_OPTS = --load-extension=plpgsql
+REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
+
+SHLIB_LINK += $(ICU_LIBS)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
