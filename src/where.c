@@ -164,7 +164,7 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("invalid value for attribute \"%s.%s\" of type %s",
 					   model, a->name, format_type_be(typid)),
-				errdetail("A %s is not a value of this type.", OrmJsonTypeName(v)));
+				errdetail("A JSON %s is not a value of this type.", OrmJsonTypeName(v)));
 	return OrmInputValue(OrmJsonValueText(v), typid, -1, model, a->name);
 }
 
@@ -273,6 +273,15 @@ static void
 AppendContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
 				  const char *opr)
 {
+	if (!OidIsValid(get_element_type(a->typid)) && a->typid != JSONBOID &&
+		!type_is_range(a->typid))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_FUNCTION),
+				errmsg("%s is not supported on attribute \"%s.%s\" of type %s",
+					   strcmp(opr, "@>") == 0 ? "$contains" :
+					   strcmp(opr, "<@") == 0 ? "$contained" : "$overlap",
+					   cx->model->name, a->name, a->type_name),
+				errhint("Use it on arrays, jsonb and ranges."));
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, " OPERATOR(pg_catalog.%s) ", opr);
 	AppendValue(cx, a, v, a->typid);
