@@ -10,8 +10,7 @@ COMMENT ON SCHEMA orm IS 'orm_models: model catalog and functions';
  * The catalog.  Models and associations are stored as the user wrote them
  * (attributes, options); the C code parses and validates them again
  * whenever it reads them, so the normalized form is always derived, never
- * stale.  Rows belong to the role that wrote them; row-level security lets
- * only that role (and its members, and superusers) change them.
+ * stale.  Rows belong to the role that wrote them (owner).
  */
 CREATE TABLE orm.models (
 	name		text PRIMARY KEY,
@@ -19,7 +18,7 @@ CREATE TABLE orm.models (
 	schema_name	text NOT NULL,
 	attributes	json NOT NULL,
 	options		jsonb NOT NULL DEFAULT '{}',
-	owner		regrole NOT NULL DEFAULT current_user::regrole,
+	owner		regrole NOT NULL,
 	relid		regclass,
 	defined_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
@@ -35,7 +34,7 @@ CREATE TABLE orm.associations (
 				ON DELETE CASCADE ON UPDATE CASCADE,
 	options		jsonb NOT NULL DEFAULT '{}',
 	position	integer NOT NULL,
-	owner		regrole NOT NULL DEFAULT current_user::regrole,
+	owner		regrole NOT NULL,
 	function	regprocedure,
 	PRIMARY KEY (source, alias)
 );
@@ -45,19 +44,15 @@ CREATE INDEX ON orm.associations (target);
 SELECT pg_catalog.pg_extension_config_dump('orm.models', '');
 SELECT pg_catalog.pg_extension_config_dump('orm.associations', '');
 
+/*
+ * Everyone may read the catalog; only the extension's functions write it.
+ * They check that the caller owns (or is a member of the owner of) every
+ * model a change touches, then write as the catalog's owner, so a role can
+ * neither change another role's models nor store a row the functions did
+ * not validate (one bad row would break every call of every role).
+ */
 GRANT USAGE ON SCHEMA orm TO PUBLIC;
-GRANT SELECT, INSERT, UPDATE, DELETE ON orm.models, orm.associations TO PUBLIC;
-
-ALTER TABLE orm.models ENABLE ROW LEVEL SECURITY;
-ALTER TABLE orm.associations ENABLE ROW LEVEL SECURITY;
-CREATE POLICY models_read ON orm.models FOR SELECT USING (true);
-CREATE POLICY models_write ON orm.models FOR ALL
-	USING (pg_catalog.pg_has_role(owner, 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
-CREATE POLICY associations_read ON orm.associations FOR SELECT USING (true);
-CREATE POLICY associations_write ON orm.associations FOR ALL
-	USING (pg_catalog.pg_has_role(owner, 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
+GRANT SELECT ON orm.models, orm.associations TO PUBLIC;
 
 /* The inflector */
 CREATE FUNCTION orm.pluralize(word text) RETURNS text

@@ -137,10 +137,21 @@ ParseAssocOption(OrmAssociation *a, OrmJsonField *f)
 		a->other_key = AssocName(a, k, v);
 	else if (strcmp(k, "through") == 0 && btm)
 		a->through = AssocName(a, k, v);
-	else if (strcmp(k, "onDelete") == 0)
-		a->on_delete = OrmReferentialAction(v, a->source->name, NULL, k);
-	else if (strcmp(k, "onUpdate") == 0)
-		a->on_update = OrmReferentialAction(v, a->source->name, NULL, k);
+	else if (strcmp(k, "onDelete") == 0 || strcmp(k, "onUpdate") == 0)
+	{
+		char	   *action;
+
+		if (v->type != jbvString)
+			AssocWrongType(a, k, v, "a string");
+		action = OrmReferentialAction(v, psprintf("association %s.%s(%s)",
+												  a->source->name,
+												  OrmAssocKindName(a->kind),
+												  a->target->name), NULL, k);
+		if (k[2] == 'D')
+			a->on_delete = action;
+		else
+			a->on_update = action;
+	}
 	else if (strcmp(k, "constraints") == 0)
 	{
 		if (v->type != jbvBool)
@@ -397,6 +408,12 @@ ResolveJunction(OrmSchema *schema, OrmAssociation *a)
 							   tkey->name);
 	OrmCheckName("foreignKey", a->foreign_key);
 	OrmCheckName("otherKey", a->other_key);
+	if (strcmp(a->foreign_key, a->other_key) == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("foreignKey and otherKey of association %s.belongsToMany(%s) are both \"%s\"",
+					   a->source->name, a->target->name, a->foreign_key),
+				errhint("The junction needs one column for each side."));
 	a->junction = JunctionModel(schema, a, &made_up);
 	JunctionKey(a, a->junction, a->foreign_key, a->source, skey, made_up);
 	JunctionKey(a, a->junction, a->other_key, a->target, tkey, made_up);

@@ -22,6 +22,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "orm_models.h"
 
@@ -49,11 +50,22 @@ CatalogInvalidated(Datum arg, Oid relid)
 		cache_valid = false;
 }
 
-/* Registers the invalidation callback; called once, from _PG_init. */
+/*
+ * Marks the caches stale when a type changes: the resolved models hold type
+ * OIDs, and a dropped or altered type must not reach a cached statement.
+ */
+static void
+TypeInvalidated(Datum arg, int cacheid, uint32 hashvalue)
+{
+	cache_valid = false;
+}
+
+/* Registers the invalidation callbacks; called once, from _PG_init. */
 void
 OrmInitCache(void)
 {
 	CacheRegisterRelcacheCallback(CatalogInvalidated, (Datum) 0);
+	CacheRegisterSyscacheCallback(TYPEOID, TypeInvalidated, (Datum) 0);
 }
 
 static uint32

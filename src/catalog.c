@@ -10,14 +10,56 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "orm_models.h"
+
+/* The role that owns the catalog tables (the extension's owner). */
+static Oid
+CatalogOwner(void)
+{
+	Oid			relid = get_relname_relid("models",
+										  get_namespace_oid(ORM_SCHEMA, false));
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * Runs one fixed, parameterized catalog statement as the catalog's owner.
+ * Callers have checked that the current role may make the change.  An
+ * error resets the user at transaction abort.
+ */
+static int
+CatalogExec(const char *sql, int nargs, Oid *argtypes, Datum *values)
+{
+	Oid			save_userid;
+	int			save_sec;
+	int			n;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(CatalogOwner(),
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	n = OrmSpiExec(sql, nargs, argtypes, values, NULL, false);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	return n;
+}
 
 /* A column of the current SPI row as a palloc'd C string, or NULL. */
 static char *
@@ -79,6 +121,9 @@ AssociationFromRow(OrmSchema *schema, int row)
 		elog(ERROR, "association of a model that is not in orm.models");
 	a = OrmParseAssociation(source, kind, target, options);
 	a->position = DatumGetInt32(RowValue(row, 5, &isnull));
+	a->function = DatumGetObjectId(RowValue(row, 6, &isnull));
+	if (isnull)
+		a->function = InvalidOid;
 	a->raw_options = options;
 	return a;
 }
@@ -100,7 +145,8 @@ OrmLoadSchema(void)
 	MemoryContextSwitchTo(caller);
 	for (uint64 i = 0; i < SPI_processed; i++)
 		schema->models = lappend(schema->models, ModelFromRow(i));
-	OrmSpiExec("SELECT source, kind, target, options, position "
+	OrmSpiExec("SELECT source, kind, target, options, position, "
+			   "function::pg_catalog.oid "
 			   "FROM orm.associations ORDER BY position, source, alias",
 			   0, NULL, NULL, NULL, false);
 	MemoryContextSwitchTo(caller);
@@ -133,9 +179,9 @@ StoredOwner(const char *name)
 	Oid			owner = InvalidOid;
 	bool		isnull;
 
-	if (OrmSpiExec("SELECT owner::pg_catalog.oid FROM orm.models "
-				   "WHERE name OPERATOR(pg_catalog.=) $1 FOR UPDATE",
-				   1, argtypes, values, NULL, false) > 0)
+	if (CatalogExec("SELECT owner::pg_catalog.oid FROM orm.models "
+					"WHERE name OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+					1, argtypes, values) > 0)
 		owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
 											   SPI_tuptable->tupdesc, 1,
 											   &isnull));
@@ -149,33 +195,34 @@ StoredOwner(const char *name)
 void
 OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
 {
-	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
-	Datum		values[5];
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, OIDOID};
+	Datum		values[6];
 	Oid			owner;
 
 	if (options == NULL)
 		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 													 CStringGetDatum("{}")));
-
 	values[0] = CStringGetTextDatum(model->name);
 	values[1] = CStringGetTextDatum(model->table_name);
 	values[2] = CStringGetTextDatum(model->schema);
 	values[3] = PointerGetDatum(attributes);
 	values[4] = JsonbPGetDatum(options);
+	values[5] = ObjectIdGetDatum(GetUserId());
 	OrmSpiConnect();
 	owner = StoredOwner(model->name);
 	if (OidIsValid(owner))
 		OrmCheckOwner(model->name, owner);
-	OrmSpiExec("INSERT INTO orm.models "
-			   "(name, table_name, schema_name, attributes, options) "
-			   "VALUES ($1, $2, $3, $4::pg_catalog.json, $5) "
-			   "ON CONFLICT (name) DO UPDATE SET "
-			   "table_name = EXCLUDED.table_name, "
-			   "schema_name = EXCLUDED.schema_name, "
-			   "attributes = EXCLUDED.attributes, "
-			   "options = EXCLUDED.options, "
-			   "defined_at = EXCLUDED.defined_at",
-			   5, argtypes, values, NULL, false);
+	CatalogExec("INSERT INTO orm.models "
+				"(name, table_name, schema_name, attributes, options, owner) "
+				"VALUES ($1, $2, $3, $4::pg_catalog.json, $5, "
+				"$6::pg_catalog.oid::pg_catalog.regrole) "
+				"ON CONFLICT (name) DO UPDATE SET "
+				"table_name = EXCLUDED.table_name, "
+				"schema_name = EXCLUDED.schema_name, "
+				"attributes = EXCLUDED.attributes, "
+				"options = EXCLUDED.options, "
+				"defined_at = EXCLUDED.defined_at",
+				6, argtypes, values);
 	OrmSpiFinish();
 }
 
@@ -183,23 +230,24 @@ OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
 void
 OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options)
 {
-	Oid			argtypes[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
-	Datum		values[5];
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, OIDOID};
+	Datum		values[6];
 
 	values[0] = CStringGetTextDatum(assoc->source->name);
 	values[1] = CStringGetTextDatum(assoc->alias);
 	values[2] = CStringGetTextDatum(OrmAssocKindName(assoc->kind));
 	values[3] = CStringGetTextDatum(assoc->target->name);
 	values[4] = JsonbPGetDatum(options);
+	values[5] = ObjectIdGetDatum(GetUserId());
 	OrmSpiConnect();
-	OrmSpiExec("LOCK TABLE orm.associations IN SHARE ROW EXCLUSIVE MODE",
-			   0, NULL, NULL, NULL, false);
-	OrmSpiExec("INSERT INTO orm.associations "
-			   "(source, alias, kind, target, options, position) "
-			   "SELECT $1, $2, $3, $4, $5, "
-			   "COALESCE(pg_catalog.max(position), 0) "
-			   "OPERATOR(pg_catalog.+) 1 FROM orm.associations",
-			   5, argtypes, values, NULL, false);
+	CatalogExec("LOCK TABLE orm.associations IN SHARE ROW EXCLUSIVE MODE",
+				0, NULL, NULL);
+	CatalogExec("INSERT INTO orm.associations "
+				"(source, alias, kind, target, options, position, owner) "
+				"SELECT $1, $2, $3, $4, $5, "
+				"COALESCE(pg_catalog.max(position), 0) OPERATOR(pg_catalog.+) 1, "
+				"$6::pg_catalog.oid::pg_catalog.regrole FROM orm.associations",
+				6, argtypes, values);
 	OrmSpiFinish();
 }
 
@@ -219,8 +267,8 @@ OrmDeleteModel(const char *name)
 				errmsg("model \"%s\" does not exist", name));
 	OrmCheckOwner(name, owner);
 	OrmDropRelationshipFunctions(name);
-	OrmSpiExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, false);
+	CatalogExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
+				1, argtypes, values);
 	OrmSpiFinish();
 }
 
@@ -232,10 +280,10 @@ OrmSetModelRelid(const char *name, Oid relid)
 	Datum		values[2] = {CStringGetTextDatum(name), ObjectIdGetDatum(relid)};
 
 	OrmSpiConnect();
-	OrmSpiExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass "
-			   "WHERE name OPERATOR(pg_catalog.=) $1 "
-			   "AND relid IS DISTINCT FROM $2::pg_catalog.regclass",
-			   2, argtypes, values, NULL, false);
+	CatalogExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass "
+				"WHERE name OPERATOR(pg_catalog.=) $1 AND (relid IS NULL OR "
+				"relid::pg_catalog.oid OPERATOR(pg_catalog.<>) $2)",
+				2, argtypes, values);
 	OrmSpiFinish();
 }
 
@@ -250,11 +298,11 @@ OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid)
 	values[1] = CStringGetTextDatum(assoc->alias);
 	values[2] = ObjectIdGetDatum(funcid);
 	OrmSpiConnect();
-	OrmSpiExec("UPDATE orm.associations SET function = $3::pg_catalog.regprocedure "
-			   "WHERE source OPERATOR(pg_catalog.=) $1 "
-			   "AND alias OPERATOR(pg_catalog.=) $2 "
-			   "AND function IS DISTINCT FROM $3::pg_catalog.regprocedure",
-			   3, argtypes, values, NULL, false);
+	CatalogExec("UPDATE orm.associations SET function = $3::pg_catalog.regprocedure "
+				"WHERE source OPERATOR(pg_catalog.=) $1 "
+				"AND alias OPERATOR(pg_catalog.=) $2 AND (function IS NULL OR "
+				"function::pg_catalog.oid OPERATOR(pg_catalog.<>) $3)",
+				3, argtypes, values);
 	OrmSpiFinish();
 }
 

@@ -78,6 +78,19 @@ JsonbEqual(Jsonb *a, Jsonb *b)
 }
 
 /*
+ * An association adds a foreign key to the target of hasOne and hasMany,
+ * and to a belongsToMany's junction: the caller must own that model too.
+ */
+static void
+CheckHolderOwner(OrmAssociation *a)
+{
+	if (a->kind == ORM_HAS_ONE || a->kind == ORM_HAS_MANY)
+		OrmCheckOwner(a->target->name, a->target->owner);
+	else if (a->kind == ORM_BELONGS_TO_MANY && !a->junction->is_junction)
+		OrmCheckOwner(a->junction->name, a->junction->owner);
+}
+
+/*
  * Adds one association to a loaded schema and the catalog.  Declaring the
  * same association again is a no-op; another under the same alias is an
  * error.
@@ -102,11 +115,12 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 					   source, a->alias),
 				errhint("Give the association a distinct \"as\"."));
 	a->raw_options = options;
-	OrmStoreAssociation(a, options);
 	schema->associations = lappend(schema->associations, a);
 	OrmResolveAssociation(schema, a);
+	CheckHolderOwner(a);
 	OrmAssignFields(a->kind == ORM_BELONGS_TO ? src :
 					a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt);
+	OrmStoreAssociation(a, options);
 	return a;
 }
 

@@ -10,8 +10,11 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 
 #include "orm_models.h"
@@ -86,7 +89,7 @@ OrmReferentialAction(JsonbValue *v, const char *model, const char *attr,
 			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			attr ? errmsg("unrecognized %s action \"%s\" for attribute \"%s.%s\"",
 						  key, s, model, attr) :
-			errmsg("unrecognized %s action \"%s\" for \"%s\"", key, s, model),
+			errmsg("unrecognized %s action \"%s\" for %s", key, s, model),
 			errhint("Use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION."));
 	return NULL;
 }
@@ -259,9 +262,9 @@ ParseAttribute(const char *model, const char *name, JsonbValue *v)
 				errmsg("attribute \"%s.%s\" has no type", model, name),
 				errhint("Add \"type\", for example \"type\": \"STRING\"."));
 	SetAttributeType(a, type_spec, model);
+	CheckAttribute(a, model);
 	if (a->primary_key)
 		a->allow_null = false;
-	CheckAttribute(a, model);
 	if (a->default_value)
 		a->default_sql = OrmDefaultSql(a->default_value, a, model);
 	return a;
@@ -351,6 +354,22 @@ ParseOption(OrmModel *m, OrmJsonField *f, char **table_name)
 						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment");
 }
 
+/* The timestamp attributes of a model must have distinct names. */
+static void
+CheckTimestampNames(OrmModel *m)
+{
+	const char *c = m->created_at;
+	const char *u = m->updated_at;
+	const char *d = m->paranoid ? m->deleted_at : NULL;
+
+	if ((c && u && strcmp(c, u) == 0) || (c && d && strcmp(c, d) == 0) ||
+		(u && d && strcmp(u, d) == 0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("timestamps of model \"%s\" share a name", m->name),
+				errhint("Give createdAt, updatedAt and deletedAt distinct names."));
+}
+
 /* Model options, with Sequelize's defaults. */
 static void
 ParseOptions(OrmModel *m, Jsonb *options)
@@ -386,8 +405,22 @@ ParseOptions(OrmModel *m, Jsonb *options)
 	OrmCheckName("table", m->table_name);
 	if (m->schema == NULL)
 		m->schema = "public";
+	if (strcmp(m->schema, ORM_SCHEMA) == 0 ||
+		strcmp(m->schema, "information_schema") == 0 ||
+		strncmp(m->schema, "pg_", 3) == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_RESERVED_NAME),
+				errmsg("schema \"%s\" of model \"%s\" is reserved", m->schema, m->name),
+				errdetail("Models cannot live in system schemas or in the extension's schema \"%s\".",
+						  ORM_SCHEMA));
 	if (!m->timestamps)
 		m->created_at = m->updated_at = m->deleted_at = NULL;
+	if (m->paranoid && m->timestamps && m->deleted_at == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("paranoid model \"%s\" needs deletedAt", m->name),
+				errhint("Do not set \"deletedAt\" to false on a paranoid model."));
+	CheckTimestampNames(m);
 	if (!m->paranoid)
 		m->deleted_at = NULL;
 	else if (!m->timestamps)
@@ -407,10 +440,17 @@ ParseAttributes(OrmModel *m, Jsonb *attributes, List *order)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("attributes of model \"%s\" must be an object", m->name));
+	if (list_length(order) > MaxHeapAttributeNumber)
+		ereport(ERROR,
+				errcode(ERRCODE_TOO_MANY_COLUMNS),
+				errmsg("model \"%s\" has %d attributes", m->name, list_length(order)),
+				errdetail("A table can have at most %d columns.", MaxHeapAttributeNumber));
 	foreach(lc, order)
 	{
 		char	   *name = lfirst(lc);
 		JsonbValue *v;
+
+		CHECK_FOR_INTERRUPTS();
 
 		if (OrmFindAttribute(m, name))
 			ereport(ERROR,
@@ -445,7 +485,16 @@ AddDefaultAttributes(OrmModel *m)
 	}
 	for (int i = 0; i < 3; i++)
 	{
-		if (stamps[i] == NULL || OrmFindAttribute(m, stamps[i]))
+		OrmAttribute *own = stamps[i] ? OrmFindAttribute(m, stamps[i]) : NULL;
+
+		if (own && own->typid != TIMESTAMPTZOID && own->typid != TIMESTAMPOID)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					errmsg("attribute \"%s.%s\" is the model's timestamp and must have type DATE, not %s",
+						   m->name, own->name, own->type_name),
+					errhint("Rename the attribute, or rename or disable the timestamp with the \"%s\" option.",
+							i == 0 ? "createdAt" : i == 1 ? "updatedAt" : "deletedAt"));
+		if (stamps[i] == NULL || own)
 			continue;
 		m->attributes = lappend(m->attributes,
 								OrmMakeAttribute(stamps[i], TIMESTAMPTZOID,
@@ -467,6 +516,7 @@ OrmAssignFields(OrmModel *m)
 		OrmAttribute *a = lfirst(lc);
 		ListCell   *lc2;
 
+		CHECK_FOR_INTERRUPTS();
 		if (a->field == NULL)
 			a->field = m->underscored ? OrmUnderscore(a->name) : a->name;
 		OrmCheckName("column", a->field);
@@ -487,18 +537,28 @@ OrmAssignFields(OrmModel *m)
 
 /*
  * Parses one model from its name, attributes (jsonb, with the attribute
- * names in the order written) and options.
+ * names in the order written) and options.  Type names resolve in
+ * pg_catalog, the model's schema and public, whatever the caller's
+ * search_path, so a model means the same in every session.
  */
 OrmModel *
 OrmParseModel(const char *name, Jsonb *attributes, List *order,
 			  Jsonb *options)
 {
 	OrmModel   *m = palloc0(sizeof(OrmModel));
+	int			nest;
 
 	OrmCheckName("model", name);
 	m->name = pstrdup(name);
 	ParseOptions(m, options);
+	nest = NewGUCNestLevel();
+	(void) set_config_option("search_path",
+							 psprintf("pg_catalog, %s, public",
+									  quote_identifier(m->schema)),
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 	ParseAttributes(m, attributes, order);
+	AtEOXact_GUC(true, nest);
 	AddDefaultAttributes(m);
 	OrmAssignFields(m);
 	return m;

@@ -103,6 +103,7 @@ typedef struct OrmAssociation
 	bool		fk_allow_null_given;
 	int			position;		/* declaration order */
 	Jsonb	   *raw_options;	/* as given */
+	Oid			function;		/* its relationship function, once synced */
 } OrmAssociation;
 
 /* Everything the catalog describes, resolved and cross-checked. */

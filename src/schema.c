@@ -93,6 +93,64 @@ OrmFindAssociation(OrmSchema *schema, const char *source, const char *alias)
 	return NULL;
 }
 
+/* Two models cannot share one table. */
+static void
+CheckTableUnique(OrmSchema *schema, OrmModel *m)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->models)
+	{
+		OrmModel   *o = lfirst(lc);
+
+		if (o == m)
+			return;
+		if (strcmp(o->table_name, m->table_name) == 0 &&
+			strcmp(o->schema, m->schema) == 0)
+			ereport(ERROR,
+					errcode(ERRCODE_DUPLICATE_OBJECT),
+					errmsg("models \"%s\" and \"%s\" have the same table %s",
+						   o->name, m->name, OrmQualifiedTable(m)),
+					errhint("Give one of them another \"tableName\" or \"schema\"."));
+	}
+}
+
+/*
+ * A foreign key to a model must name one of its attributes (as a column)
+ * and have that attribute's type.
+ */
+static void
+CheckReference(OrmModel *m, OrmAttribute *a)
+{
+	OrmModel   *t = a->ref_target;
+	OrmAttribute *key = NULL;
+	ListCell   *lc;
+
+	foreach(lc, t->attributes)
+	{
+		OrmAttribute *k = lfirst(lc);
+
+		if (a->ref_key ? strcmp(k->field, a->ref_key) == 0 ||
+			strcmp(k->name, a->ref_key) == 0 : k->primary_key)
+		{
+			key = k;
+			break;
+		}
+	}
+	if (key == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_COLUMN),
+				errmsg("attribute \"%s.%s\" references \"%s\", which is not an attribute of model \"%s\"",
+					   m->name, a->name, a->ref_key ? a->ref_key : "(primary key)",
+					   t->name));
+	if (key->typid != a->typid)
+		ereport(ERROR,
+				errcode(ERRCODE_DATATYPE_MISMATCH),
+				errmsg("foreign key \"%s.%s\" of type %s cannot reference \"%s.%s\" of type %s",
+					   m->name, a->name, a->type_name, t->name, key->name,
+					   key->type_name));
+}
+
 /*
  * Resolves every association in declaration order, then names the columns
  * they added and links attribute references to the models they name.
@@ -110,12 +168,15 @@ OrmResolveSchema(OrmSchema *schema)
 		ListCell   *lc2;
 
 		OrmAssignFields(m);
+		CheckTableUnique(schema, m);
 		foreach(lc2, m->attributes)
 		{
 			OrmAttribute *a = lfirst(lc2);
 
 			if (a->ref_model && a->ref_target == NULL)
 				a->ref_target = OrmFindReferenced(schema, a->ref_model);
+			if (a->ref_target)
+				CheckReference(m, a);
 		}
 	}
 }

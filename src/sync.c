@@ -21,6 +21,7 @@
 #include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
@@ -32,7 +33,8 @@ typedef struct SyncOptions
 {
 	bool		force;
 	bool		dry_run;
-	List	   *models;			/* names, or NIL for every model */
+	bool		some;			/* "models" given: only those */
+	List	   *models;			/* their names */
 } SyncOptions;
 
 static bool
@@ -75,7 +77,7 @@ SyncModels(OrmJsonField *f)
 static SyncOptions
 ParseSyncOptions(Jsonb *options)
 {
-	SyncOptions o = {false, false, NIL};
+	SyncOptions o = {false, false, false, NIL};
 	ListCell   *lc;
 
 	if (!JB_ROOT_IS_OBJECT(options))
@@ -91,7 +93,10 @@ ParseSyncOptions(Jsonb *options)
 		else if (strcmp(f->key, "dryRun") == 0)
 			o.dry_run = SyncBool(f);
 		else if (strcmp(f->key, "models") == 0)
+		{
 			o.models = SyncModels(f);
+			o.some = true;
+		}
 		else if (strcmp(f->key, "alter") == 0)
 		{
 			if (SyncBool(f))
@@ -113,7 +118,7 @@ ParseSyncOptions(Jsonb *options)
  * belongsToMany associations; each must be the caller's to sync.
  */
 static List *
-SelectModels(OrmSchema *schema, List *names)
+SelectModels(OrmSchema *schema, List *names, bool some)
 {
 	List	   *selected = NIL;
 	ListCell   *lc;
@@ -121,7 +126,7 @@ SelectModels(OrmSchema *schema, List *names)
 	foreach(lc, schema->models)
 	{
 		OrmModel   *m = lfirst(lc);
-		bool		wanted = names == NIL;
+		bool		wanted = !some;
 		ListCell   *lc2;
 
 		foreach(lc2, names)
@@ -269,6 +274,12 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		if (!Touches(a, ordered, created))
 			continue;
 		fn = RelationshipFunction(a);
+		if (OidIsValid(fn) && fn != a->function)
+			ereport(ERROR,
+					errcode(ERRCODE_DUPLICATE_FUNCTION),
+					errmsg("function %s already exists and is not the relationship function of association \"%s.%s\"",
+						   format_procedure(fn), a->source->name, a->alias),
+					errhint("Drop or rename the function, or give the association another \"as\"."));
 		if (OidIsValid(fn) && SameBody(fn, OrmRelationshipBody(a)) &&
 			!list_member_ptr(created, a->source) &&
 			!list_member_ptr(created, a->target) &&
@@ -462,7 +473,7 @@ orm_sync(PG_FUNCTION_ARGS)
 				errmsg("sync options must not be null"));
 	opts = ParseSyncOptions(PG_GETARG_JSONB_P(0));
 	schema = OrmLoadSchema();
-	ordered = DependencyOrder(SelectModels(schema, opts.models));
+	ordered = DependencyOrder(SelectModels(schema, opts.models, opts.some));
 	stmts = SyncStatements(schema, ordered, opts.force);
 	if (!opts.dry_run)
 	{

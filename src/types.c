@@ -174,6 +174,12 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
 					   args, t->name, model, attr),
 				t->with_args ? errhint("Write the arguments as numbers, as in \"%s(10)\".", t->name) :
 				errhint("Type %s takes no arguments.", t->name));
+	if (strcmp(t->name, "DATE") == 0 && (strlen(args) != 1 || args[0] > '6'))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid precision \"%s\" of type DATE of attribute \"%s.%s\"",
+					   args, model, attr),
+				errhint("The precision of DATE is 0 to 6."));
 	return psprintf(t->with_args, args);
 }
 
@@ -222,7 +228,8 @@ ParseTypeText(const char *text, const char *spec, const char *model,
 	if (edata == NULL)
 		return;
 	if (edata->sqlerrcode == ERRCODE_UNDEFINED_OBJECT ||
-		edata->sqlerrcode == ERRCODE_SYNTAX_ERROR)
+		edata->sqlerrcode == ERRCODE_SYNTAX_ERROR ||
+		edata->sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME)
 		UnrecognizedType(spec, model, attr, edata->message);
 	ereport(ERROR,
 			errcode(edata->sqlerrcode),
