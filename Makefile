@@ -14,6 +14,7 @@ OBJS = \
 	src/inflect.o \
 	src/json_util.o \
 	src/model_json.o \
+	src/model_indexes.o \
 	src/model_parse.o \
 	src/query_parse.o \
 	src/query_sql.o \
@@ -33,6 +34,8 @@ REGRESS = \
 	define_errors \
 	associate \
 	define_models \
+	enum \
+	indexes \
 	sync \
 	find \
 	sync_errors \
@@ -44,3 +47,6 @@ SHLIB_LINK += $(ICU_LIBS)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Every object depends on the shared header.
+$(OBJS): src/orm_models.h

@@ -69,6 +69,7 @@ static void
 AppendColumn(StringInfo buf, OrmModel *m, OrmAttribute *a, List *later)
 {
 	appendStringInfo(buf, "%s %s", quote_identifier(a->field),
+					 a->type_sql ? a->type_sql :
 					 format_type_extended(a->typid, a->typmod,
 										  FORMAT_TYPE_TYPEMOD_GIVEN |
 										  FORMAT_TYPE_FORCE_QUALIFY));
@@ -228,6 +229,7 @@ OrmCreateTableSql(OrmModel *m, List *later)
 	ListCell   *lc;
 
 	stmts = list_concat(stmts, Comments(m));
+	stmts = list_concat(stmts, OrmIndexSql(m));
 	foreach(lc, m->attributes)
 	{
 		OrmAttribute *a = lfirst(lc);
@@ -336,4 +338,11 @@ OrmRelationshipFunctionSql(OrmAssociation *a)
 					OrmQualifiedTable(a->source), OrmQualifiedTable(a->target),
 					one ? 1 : 10,
 					quote_literal_cstr(OrmRelationshipBody(a)));
+}
+
+/* Sequelize's name of an ENUM attribute's type: enum_<table>_<column> */
+char *
+OrmEnumTypeName(OrmModel *m, OrmAttribute *a)
+{
+	return psprintf("enum_%s_%s", m->table_name, a->field);
 }

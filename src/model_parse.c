@@ -146,6 +146,76 @@ ParseReferences(OrmAttribute *a, JsonbValue *v, const char *model)
 					   model, a->name));
 }
 
+/* "values": the labels of an ENUM, non-empty strings, each once */
+static List *
+EnumValues(JsonbValue *v, const char *model, const char *attr)
+{
+	List	   *values = NIL;
+	ListCell   *lc;
+
+	if (!OrmJsonIsArray(v))
+		WrongType(model, attr, "values", v, "an array of strings");
+	foreach(lc, OrmJsonElements(v->val.binary.data))
+	{
+		JsonbValue *e = lfirst(lc);
+
+		if (e->type != jbvString)
+			WrongType(model, attr, "values", e, "an array of strings");
+		values = lappend(values, OrmJsonString(e));
+	}
+	return values;
+}
+
+/* Checks the labels of an ENUM: some, distinct, short enough. */
+static void
+CheckEnumValues(OrmAttribute *a, const char *model)
+{
+	ListCell   *lc;
+
+	if (a->enum_values == NIL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("ENUM attribute \"%s.%s\" has no values", model, a->name),
+				errhint("Add \"values\": [\"a\", \"b\"], or write the type as ENUM('a', 'b')."));
+	foreach(lc, a->enum_values)
+	{
+		char	   *label = lfirst(lc);
+
+		if (strlen(label) >= NAMEDATALEN || label[0] == '\0')
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid ENUM value \"%s\" of attribute \"%s.%s\"",
+						   label, model, a->name),
+					errdetail("Labels are 1 to %d bytes long.", NAMEDATALEN - 1));
+		for (ListCell *lc2 = list_head(a->enum_values); lc2 != lc;
+			 lc2 = lnext(a->enum_values, lc2))
+			if (strcmp(lfirst(lc2), label) == 0)
+				ereport(ERROR,
+						errcode(ERRCODE_DUPLICATE_OBJECT),
+						errmsg("ENUM value \"%s\" of attribute \"%s.%s\" is given twice",
+							   label, model, a->name));
+	}
+}
+
+/* The default of an ENUM attribute: one of its labels. */
+static char *
+EnumDefault(OrmAttribute *a, const char *model)
+{
+	ListCell   *lc;
+
+	if (a->default_value->type == jbvNull)
+		return pstrdup("NULL");
+	if (a->default_value->type == jbvString)
+		foreach(lc, a->enum_values)
+			if (strcmp(lfirst(lc), OrmJsonString(a->default_value)) == 0)
+				return quote_literal_cstr(lfirst(lc));
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("defaultValue of ENUM attribute \"%s.%s\" is not one of its values",
+				   model, a->name));
+	return NULL;
+}
+
 /* One key of an attribute object. */
 static void
 ParseAttributeKey(OrmAttribute *a, OrmJsonField *f, const char *model,
@@ -189,11 +259,13 @@ ParseAttributeKey(OrmAttribute *a, OrmJsonField *f, const char *model,
 		a->on_delete = OrmReferentialAction(v, model, a->name, k);
 	else if (strcmp(k, "onUpdate") == 0)
 		a->on_update = OrmReferentialAction(v, model, a->name, k);
-	else if (strcmp(k, "validate") == 0 || strcmp(k, "values") == 0)
+	else if (strcmp(k, "values") == 0)
+		a->enum_values = EnumValues(v, model, a->name);
+	else if (strcmp(k, "validate") == 0)
 		Unsupported(model, a->name, k);
 	else
 		UnrecognizedKey(model, a->name, k,
-						"type, allowNull, defaultValue, primaryKey, autoIncrement, unique, field, comment, references, onDelete, onUpdate");
+						"type, allowNull, defaultValue, primaryKey, autoIncrement, unique, field, comment, references, onDelete, onUpdate, values");
 }
 
 /* Checks what the keys of one attribute mean together. */
@@ -261,12 +333,26 @@ ParseAttribute(const char *model, const char *name, JsonbValue *v)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("attribute \"%s.%s\" has no type", model, name),
 				errhint("Add \"type\", for example \"type\": \"STRING\"."));
-	SetAttributeType(a, type_spec, model);
+	if (strcmp(type_spec, "ENUM") == 0 || strncmp(type_spec, "ENUM(", 5) == 0)
+	{
+		if (type_spec[4] == '(' && a->enum_values == NIL)
+			a->enum_values = OrmParseEnumValues(type_spec, model, a->name);
+		CheckEnumValues(a, model);
+		a->type_name = "ENUM";	/* named once the column is known */
+	}
+	else if (a->enum_values)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("attribute \"%s.%s\" has \"values\" but its type is not ENUM",
+					   model, a->name));
+	else
+		SetAttributeType(a, type_spec, model);
 	CheckAttribute(a, model);
 	if (a->primary_key)
 		a->allow_null = false;
 	if (a->default_value)
-		a->default_sql = OrmDefaultSql(a->default_value, a, model);
+		a->default_sql = a->enum_values ? EnumDefault(a, model) :
+			OrmDefaultSql(a->default_value, a, model);
 	return a;
 }
 
@@ -320,7 +406,8 @@ ParseNameOption(OrmModel *m, JsonbValue *v)
 
 /* One model option. */
 static void
-ParseOption(OrmModel *m, OrmJsonField *f, char **table_name)
+ParseOption(OrmModel *m, OrmJsonField *f, char **table_name,
+			JsonbValue **indexes)
 {
 	const char *k = f->key;
 	JsonbValue *v = &f->value;
@@ -347,11 +434,18 @@ ParseOption(OrmModel *m, OrmJsonField *f, char **table_name)
 		m->underscored = GetBool(v, m->name, NULL, k);
 	else if (strcmp(k, "comment") == 0)
 		m->comment = GetString(v, m->name, NULL, k);
-	else if (strcmp(k, "indexes") == 0 || strcmp(k, "version") == 0)
+	else if (strcmp(k, "indexes") == 0)
+	{
+		if (!OrmJsonIsArray(v))
+			WrongType(m->name, NULL, k, v, "an array");
+		*indexes = palloc(sizeof(JsonbValue));
+		**indexes = *v;
+	}
+	else if (strcmp(k, "version") == 0)
 		Unsupported(m->name, NULL, k);
 	else
 		UnrecognizedKey(m->name, NULL, k,
-						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment");
+						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment, indexes");
 }
 
 /* The timestamp attributes of a model must have distinct names. */
@@ -372,7 +466,7 @@ CheckTimestampNames(OrmModel *m)
 
 /* Model options, with Sequelize's defaults. */
 static void
-ParseOptions(OrmModel *m, Jsonb *options)
+ParseOptions(OrmModel *m, Jsonb *options, JsonbValue **indexes)
 {
 	char	   *table_name = NULL;
 	ListCell   *lc;
@@ -387,7 +481,7 @@ ParseOptions(OrmModel *m, Jsonb *options)
 				errmsg("options of model \"%s\" must be an object", m->name));
 	if (options)
 		foreach(lc, OrmJsonFields(&options->root))
-			ParseOption(m, lfirst(lc), &table_name);
+			ParseOption(m, lfirst(lc), &table_name, indexes);
 	if (m->singular == NULL)
 		m->singular = OrmSingularize(m->name);
 	if (m->plural == NULL)
@@ -546,11 +640,13 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 			  Jsonb *options)
 {
 	OrmModel   *m = palloc0(sizeof(OrmModel));
+	JsonbValue *indexes = NULL;
+	ListCell   *lc;
 	int			nest;
 
 	OrmCheckName("model", name);
 	m->name = pstrdup(name);
-	ParseOptions(m, options);
+	ParseOptions(m, options, &indexes);
 	nest = NewGUCNestLevel();
 	(void) set_config_option("search_path",
 							 psprintf("pg_catalog, %s, public",
@@ -561,5 +657,10 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 	AtEOXact_GUC(true, nest);
 	AddDefaultAttributes(m);
 	OrmAssignFields(m);
+	foreach(lc, m->attributes)
+		if (((OrmAttribute *) lfirst(lc))->enum_values)
+			OrmResolveEnum(m, lfirst(lc));
+	if (indexes)
+		OrmParseIndexes(m, indexes);
 	return m;
 }

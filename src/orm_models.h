@@ -34,6 +34,8 @@ typedef struct OrmAttribute
 	Oid			typid;
 	int32		typmod;
 	char	   *type_name;		/* as format_type_with_typemod() prints it */
+	char	   *type_sql;		/* the type in DDL, schema-qualified */
+	List	   *enum_values;	/* ENUM: its labels (char *), else NIL */
 	bool		allow_null;
 	bool		allow_null_given;	/* allowNull written, not defaulted */
 	bool		primary_key;
@@ -68,10 +70,22 @@ typedef struct OrmModel
 	char	   *deleted_at;
 	char	   *comment;
 	List	   *attributes;		/* OrmAttribute *, in column order */
+	List	   *indexes;		/* OrmIndex * */
 	Oid			owner;			/* role that defined the model */
 	Oid			relid;			/* the synced table, or InvalidOid */
 	bool		is_junction;	/* made up for a belongsToMany "through" */
 } OrmModel;
+
+/* An index of the "indexes" model option. */
+typedef struct OrmIndex
+{
+	char	   *name;
+	List	   *fields;			/* OrmAttribute * */
+	List	   *directions;		/* "ASC" / "DESC" ..., one per field */
+	bool		unique;
+	char	   *method;			/* USING, or NULL */
+	JsonbValue *where;			/* partial index condition, or NULL */
+} OrmIndex;
 
 typedef enum OrmAssocKind
 {
@@ -145,6 +159,10 @@ extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,
 						   const char *model);
 extern Datum OrmInputValue(const char *text, Oid typid, int32 typmod,
 						   const char *model, const char *attr);
+extern List *OrmParseEnumValues(const char *spec, const char *model,
+								const char *attr);
+extern void OrmResolveEnum(OrmModel *m, OrmAttribute *a);
+extern void OrmRequireType(OrmModel *m, OrmAttribute *a);
 extern char *OrmJsonValueText(JsonbValue *value);
 
 /* model_parse.c: JSONB -> structs, all validation, no SPI */
@@ -156,6 +174,10 @@ extern void OrmAssignFields(OrmModel *model);
 extern void OrmCheckName(const char *what, const char *name);
 extern char *OrmReferentialAction(JsonbValue *v, const char *model,
 								  const char *attr, const char *key);
+
+/* model_indexes.c: the "indexes" model option */
+extern void OrmParseIndexes(OrmModel *m, JsonbValue *indexes);
+extern List *OrmIndexSql(OrmModel *m);
 
 /* association.c: associations -> foreign keys and junction models */
 extern OrmAssociation *OrmParseAssociation(OrmModel *source, const char *kind,
@@ -192,6 +214,7 @@ extern char *OrmQualifiedTable(OrmModel *model);
 extern List *OrmCreateTableSql(OrmModel *model, List *later);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
+extern char *OrmEnumTypeName(OrmModel *m, OrmAttribute *a);
 extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 
 
@@ -209,6 +232,7 @@ extern void OrmInitCache(void);
 /* Query parameters: values bound to $1, $2, ... */
 typedef struct OrmParams
 {
+	bool		literals;		/* write values as typed literals (DDL) */
 	int			count;
 	int			capacity;
 	Oid		   *types;

@@ -13,7 +13,9 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -212,6 +214,71 @@ TableOid(OrmModel *m)
 	return OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
 }
 
+/* The statements that make or extend one ENUM attribute's type. */
+static List *
+EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
+{
+	char	   *name = OrmEnumTypeName(m, a);
+	Oid			nsp = get_namespace_oid(m->schema, true);
+	Oid			typ = OidIsValid(nsp) ?
+		GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+						ObjectIdGetDatum(nsp)) : InvalidOid;
+	List	   *stmts = NIL;
+	StringInfoData buf;
+	ListCell   *lc;
+
+	if (OidIsValid(typ) && recreate)
+	{
+		stmts = lappend(stmts, psprintf("DROP TYPE %s", a->type_sql));
+		typ = InvalidOid;
+	}
+	if (OidIsValid(typ))
+	{
+		foreach(lc, a->enum_values)
+			if (!SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(typ),
+									   CStringGetDatum(lfirst(lc))))
+				stmts = lappend(stmts, psprintf("ALTER TYPE %s ADD VALUE %s",
+												a->type_sql,
+												quote_literal_cstr(lfirst(lc))));
+		return stmts;
+	}
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "CREATE TYPE %s AS ENUM (", a->type_sql);
+	foreach(lc, a->enum_values)
+		appendStringInfo(&buf, "%s%s", foreach_current_index(lc) ? ", " : "",
+						 quote_literal_cstr(lfirst(lc)));
+	appendStringInfoChar(&buf, ')');
+	return lappend(stmts, buf.data);
+}
+
+/*
+ * The ENUM types of the synced models, as Sequelize names them: created
+ * when missing, recreated with a forced table, given the values they lack.
+ */
+static List *
+EnumTypeStatements(List *ordered, List *created, bool force)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	foreach(lc, ordered)
+	{
+		OrmModel   *m = lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, m->attributes)
+		{
+			OrmAttribute *a = lfirst(lc2);
+
+			if (a->enum_values)
+				stmts = list_concat(stmts,
+									EnumStatements(m, a, force &&
+												   list_member_ptr(created, m)));
+		}
+	}
+	return stmts;
+}
+
 /* The relationship function of an association, or InvalidOid. */
 static Oid
 RelationshipFunction(OrmAssociation *a)
@@ -372,6 +439,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force)
 		}
 	}
 	created = list_copy(later);
+	stmts = list_concat(stmts, EnumTypeStatements(ordered, created, force));
 	while (later != NIL)
 	{
 		OrmModel   *m = linitial(later);

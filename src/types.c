@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -20,6 +21,7 @@
 #include "utils/formatting.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/varlena.h"
 
 #include "orm_models.h"
@@ -155,12 +157,6 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
 							  args, strlen(args));
 		return t ? pstrdup(t->plain) : NULL;
 	}
-	if (namelen == 4 && strncmp(spec, "ENUM", 4) == 0)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("type ENUM of attribute \"%s.%s\" is not supported yet",
-					   model, attr),
-				errhint("Create the enum type with CREATE TYPE and use its name as the type."));
 	t = FindSequelizeType(sequelize_types, lengthof(sequelize_types), spec,
 						  namelen);
 	if (t == NULL)
@@ -268,7 +264,7 @@ OrmInputValue(const char *text, Oid typid, int32 typmod, const char *model,
 	ErrorData  *volatile edata = NULL;
 	Oid			typinput;
 	Oid			typioparam;
-	Datum		result = (Datum) 0;
+	volatile Datum result = (Datum) 0;
 
 	getTypeInputInfo(typid, &typinput, &typioparam);
 	PG_TRY();
@@ -353,4 +349,82 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
 	OrmInputValue(text, attr->typid, attr->typmod, model, attr->name);
 	return quote_literal_cstr(text);
+}
+
+/*
+ * The labels of an inline ENUM('a','b'): SQL-style quoted strings, quotes
+ * doubled inside.
+ */
+List *
+OrmParseEnumValues(const char *spec, const char *model, const char *attr)
+{
+	List	   *values = NIL;
+	const char *p = spec + 5;	/* after "ENUM(" */
+
+	for (;;)
+	{
+		StringInfoData label;
+
+		while (*p == ' ')
+			p++;
+		if (*p++ != '\'')
+			break;
+		initStringInfo(&label);
+		while (*p && !(*p == '\'' && p[1] != '\''))
+		{
+			if (*p == '\'')
+				p++;
+			appendStringInfoChar(&label, *p++);
+		}
+		if (*p++ != '\'')
+			break;
+		values = lappend(values, label.data);
+		while (*p == ' ')
+			p++;
+		if (*p == ')' && p[1] == '\0')
+			return values;
+		if (*p++ != ',')
+			break;
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("invalid type \"%s\" for attribute \"%s.%s\"", spec, model, attr),
+			errhint("Write ENUM('a', 'b'), or \"type\": \"ENUM\" with \"values\": [\"a\", \"b\"]."));
+	return NIL;
+}
+
+/*
+ * Names an ENUM attribute's type as Sequelize does (enum_<table>_<column>,
+ * in the model's schema) and finds it if sync has made it.
+ */
+void
+OrmResolveEnum(OrmModel *m, OrmAttribute *a)
+{
+	char	   *name = OrmEnumTypeName(m, a);
+	Oid			nsp = get_namespace_oid(m->schema, true);
+
+	if (strlen(name) >= NAMEDATALEN)
+		ereport(ERROR,
+				errcode(ERRCODE_NAME_TOO_LONG),
+				errmsg("enum type name \"%s\" of attribute \"%s.%s\" is too long",
+					   name, m->name, a->name),
+				errhint("Shorten the table or column name."));
+	a->type_sql = quote_qualified_identifier(m->schema, name);
+	a->type_name = a->type_sql;
+	a->typmod = -1;
+	a->typid = OidIsValid(nsp) ?
+		GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+						ObjectIdGetDatum(nsp)) : InvalidOid;
+}
+
+/* Fails when an attribute's type does not exist yet (an unsynced ENUM). */
+void
+OrmRequireType(OrmModel *m, OrmAttribute *a)
+{
+	if (!OidIsValid(a->typid))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("type %s of attribute \"%s.%s\" does not exist yet",
+					   a->type_name, m->name, a->name),
+				errhint("Run orm.sync to create it."));
 }

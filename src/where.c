@@ -83,7 +83,9 @@ ValueWrongType(WhereContext *cx, OrmAttribute *a, const char *op,
 static void
 AppendColumnRef(WhereContext *cx, OrmAttribute *a)
 {
-	appendStringInfo(cx->buf, "%s.%s", cx->alias, quote_identifier(a->field));
+	if (cx->alias)
+		appendStringInfo(cx->buf, "%s.", cx->alias);
+	appendStringInfoString(cx->buf, quote_identifier(a->field));
 }
 
 /* OPERATOR(schema.name) of an operator, for any search_path. */
@@ -111,8 +113,11 @@ OperatorSql(Oid opr)
 char *
 OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 {
-	TypeCacheEntry *tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
+	TypeCacheEntry *tc;
 	Oid			opr = InvalidOid;
+
+	OrmRequireType(m, a);
+	tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
 
 	if (OidIsValid(tc->btree_opf))
 		opr = get_opfamily_member(tc->btree_opf, tc->btree_opintype,
@@ -131,7 +136,15 @@ OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 Datum
 OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 {
-	Oid			elemtype = get_element_type(typid);
+	Oid			elemtype;
+
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("type %s of attribute \"%s.%s\" does not exist yet",
+					   a->type_name, model, a->name),
+				errhint("Run orm.sync to create it."));
+	elemtype = get_element_type(typid);
 
 	if (OrmJsonIsArray(v) && OidIsValid(elemtype) &&
 		typid != JSONOID && typid != JSONBOID)
@@ -168,15 +181,33 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 	return OrmInputValue(OrmJsonValueText(v), typid, -1, model, a->name);
 }
 
-/* Binds a value of the attribute's type; appends its $n. */
+/*
+ * Appends a value: bound as the next parameter ($n), or, for DDL (an index
+ * predicate), as a literal of its type.
+ */
+static void
+AppendDatum(WhereContext *cx, Oid typid, Datum value)
+{
+	Oid			typout;
+	bool		varlena;
+
+	if (!cx->params->literals)
+	{
+		appendStringInfo(cx->buf, "$%d",
+						 OrmAddParam(cx->params, typid, value, false));
+		return;
+	}
+	getTypeOutputInfo(typid, &typout, &varlena);
+	appendStringInfo(cx->buf, "%s::%s",
+					 quote_literal_cstr(OidOutputFunctionCall(typout, value)),
+					 format_type_extended(typid, -1, FORMAT_TYPE_FORCE_QUALIFY));
+}
+
+/* A value of the attribute's type. */
 static void
 AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
 {
-	int			n = OrmAddParam(cx->params, typid,
-								OrmValueDatum(v, a, cx->model->name, typid),
-								false);
-
-	appendStringInfo(cx->buf, "$%d", n);
+	AppendDatum(cx, typid, OrmValueDatum(v, a, cx->model->name, typid));
 }
 
 /* col <op> $n, with the column type's operator of a btree strategy */
@@ -236,9 +267,8 @@ AppendLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v, const char *opr,
 	if (after)
 		appendStringInfoChar(&pattern, '%');
 	AppendColumnRef(cx, a);
-	appendStringInfo(cx->buf, "::pg_catalog.text OPERATOR(pg_catalog.%s) $%d", opr,
-					 OrmAddParam(cx->params, TEXTOID,
-								 CStringGetTextDatum(pattern.data), false));
+	appendStringInfo(cx->buf, "::pg_catalog.text OPERATOR(pg_catalog.%s) ", opr);
+	AppendDatum(cx, TEXTOID, CStringGetTextDatum(pattern.data));
 }
 
 /* $between / $notBetween: [low, high] */
