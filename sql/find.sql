@@ -87,6 +87,17 @@ SELECT orm.find_all('User', '{"attributes": ["name"], "order": ["id"], "offset":
 SELECT orm.find_all('Post', '{"attributes": ["title"], "include": ["author"], "order": [["author", "name", "DESC"], ["id", "ASC"]]}')::jsonb #> '{0,title}';
 SELECT orm.find_all('User', '{"attributes": ["name"], "where": {"id": 1}, "include": [{"association": "posts", "attributes": ["id"]}], "order": [["posts", "id", "DESC"]]}');
 
+-- an order by a to-many include's column also orders the parents (by the
+-- first of their children in that order), as Sequelize's joined rows do
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "required": true, "attributes": ["id"]}], "order": [["posts", "id", "DESC"]]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["stars"]}], "order": [["posts", "stars", "ASC"], ["id", "DESC"]]}');
+
+-- a nested object on a JSON column tests paths, as in Sequelize
+SELECT orm.count('User', '{"where": {"meta": {"vip": true}}}') AS vip,
+       orm.count('User', '{"where": {"meta": {"vip": "true"}}}') AS vip_text,
+       orm.count('User', '{"where": {"meta": {"nope": null}}}') AS no_key;
+SELECT orm.find_all('User', '{"where": {"meta": {"vip": {"$ne": true}}}}');
+
 -- every operator
 SELECT op, orm.count('User', jsonb_build_object('where', w)) AS n
   FROM (VALUES

@@ -166,8 +166,11 @@ OrmCheckOwner(const char *model, Oid owner)
 		ereport(ERROR,
 				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				errmsg("must be owner of model \"%s\"", model),
+				GetUserNameFromId(owner, true) ?
 				errdetail("Model \"%s\" belongs to role \"%s\".", model,
-						  GetUserNameFromId(owner, false)));
+						  GetUserNameFromId(owner, true)) :
+				errdetail("Model \"%s\" belongs to a role that no longer exists (OID %u).",
+						  model, owner));
 }
 
 /* The owner of a stored model, or InvalidOid when there is none. */

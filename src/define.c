@@ -103,6 +103,7 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	OrmModel   *tgt = ExistingModel(schema, target);
 	OrmAssociation *a = OrmParseAssociation(src, kind, tgt, options);
 	OrmAssociation *old = OrmFindAssociation(schema, source, a->alias);
+	OrmModel   *holder;
 
 	OrmCheckOwner(src->name, src->owner);
 	if (old && old->kind == a->kind && old->target == tgt &&
@@ -118,8 +119,10 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	schema->associations = lappend(schema->associations, a);
 	OrmResolveAssociation(schema, a);
 	CheckHolderOwner(a);
-	OrmAssignFields(a->kind == ORM_BELONGS_TO ? src :
-					a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt);
+	holder = a->kind == ORM_BELONGS_TO ? src :
+		a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt;
+	OrmAssignFields(holder);
+	OrmCheckReferences(schema, holder);
 	OrmStoreAssociation(a, options);
 	return a;
 }

@@ -584,8 +584,10 @@ AddDefaultAttributes(OrmModel *m)
 		if (own && own->typid != TIMESTAMPTZOID && own->typid != TIMESTAMPOID)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					errmsg("attribute \"%s.%s\" is the model's timestamp and must have type DATE, not %s",
-						   m->name, own->name, own->type_name),
+					errmsg("attribute \"%s.%s\" is the model's %s timestamp and must be a timestamp (DATE), not %s",
+						   m->name, own->name,
+						   i == 0 ? "createdAt" : i == 1 ? "updatedAt" : "deletedAt",
+						   own->type_name),
 					errhint("Rename the attribute, or rename or disable the timestamp with the \"%s\" option.",
 							i == 0 ? "createdAt" : i == 1 ? "updatedAt" : "deletedAt"));
 		if (stamps[i] == NULL || own)
@@ -604,6 +606,13 @@ void
 OrmAssignFields(OrmModel *m)
 {
 	ListCell   *lc;
+
+	if (list_length(m->attributes) > MaxHeapAttributeNumber)
+		ereport(ERROR,
+				errcode(ERRCODE_TOO_MANY_COLUMNS),
+				errmsg("model \"%s\" has %d columns", m->name, list_length(m->attributes)),
+				errdetail("A table can have at most %d columns, counting the ones Sequelize adds (id, timestamps, foreign keys).",
+						  MaxHeapAttributeNumber));
 
 	foreach(lc, m->attributes)
 	{

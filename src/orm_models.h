@@ -193,6 +193,7 @@ extern OrmAttribute *OrmPrimaryKey(OrmModel *model);
 extern OrmAssociation *OrmFindAssociation(OrmSchema *schema,
 										  const char *source, const char *alias);
 extern void OrmResolveSchema(OrmSchema *schema);
+extern void OrmCheckReferences(OrmSchema *schema, OrmModel *model);
 
 /* model_json.c: structs -> normalized JSONB */
 extern Jsonb *OrmModelToJsonb(OrmModel *model);
@@ -269,6 +270,8 @@ typedef struct OrmOrderItem
 								 * down to node, through to-one includes */
 	OrmAttribute *attr;
 	const char *direction;		/* "ASC", "DESC NULLS LAST", ... */
+	const char *aggregate;		/* "min"/"max" over a to-many child's rows,
+								 * or NULL */
 } OrmOrderItem;
 
 /* query_parse.c: findAll options -> query tree */

@@ -79,17 +79,6 @@ QueryCount(OrmModel *m, const char *key, JsonbValue *v)
 	return n;
 }
 
-/* Prepends the primary key when it is missing, as Sequelize does. */
-static List *
-WithPrimaryKey(OrmModel *m, List *attrs)
-{
-	OrmAttribute *pk = OrmPrimaryKey(m);
-
-	if (pk && !list_member_ptr(attrs, pk))
-		attrs = lcons(pk, attrs);
-	return attrs;
-}
-
 /* "attributes": a list of names, or {"include": [...], "exclude": [...]} */
 static void
 ParseAttributes(OrmQueryNode *node, JsonbValue *v)
@@ -181,6 +170,25 @@ IsToMany(OrmQueryNode *node)
 }
 
 /*
+ * Sequelize orders the joined rows, so an order by a column of a to-many
+ * include also orders the parents: each by the first of its children in
+ * that order (the greatest value for DESC, the least for ASC).
+ */
+static void
+ParentOrderByChild(OrmQueryNode *node, OrmQueryNode *child, const char *column,
+				   const char *direction)
+{
+	OrmOrderItem *agg = palloc0(sizeof(OrmOrderItem));
+
+	agg->node = child;
+	agg->path = list_make1(child);
+	agg->attr = QueryAttribute(child->model, column);
+	agg->direction = direction;
+	agg->aggregate = strncmp(direction, "DESC", 4) == 0 ? "max" : "min";
+	node->order = lappend(node->order, agg);
+}
+
+/*
  * One order item: "col", ["col"], ["col", "DESC"], or a path of included
  * aliases first (["posts", "id", "DESC"]).  Through a to-many include the
  * item orders that include's rows, as Sequelize's joined rows are ordered;
@@ -232,6 +240,9 @@ ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
 					errhint("Include the association to order by its columns."));
 		if (IsToMany(child))
 		{
+			if (at == node && item->path == NIL && i == n - 2)
+				ParentOrderByChild(node, child, OrmJsonString(list_nth(parts, n - 1)),
+								   item->direction);
 			at = child;
 			item->path = NIL;
 			node = child;
@@ -522,8 +533,6 @@ ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 		ParseOrder(node, lfirst(lc));
 	if (!required_given && node->where)
 		node->required = true;
-	if (root ? node->children != NIL : node->attributes != NIL)
-		node->attributes = WithPrimaryKey(node->model, node->attributes);
 }
 
 /* Parses the findAll options of a query of model. */

@@ -183,6 +183,20 @@ AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
 	appendStringInfoString(buf, " LIMIT 1)");
 }
 
+/* min/max of a to-many child's column over the rows the include keeps */
+static void
+AppendChildAggregate(StringInfo buf, OrmOrderItem *item, OrmQueryNode *node,
+					 OrmParams *params)
+{
+	OrmQueryNode *child = item->node;
+
+	appendStringInfo(buf, "(SELECT pg_catalog.%s(%s.%s)", item->aggregate,
+					 TableAlias(child), quote_identifier(item->attr->field));
+	AppendFrom(buf, child);
+	AppendConditions(buf, child, node, params);
+	appendStringInfoChar(buf, ')');
+}
+
 /* ORDER BY, LIMIT and OFFSET of a level */
 static void
 AppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
@@ -194,7 +208,9 @@ AppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		OrmOrderItem *item = lfirst(lc);
 
 		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : " ORDER BY ");
-		if (item->path)
+		if (item->aggregate)
+			AppendChildAggregate(buf, item, node, params);
+		else if (item->path)
 			AppendPathValue(buf, item, 0, TableAlias(node));
 		else
 			appendStringInfo(buf, "%s.%s", TableAlias(node),
@@ -263,12 +279,6 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 						 quote_identifier(a->field), quote_identifier(a->name));
 		first = false;
 	}
-	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
-		node->through_attributes)
-	{
-		AppendJunctionColumn(buf, node, first);
-		first = false;
-	}
 	foreach(lc, node->children)
 	{
 		OrmQueryNode *child = lfirst(lc);
@@ -280,6 +290,9 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		appendStringInfo(buf, " AS %s", quote_identifier(child->key));
 		first = false;
 	}
+	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
+		node->through_attributes)
+		AppendJunctionColumn(buf, node, first);
 }
 
 /* SELECT <columns> FROM <table> WHERE ... ORDER BY ... LIMIT ... */

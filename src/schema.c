@@ -165,18 +165,26 @@ OrmResolveSchema(OrmSchema *schema)
 	foreach(lc, schema->models)
 	{
 		OrmModel   *m = lfirst(lc);
-		ListCell   *lc2;
 
 		OrmAssignFields(m);
 		CheckTableUnique(schema, m);
-		foreach(lc2, m->attributes)
-		{
-			OrmAttribute *a = lfirst(lc2);
+		OrmCheckReferences(schema, m);
+	}
+}
 
-			if (a->ref_model && a->ref_target == NULL)
-				a->ref_target = OrmFindReferenced(schema, a->ref_model);
-			if (a->ref_target)
-				CheckReference(m, a);
-		}
+/* Links a model's references to the models they name, and checks them. */
+void
+OrmCheckReferences(OrmSchema *schema, OrmModel *m)
+{
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (a->ref_model && a->ref_target == NULL)
+			a->ref_target = OrmFindReferenced(schema, a->ref_model);
+		if (a->ref_target)
+			CheckReference(m, a);
 	}
 }

@@ -412,9 +412,66 @@ AllOperators(JsonbValue *v)
 	return true;
 }
 
+/* A text[] Datum of a path of JSON keys. */
+static Datum
+PathDatum(List *path)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * list_length(path));
+	ListCell   *lc;
+
+	foreach(lc, path)
+		elems[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, list_length(path), TEXTOID,
+										   -1, false, TYPALIGN_INT));
+}
+
+/*
+ * A nested object on a JSON column tests paths, as Sequelize does:
+ * {"settings": {"theme": "dark"}} is (settings #>> '{theme}') = 'dark'.
+ */
+static void
+AppendJsonPaths(WhereContext *cx, OrmAttribute *a, List *path, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	appendStringInfoChar(cx->buf, '(');
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		List	   *sub = lappend(list_copy(path), f->key);
+
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoString(cx->buf, " AND ");
+		if (f->key[0] == '$' || (OrmJsonIsObject(&f->value) && AllOperators(&f->value)) ||
+			OrmJsonIsArray(&f->value))
+			ereport(ERROR,
+					errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					errmsg("operators and arrays inside a JSON path of attribute \"%s.%s\" are not supported",
+						   cx->model->name, a->name),
+					errhint("Compare a path with a value, as {\"a\": {\"b\": \"x\"}}, or use $contains."));
+		if (OrmJsonIsObject(&f->value))
+		{
+			AppendJsonPaths(cx, a, sub, &f->value);
+			continue;
+		}
+		appendStringInfoChar(cx->buf, '(');
+		AppendColumnRef(cx, a);
+		appendStringInfoString(cx->buf, " OPERATOR(pg_catalog.#>>) ");
+		AppendDatum(cx, TEXTARRAYOID, PathDatum(sub));
+		if (f->value.type == jbvNull)
+			appendStringInfoString(cx->buf, ") IS NULL");
+		else
+		{
+			appendStringInfoString(cx->buf, ") OPERATOR(pg_catalog.=) ");
+			AppendDatum(cx, TEXTOID, CStringGetTextDatum(OrmJsonValueText(&f->value)));
+		}
+	}
+	appendStringInfoChar(cx->buf, ')');
+}
+
 /*
  * The condition on one column: a value, an array, null, an object of
- * operators, or (for jsonb) an object to compare with.
+ * operators, or (for JSON columns) an object of paths.
  */
 static void
 AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v)
@@ -425,9 +482,12 @@ AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v)
 		AppendIs(cx, a, v, false);
 	else if (OrmJsonIsArray(v) && !OidIsValid(get_element_type(a->typid)))
 		AppendIn(cx, a, v, false, "$in");
+	else if (OrmJsonIsObject(v) && !AllOperators(v) &&
+			 (a->typid == JSONBOID || a->typid == JSONOID))
+		AppendJsonPaths(cx, a, NIL, v);
 	else if (!OrmJsonIsObject(v) || !AllOperators(v))
 	{
-		if (OrmJsonIsObject(v) && a->typid != JSONBOID)
+		if (OrmJsonIsObject(v))
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("where on attribute \"%s.%s\" mixes operators and other keys",
