@@ -10,9 +10,12 @@ OBJS = \
 	src/catalog.o \
 	src/ddl.o \
 	src/define.o \
+	src/drift.o \
+	src/event_trigger.o \
 	src/find.o \
 	src/inflect.o \
 	src/json_util.o \
+	src/live.o \
 	src/model_json.o \
 	src/model_indexes.o \
 	src/model_parse.o \
@@ -50,3 +53,6 @@ include $(PGXS)
 
 # Every object depends on the shared header.
 $(OBJS): src/orm_models.h
+.PHONY: bench
+bench:
+	bash test/bench/run_bench.sh

@@ -20,9 +20,11 @@ CREATE TABLE orm.models (
 	options		jsonb NOT NULL DEFAULT '{}',
 	owner		regrole NOT NULL,
 	relid		regclass,
+	columns		jsonb,
 	defined_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE orm.models IS 'models defined with orm.define, as written; relid is the synced table';
+COMMENT ON COLUMN orm.models.columns IS 'the column (attribute number) of each attribute when sync last linked the table: {"relid": oid, "attnums": {...}}, so renamed columns are followed';
 
 CREATE TABLE orm.associations (
 	source		text NOT NULL REFERENCES orm.models (name)
@@ -130,3 +132,29 @@ CREATE FUNCTION orm.find_all_rows(model text, query jsonb DEFAULT '{}')
 	RETURNS SETOF json
 	AS 'MODULE_PATHNAME', 'orm_find_all_rows'
 	LANGUAGE C STABLE;
+
+/* Where the live tables differ from the catalog */
+CREATE FUNCTION orm.drift()
+	RETURNS TABLE (model text, problem text, detail text)
+	AS 'MODULE_PATHNAME', 'orm_drift'
+	LANGUAGE C STABLE;
+
+/*
+ * The DDL watcher: a synced table or relationship function dropped by hand
+ * (also through CASCADE or DROP SCHEMA) is unlinked from the catalog; a
+ * renamed table is followed.  The functions run as the extension's owner
+ * with a fixed search_path, and return at once for DDL on objects the
+ * catalog does not know.
+ */
+CREATE FUNCTION orm.on_sql_drop() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'orm_on_sql_drop'
+	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog;
+CREATE FUNCTION orm.on_ddl_command_end() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'orm_on_ddl_command_end'
+	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog;
+CREATE EVENT TRIGGER orm_sql_drop ON sql_drop
+	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP FUNCTION', 'DROP OWNED')
+	EXECUTE FUNCTION orm.on_sql_drop();
+CREATE EVENT TRIGGER orm_ddl_command_end ON ddl_command_end
+	WHEN TAG IN ('ALTER TABLE')
+	EXECUTE FUNCTION orm.on_ddl_command_end();

@@ -38,7 +38,7 @@ SELECT * FROM orm.sync(NULL);
 SELECT * FROM orm.sync('[]');
 SELECT * FROM orm.sync('{"froce": true}');
 SELECT * FROM orm.sync('{"force": "yes"}');
-SELECT * FROM orm.sync('{"alter": true}');
+SELECT * FROM orm.sync('{"alter": "yes"}');
 SELECT * FROM orm.sync('{"models": "User"}');
 SELECT * FROM orm.sync('{"models": [1]}');
 SELECT * FROM orm.sync('{"models": ["User", "Nobody"]}');

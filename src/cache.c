@@ -38,6 +38,9 @@ static MemoryContext cache_context = NULL;
 static OrmSchema *cached_schema = NULL;
 static HTAB *plan_cache = NULL;
 static bool cache_valid = false;
+static Oid *linked = NULL;		/* OIDs of synced tables and functions */
+static int	nlinked = 0;
+static bool links_valid = false;
 static Oid	models_relid = InvalidOid;
 static Oid	associations_relid = InvalidOid;
 
@@ -47,7 +50,15 @@ CatalogInvalidated(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == models_relid ||
 		relid == associations_relid)
-		cache_valid = false;
+		cache_valid = links_valid = false;
+	else if (cache_valid && cached_schema)
+	{
+		ListCell   *lc;
+
+		foreach(lc, cached_schema->models)	/* a synced table renamed */
+			if (((OrmModel *) lfirst(lc))->relid == relid)
+				cache_valid = false;
+	}
 }
 
 /*
@@ -113,19 +124,74 @@ ResetCaches(void)
 							 HASH_CONTEXT);
 }
 
+/* Finds the catalog tables, whose changes invalidate the caches. */
+static void
+FindCatalogTables(void)
+{
+	Oid			nsp = get_namespace_oid(ORM_SCHEMA, false);
+
+	models_relid = get_relname_relid("models", nsp);
+	associations_relid = get_relname_relid("associations", nsp);
+}
+
+/*
+ * Whether an object is a synced table or relationship function: the event
+ * triggers' first question about every dropped or altered object, so the
+ * answer is cached (with a plain catalog query, no model parsing: a model
+ * that no longer parses must not make DDL fail).
+ */
+bool
+OrmIsLinked(Oid objid)
+{
+	if (!links_valid)
+	{
+		if (cache_context == NULL)
+			ResetCaches();
+		FindCatalogTables();
+		OrmSpiConnect();
+		OrmSpiExec("SELECT relid::pg_catalog.oid FROM orm.models WHERE relid IS NOT NULL "
+				   "UNION ALL SELECT function::pg_catalog.oid FROM orm.associations "
+				   "WHERE function IS NOT NULL", 0, NULL, NULL, NULL, true);
+		if (linked)
+			pfree(linked);
+		linked = MemoryContextAlloc(CacheMemoryContext,
+									sizeof(Oid) * (SPI_processed + 1));
+		nlinked = (int) SPI_processed;
+		for (int i = 0; i < nlinked; i++)
+		{
+			bool		isnull;
+
+			linked[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+													   SPI_tuptable->tupdesc,
+													   1, &isnull));
+		}
+		OrmSpiFinish();
+		links_valid = true;
+	}
+	for (int i = 0; i < nlinked; i++)
+		if (linked[i] == objid)
+			return true;
+	return false;
+}
+
+/* Whether anything is synced at all: DDL elsewhere costs nothing then. */
+bool
+OrmHasLinks(void)
+{
+	(void) OrmIsLinked(InvalidOid);
+	return nlinked > 0;
+}
+
 /* The resolved catalog, loaded once per catalog change. */
 OrmSchema *
 OrmCachedSchema(void)
 {
 	MemoryContext old;
-	Oid			nsp;
 
 	if (cache_valid && cached_schema)
 		return cached_schema;
 	ResetCaches();
-	nsp = get_namespace_oid(ORM_SCHEMA, false);
-	models_relid = get_relname_relid("models", nsp);
-	associations_relid = get_relname_relid("associations", nsp);
+	FindCatalogTables();
 	cache_valid = true;
 	old = MemoryContextSwitchTo(cache_context);
 	PG_TRY();

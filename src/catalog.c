@@ -95,6 +95,7 @@ ModelFromRow(int row)
 	char	   *name = RowString(row, 1);
 	text	   *attributes = DatumGetTextPP(RowDatum(row, 2, &isnull));
 	Jsonb	   *options = DatumGetJsonbP(RowDatum(row, 3, &isnull));
+	Datum		columns;
 	OrmModel   *m;
 
 	m = OrmParseModel(name, OrmJsonToJsonb(attributes),
@@ -103,6 +104,8 @@ ModelFromRow(int row)
 	m->relid = DatumGetObjectId(RowValue(row, 5, &isnull));
 	if (isnull)
 		m->relid = InvalidOid;
+	columns = RowDatum(row, 6, &isnull);
+	m->columns = isnull ? NULL : DatumGetJsonbP(columns);
 	return m;
 }
 
@@ -140,7 +143,7 @@ OrmLoadSchema(void)
 
 	OrmSpiConnect();
 	OrmSpiExec("SELECT name, attributes::pg_catalog.text, options, "
-			   "owner::pg_catalog.oid, relid::pg_catalog.oid "
+			   "owner::pg_catalog.oid, relid::pg_catalog.oid, columns "
 			   "FROM orm.models ORDER BY name", 0, NULL, NULL, NULL, false);
 	MemoryContextSwitchTo(caller);
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -155,6 +158,7 @@ OrmLoadSchema(void)
 									   AssociationFromRow(schema, i));
 	OrmSpiFinish();
 	OrmResolveSchema(schema);
+	OrmFollowLiveTables(schema);
 	return schema;
 }
 
@@ -275,18 +279,22 @@ OrmDeleteModel(const char *name)
 	OrmSpiFinish();
 }
 
-/* Links a model to its live table. */
+/* Links a model to its live table and records its columns' numbers. */
 void
-OrmSetModelRelid(const char *name, Oid relid)
+OrmLinkModel(OrmModel *m, Oid relid)
 {
-	Oid			argtypes[2] = {TEXTOID, OIDOID};
-	Datum		values[2] = {CStringGetTextDatum(name), ObjectIdGetDatum(relid)};
+	Oid			argtypes[3] = {TEXTOID, OIDOID, JSONBOID};
+	Datum		values[3];
 
+	values[0] = CStringGetTextDatum(m->name);
+	values[1] = ObjectIdGetDatum(relid);
+	values[2] = JsonbPGetDatum(OrmColumnsMap(m, relid));
 	OrmSpiConnect();
-	CatalogExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass "
-				"WHERE name OPERATOR(pg_catalog.=) $1 AND (relid IS NULL OR "
-				"relid::pg_catalog.oid OPERATOR(pg_catalog.<>) $2)",
-				2, argtypes, values);
+	CatalogExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass, "
+				"columns = $3 WHERE name OPERATOR(pg_catalog.=) $1 AND "
+				"(relid IS NULL OR relid::pg_catalog.oid OPERATOR(pg_catalog.<>) $2 "
+				"OR columns IS NULL OR columns OPERATOR(pg_catalog.<>) $3)",
+				3, argtypes, values);
 	OrmSpiFinish();
 }
 

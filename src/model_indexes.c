@@ -155,6 +155,35 @@ OrmParseIndexes(OrmModel *m, JsonbValue *indexes)
 	}
 }
 
+/* CREATE INDEX for one index of a model's "indexes". */
+char *
+OrmOneIndexSql(OrmModel *m, OrmIndex *idx)
+{
+	StringInfoData buf;
+	ListCell   *f;
+	ListCell   *d;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "CREATE %sINDEX %s ON %s", idx->unique ? "UNIQUE " : "",
+					 quote_identifier(idx->name), OrmQualifiedTable(m));
+	if (idx->method)
+		appendStringInfo(&buf, " USING %s", quote_identifier(idx->method));
+	appendStringInfoString(&buf, " (");
+	forboth(f, idx->fields, d, idx->directions)
+		appendStringInfo(&buf, "%s%s%s", foreach_current_index(f) ? ", " : "",
+						 quote_identifier(((OrmAttribute *) lfirst(f))->field),
+						 strcmp(lfirst(d), "DESC") == 0 ? " DESC" : "");
+	appendStringInfoChar(&buf, ')');
+	if (idx->where)
+	{
+		OrmParams	literals = {.literals = true};
+
+		appendStringInfoString(&buf, " WHERE ");
+		OrmAppendWhere(&buf, m, NULL, idx->where, &literals);
+	}
+	return buf.data;
+}
+
 /* CREATE INDEX statements for a model's "indexes". */
 List *
 OrmIndexSql(OrmModel *m)
@@ -163,31 +192,6 @@ OrmIndexSql(OrmModel *m)
 	ListCell   *lc;
 
 	foreach(lc, m->indexes)
-	{
-		OrmIndex   *idx = lfirst(lc);
-		StringInfoData buf;
-		ListCell   *f;
-		ListCell   *d;
-
-		initStringInfo(&buf);
-		appendStringInfo(&buf, "CREATE %sINDEX %s ON %s", idx->unique ? "UNIQUE " : "",
-						 quote_identifier(idx->name), OrmQualifiedTable(m));
-		if (idx->method)
-			appendStringInfo(&buf, " USING %s", quote_identifier(idx->method));
-		appendStringInfoString(&buf, " (");
-		forboth(f, idx->fields, d, idx->directions)
-			appendStringInfo(&buf, "%s%s%s", foreach_current_index(f) ? ", " : "",
-							 quote_identifier(((OrmAttribute *) lfirst(f))->field),
-							 strcmp(lfirst(d), "DESC") == 0 ? " DESC" : "");
-		appendStringInfoChar(&buf, ')');
-		if (idx->where)
-		{
-			OrmParams	literals = {.literals = true};
-
-			appendStringInfoString(&buf, " WHERE ");
-			OrmAppendWhere(&buf, m, NULL, idx->where, &literals);
-		}
-		stmts = lappend(stmts, buf.data);
-	}
+		stmts = lappend(stmts, OrmOneIndexSql(m, lfirst(lc)));
 	return stmts;
 }

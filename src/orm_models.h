@@ -73,6 +73,7 @@ typedef struct OrmModel
 	List	   *indexes;		/* OrmIndex * */
 	Oid			owner;			/* role that defined the model */
 	Oid			relid;			/* the synced table, or InvalidOid */
+	Jsonb	   *columns;		/* attribute numbers when linked, or NULL */
 	bool		is_junction;	/* made up for a belongsToMany "through" */
 } OrmModel;
 
@@ -178,6 +179,7 @@ extern char *OrmReferentialAction(JsonbValue *v, const char *model,
 /* model_indexes.c: the "indexes" model option */
 extern void OrmParseIndexes(OrmModel *m, JsonbValue *indexes);
 extern List *OrmIndexSql(OrmModel *m);
+extern char *OrmOneIndexSql(OrmModel *m, OrmIndex *idx);
 
 /* association.c: associations -> foreign keys and junction models */
 extern OrmAssociation *OrmParseAssociation(OrmModel *source, const char *kind,
@@ -206,9 +208,16 @@ extern void OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options);
 extern void OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options);
 extern void OrmCheckOwner(const char *model, Oid owner);
 extern void OrmDeleteModel(const char *name);
-extern void OrmSetModelRelid(const char *name, Oid relid);
+extern void OrmLinkModel(OrmModel *model, Oid relid);
 extern void OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid);
 extern void OrmDropRelationshipFunctions(const char *model);
+
+/* live.c: the live tables behind the models */
+extern Jsonb *OrmColumnsMap(OrmModel *model, Oid relid);
+extern void OrmFollowLiveTables(OrmSchema *schema);
+
+/* event_trigger.c: the DDL watcher */
+extern bool OrmSyncing;
 
 /* ddl.c: structs -> SQL text */
 extern char *OrmQualifiedTable(OrmModel *model);
@@ -216,6 +225,24 @@ extern List *OrmCreateTableSql(OrmModel *model, List *later);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
 extern char *OrmEnumTypeName(OrmModel *m, OrmAttribute *a);
+extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
+extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
+extern char *OrmTypeSql(OrmAttribute *a);
+
+/* drift.c: where the live tables differ from the catalog */
+typedef struct OrmDrift
+{
+	OrmModel   *model;
+	const char *problem;
+	char	   *detail;
+	char	   *repair;			/* the statement sync's alter runs, or NULL */
+} OrmDrift;
+
+extern List *OrmModelDrift(OrmModel *m, OrmSchema *schema);
+
+/* sync.c */
+extern Oid	OrmRelationshipFunction(OrmAssociation *assoc);
+extern bool OrmSameBody(Oid funcid, const char *body);
 extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 
 
@@ -229,6 +256,8 @@ extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 extern OrmSchema *OrmCachedSchema(void);
 extern SPIPlanPtr OrmCachedPlan(const char *sql, int nargs, Oid *argtypes);
 extern void OrmInitCache(void);
+extern bool OrmIsLinked(Oid objid);
+extern bool OrmHasLinks(void);
 
 /* Query parameters: values bound to $1, $2, ... */
 typedef struct OrmParams

@@ -34,6 +34,7 @@ PG_FUNCTION_INFO_V1(orm_sync);
 typedef struct SyncOptions
 {
 	bool		force;
+	bool		alter;
 	bool		dry_run;
 	bool		some;			/* "models" given: only those */
 	List	   *models;			/* their names */
@@ -79,7 +80,7 @@ SyncModels(OrmJsonField *f)
 static SyncOptions
 ParseSyncOptions(Jsonb *options)
 {
-	SyncOptions o = {false, false, false, NIL};
+	SyncOptions o = {false, false, false, false, NIL};
 	ListCell   *lc;
 
 	if (!JB_ROOT_IS_OBJECT(options))
@@ -100,12 +101,7 @@ ParseSyncOptions(Jsonb *options)
 			o.some = true;
 		}
 		else if (strcmp(f->key, "alter") == 0)
-		{
-			if (SyncBool(f))
-				ereport(ERROR,
-						errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						errmsg("sync option \"alter\" is not supported yet"));
-		}
+			o.alter = SyncBool(f);
 		else
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -280,8 +276,8 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 }
 
 /* The relationship function of an association, or InvalidOid. */
-static Oid
-RelationshipFunction(OrmAssociation *a)
+Oid
+OrmRelationshipFunction(OrmAssociation *a)
 {
 	Oid			relid = TableOid(a->source);
 	Oid			argtype;
@@ -295,8 +291,8 @@ RelationshipFunction(OrmAssociation *a)
 }
 
 /* Whether a function's body is this one. */
-static bool
-SameBody(Oid funcid, const char *body)
+bool
+OrmSameBody(Oid funcid, const char *body)
 {
 	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
 	bool		isnull;
@@ -340,14 +336,14 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 
 		if (!Touches(a, ordered, created))
 			continue;
-		fn = RelationshipFunction(a);
+		fn = OrmRelationshipFunction(a);
 		if (OidIsValid(fn) && fn != a->function)
 			ereport(ERROR,
 					errcode(ERRCODE_DUPLICATE_FUNCTION),
 					errmsg("function %s already exists and is not the relationship function of association \"%s.%s\"",
 						   format_procedure(fn), a->source->name, a->alias),
 					errhint("Drop or rename the function, or give the association another \"as\"."));
-		if (OidIsValid(fn) && SameBody(fn, OrmRelationshipBody(a)) &&
+		if (OidIsValid(fn) && OrmSameBody(fn, OrmRelationshipBody(a)) &&
 			!list_member_ptr(created, a->source) &&
 			!list_member_ptr(created, a->target) &&
 			!list_member_ptr(created, a->junction))
@@ -371,7 +367,7 @@ LinkFunctions(OrmSchema *schema, List *ordered)
 		if (!list_member_ptr(ordered, a->source) &&
 			!list_member_ptr(ordered, a->target))
 			continue;
-		fn = RelationshipFunction(a);
+		fn = OrmRelationshipFunction(a);
 		if (OidIsValid(fn))
 			OrmSetAssociationFunction(a, fn);
 	}
@@ -402,13 +398,34 @@ CheckExistingColumns(OrmModel *m)
 	}
 }
 
+/*
+ * What alter runs on an existing table: the repair of each difference
+ * drift() reports that sync may repair (never a drop of a column).
+ */
+static List *
+Repairs(OrmSchema *schema, OrmModel *m)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	foreach(lc, OrmModelDrift(m, schema))
+	{
+		OrmDrift   *d = lfirst(lc);
+
+		if (d->repair)
+			stmts = lappend(stmts, d->repair);
+	}
+	return stmts;
+}
+
 /* The statements of a sync, in the order they run. */
 static List *
-SyncStatements(OrmSchema *schema, List *ordered, bool force)
+SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 {
 	List	   *stmts = NIL;
 	List	   *later = NIL;
 	List	   *deferred = NIL;
+	List	   *repairs = NIL;
 	List	   *created;
 	List	   *schemas = NIL;
 	ListCell   *lc;
@@ -423,6 +440,8 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force)
 
 		if (force || !OidIsValid(TableOid(m)))
 			later = lappend(later, m);
+		else if (alter)
+			repairs = list_concat(repairs, Repairs(schema, m));
 		else
 			CheckExistingColumns(m);
 	}
@@ -449,6 +468,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force)
 		deferred = list_concat(deferred, OrmDeferredForeignKeys(m, later));
 	}
 	stmts = list_concat(stmts, deferred);
+	stmts = list_concat(stmts, repairs);
 	return list_concat(stmts, RelationshipStatements(schema, ordered, created));
 }
 
@@ -469,11 +489,20 @@ RunStatements(List *stmts)
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
 	OrmSpiConnect();
-	foreach(lc, stmts)
+	OrmSyncing = true;
+	PG_TRY();
 	{
-		cb.arg = lfirst(lc);
-		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+		foreach(lc, stmts)
+		{
+			cb.arg = lfirst(lc);
+			OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+		}
 	}
+	PG_FINALLY();
+	{
+		OrmSyncing = false;
+	}
+	PG_END_TRY();
 	OrmSpiFinish();
 	error_context_stack = cb.previous;
 }
@@ -489,8 +518,8 @@ LinkTables(List *models)
 		OrmModel   *m = lfirst(lc);
 		Oid			relid = TableOid(m);
 
-		if (!m->is_junction && OidIsValid(relid) && relid != m->relid)
-			OrmSetModelRelid(m->name, relid);
+		if (!m->is_junction && OidIsValid(relid))
+			OrmLinkModel(m, relid);
 	}
 }
 
@@ -542,7 +571,7 @@ orm_sync(PG_FUNCTION_ARGS)
 	opts = ParseSyncOptions(PG_GETARG_JSONB_P(0));
 	schema = OrmLoadSchema();
 	ordered = DependencyOrder(SelectModels(schema, opts.models, opts.some));
-	stmts = SyncStatements(schema, ordered, opts.force);
+	stmts = SyncStatements(schema, ordered, opts.force, opts.alter);
 	if (!opts.dry_run)
 	{
 		RunStatements(stmts);

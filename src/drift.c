@@ -1,0 +1,569 @@
+/*
+ * drift.c
+ *		Where the live tables differ from the catalog: orm.drift(), and
+ *		the repairs that orm.sync('{"alter": true}') runs.
+ *
+ * One checker serves both: each difference is a row (model, problem,
+ * detail) with the statement that repairs it, if sync may run one.  Sync
+ * never drops a column or a table; a primary key that differs is reported,
+ * not rebuilt.  The live state is read from pg_catalog with parameterized,
+ * schema-qualified queries.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "orm_models.h"
+
+PG_FUNCTION_INFO_V1(orm_drift);
+
+/* A column, constraint or index of the live table. */
+typedef struct LiveItem
+{
+	char	   *name;
+	char		kind;			/* column: 'c'; constraint: contype; index:
+								 * 'i' */
+	char	   *keys;			/* attnums, comma-separated, in order */
+	char	   *sorted;			/* the same, sorted */
+	Oid			typid;			/* column */
+	int32		typmod;
+	bool		notnull;
+	bool		hasdefault;		/* a default or an identity */
+	bool		unique;			/* index */
+	Oid			confrelid;		/* foreign key */
+	char		deltype;
+	char		updtype;
+	int			attnum;			/* column */
+} LiveItem;
+
+typedef struct DriftState
+{
+	OrmModel   *model;
+	Oid			relid;
+	List	   *live;			/* LiveItem * */
+	List	   *drift;			/* OrmDrift * */
+} DriftState;
+
+static int
+CompareInts(const void *a, const void *b)
+{
+	return *(const int *) a - *(const int *) b;
+}
+
+/* "3,1,2" -> "1,2,3" */
+static char *
+SortedKeys(const char *keys)
+{
+	int			n = 0;
+	int			vals[INDEX_MAX_KEYS * 2];
+	StringInfoData buf;
+	char	   *copy = pstrdup(keys);
+
+	for (char *tok = strtok(copy, ","); tok && n < (int) lengthof(vals);
+		 tok = strtok(NULL, ","))
+		vals[n++] = atoi(tok);
+	qsort(vals, n, sizeof(int), CompareInts);
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%d", i ? "," : "", vals[i]);
+	return buf.data;
+}
+
+static void
+AddDrift(DriftState *ds, const char *problem, char *detail, char *repair)
+{
+	OrmDrift   *d = palloc(sizeof(OrmDrift));
+
+	d->model = ds->model;
+	d->problem = problem;
+	d->detail = detail;
+	d->repair = repair;
+	ds->drift = lappend(ds->drift, d);
+}
+
+/* Reads the live table's columns, constraints and indexes. */
+static void
+ReadLive(DriftState *ds)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(ds->relid)};
+	static const char *const queries[] = {
+		"SELECT attname::pg_catalog.text, 'c', attnum::pg_catalog.text, atttypid, atttypmod, "
+		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ' "
+		"FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) $1 "
+		"AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped ORDER BY attnum",
+		"SELECT conname::pg_catalog.text, contype::pg_catalog.text, "
+		"pg_catalog.array_to_string(conkey, ','), 0::pg_catalog.oid, 0, false, false, "
+		"contype OPERATOR(pg_catalog.=) ANY ('{p,u}'), confrelid, confdeltype::pg_catalog.text, "
+		"confupdtype::pg_catalog.text FROM pg_catalog.pg_constraint "
+		"WHERE conrelid OPERATOR(pg_catalog.=) $1",
+		"SELECT c.relname::pg_catalog.text, 'i', "
+		"pg_catalog.array_to_string(i.indkey::pg_catalog.int2[], ','), 0::pg_catalog.oid, 0, "
+		"false, false, i.indisunique AND i.indpred IS NULL, 0::pg_catalog.oid, ' ', ' ' "
+		"FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+		"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
+	};
+
+	for (int q = 0; q < (int) lengthof(queries); q++)
+	{
+		OrmSpiExec(queries[q], 1, argtypes, values, NULL, true);
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	td = SPI_tuptable->tupdesc;
+			LiveItem   *it = palloc0(sizeof(LiveItem));
+			bool		isnull;
+
+			it->name = SPI_getvalue(tup, td, 1);
+			it->kind = SPI_getvalue(tup, td, 2)[0];
+			it->keys = SPI_getvalue(tup, td, 3);
+			it->keys = it->keys ? it->keys : "";
+			it->sorted = SortedKeys(it->keys);
+			it->typid = DatumGetObjectId(SPI_getbinval(tup, td, 4, &isnull));
+			it->typmod = DatumGetInt32(SPI_getbinval(tup, td, 5, &isnull));
+			it->notnull = DatumGetBool(SPI_getbinval(tup, td, 6, &isnull));
+			it->hasdefault = DatumGetBool(SPI_getbinval(tup, td, 7, &isnull));
+			it->unique = DatumGetBool(SPI_getbinval(tup, td, 8, &isnull));
+			it->confrelid = DatumGetObjectId(SPI_getbinval(tup, td, 9, &isnull));
+			it->deltype = SPI_getvalue(tup, td, 10)[0];
+			it->updtype = SPI_getvalue(tup, td, 11)[0];
+			it->attnum = it->kind == 'c' ? atoi(it->keys) : 0;
+			ds->live = lappend(ds->live, it);
+		}
+	}
+}
+
+/* The live column of an attribute, or NULL. */
+static LiveItem *
+LiveColumn(DriftState *ds, OrmAttribute *a)
+{
+	ListCell   *lc;
+
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+
+		if (it->kind == 'c' && strcmp(it->name, a->field) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* The comma-separated attnums of some attributes, or NULL if one is missing. */
+static char *
+KeysOf(DriftState *ds, List *attrs)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, attrs)
+	{
+		LiveItem   *col = LiveColumn(ds, lfirst(lc));
+
+		if (col == NULL)
+			return NULL;
+		appendStringInfo(&buf, "%s%d", buf.len ? "," : "", col->attnum);
+	}
+	return buf.data;
+}
+
+/*
+ * A live item of one of these kinds whose keys (sorted) are these, or
+ * NULL; an index counts only if it is unique (and not partial).
+ */
+static LiveItem *
+FindKeys(DriftState *ds, const char *kinds, const char *keys)
+{
+	ListCell   *lc;
+	char	   *sorted = SortedKeys(keys);
+
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+
+		if (strchr(kinds, it->kind) && strcmp(it->sorted, sorted) == 0 &&
+			(it->kind != 'i' || it->unique))
+			return it;
+	}
+	return NULL;
+}
+
+static char *
+Table(DriftState *ds)
+{
+	return OrmQualifiedTable(ds->model);
+}
+
+/* Type, nullability and default of one attribute's column. */
+static void
+CheckColumn(DriftState *ds, OrmAttribute *a)
+{
+	LiveItem   *col = LiveColumn(ds, a);
+	const char *c = quote_identifier(a->field);
+	bool		wants_default = a->default_sql || a->auto_increment;
+
+	if (col == NULL)
+	{
+		AddDrift(ds, "missing column",
+				 psprintf("column %s of attribute \"%s\" does not exist", c, a->name),
+				 psprintf("ALTER TABLE %s ADD COLUMN %s", Table(ds), OrmColumnSql(ds->model, a)));
+		return;
+	}
+	if (OidIsValid(a->typid) &&
+		(col->typid != a->typid || (a->typmod >= 0 && col->typmod != a->typmod)))
+		AddDrift(ds, "type mismatch",
+				 psprintf("column %s is %s, attribute \"%s\" is %s", c,
+						  format_type_with_typemod(col->typid, col->typmod),
+						  a->name, a->type_name),
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s",
+						  Table(ds), c, OrmTypeSql(a), c, OrmTypeSql(a)));
+	if (col->notnull == a->allow_null)
+		AddDrift(ds, "nullability mismatch",
+				 psprintf("column %s is %s, attribute \"%s\" has allowNull %s", c,
+						  col->notnull ? "NOT NULL" : "nullable", a->name,
+						  a->allow_null ? "true" : "false"),
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", Table(ds), c,
+						  a->allow_null ? "DROP" : "SET"));
+	if (wants_default != col->hasdefault)
+		AddDrift(ds, wants_default ? "missing default" : "unexpected default",
+				 psprintf("column %s has %s default, attribute \"%s\" %s", c,
+						  col->hasdefault ? "a" : "no", a->name,
+						  wants_default ? "has one" : "has none"),
+				 a->auto_increment ?
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED BY DEFAULT AS IDENTITY", Table(ds), c) :
+				 a->default_sql ?
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", Table(ds), c, a->default_sql) :
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", Table(ds), c));
+}
+
+/* Live columns no attribute has: reported, never dropped. */
+static void
+CheckExtraColumns(DriftState *ds)
+{
+	ListCell   *lc;
+
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+		ListCell   *lc2;
+		bool		known = false;
+
+		if (it->kind != 'c')
+			continue;
+		foreach(lc2, ds->model->attributes)
+			known |= strcmp(((OrmAttribute *) lfirst(lc2))->field, it->name) == 0;
+		if (!known)
+			AddDrift(ds, "extra column",
+					 psprintf("column %s is not an attribute of model \"%s\"",
+							  quote_identifier(it->name), ds->model->name), NULL);
+	}
+}
+
+static bool
+IsPrimaryKey(OrmAttribute *a)
+{
+	return a->primary_key;
+}
+
+static List *
+AttributesWhere(OrmModel *m, bool (*pred) (OrmAttribute *))
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+		if (pred(lfirst(lc)))
+			out = lappend(out, lfirst(lc));
+	return out;
+}
+
+/* Quoted fields of some attributes. */
+static char *
+FieldNames(List *attrs)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, attrs)
+		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+						 quote_identifier(((OrmAttribute *) lfirst(lc))->field));
+	return buf.data;
+}
+
+/* The primary key and the unique constraints. */
+static void
+CheckKeys(DriftState *ds)
+{
+	List	   *pk = AttributesWhere(ds->model, IsPrimaryKey);
+	char	   *keys = KeysOf(ds, pk);
+	ListCell   *lc;
+	bool		has_pk = false;
+
+	foreach(lc, ds->live)
+		has_pk |= ((LiveItem *) lfirst(lc))->kind == 'p';
+	if (pk && keys && !FindKeys(ds, "p", keys))
+		AddDrift(ds, has_pk ? "primary key mismatch" : "missing primary key",
+				 psprintf("the primary key is not (%s)", FieldNames(pk)),
+				 has_pk ? NULL : psprintf("ALTER TABLE %s ADD PRIMARY KEY (%s)",
+										  Table(ds), FieldNames(pk)));
+	foreach(lc, ds->model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		List	   *group = NIL;
+		ListCell   *lc2;
+
+		if (a->unique == NULL || a->primary_key)
+			continue;
+		foreach(lc2, ds->model->attributes)
+		{
+			OrmAttribute *b = lfirst(lc2);
+
+			if (b->unique && strcmp(b->unique, a->unique) == 0)
+				group = lappend(group, b);
+		}
+		if (a->unique[0] != '\0' && linitial(group) != a)
+			continue;			/* a group is checked at its first attribute */
+		if (a->unique[0] == '\0')
+			group = list_make1(a);
+		keys = KeysOf(ds, group);
+		if (keys && !FindKeys(ds, "pui", keys))
+			AddDrift(ds, "missing unique constraint",
+					 psprintf("no unique constraint on (%s)", FieldNames(group)),
+					 a->unique[0] ?
+					 psprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE (%s)", Table(ds),
+							  quote_identifier(a->unique), FieldNames(group)) :
+					 psprintf("ALTER TABLE %s ADD UNIQUE (%s)", Table(ds), FieldNames(group)));
+	}
+}
+
+/* pg_constraint's code of a referential action. */
+static char
+ActionCode(const char *action)
+{
+	if (action == NULL || strcmp(action, "NO ACTION") == 0)
+		return 'a';
+	if (strcmp(action, "CASCADE") == 0)
+		return 'c';
+	if (strcmp(action, "SET NULL") == 0)
+		return 'n';
+	if (strcmp(action, "SET DEFAULT") == 0)
+		return 'd';
+	return 'r';
+}
+
+/* The foreign key of one attribute, and the index on it. */
+static void
+CheckForeignKey(DriftState *ds, OrmAttribute *a)
+{
+	LiveItem   *col = LiveColumn(ds, a);
+	Oid			target = a->ref_target ? get_relname_relid(a->ref_target->table_name,
+														   get_namespace_oid(a->ref_target->schema, true)) :
+		get_relname_relid(a->ref_model, get_namespace_oid(ds->model->schema, true));
+	char	   *keys;
+	ListCell   *lc;
+	LiveItem   *fk = NULL;
+
+	if (col == NULL)
+	{
+		/* the column is missing: alter adds it, then its key and index */
+		if (OidIsValid(target))
+			AddDrift(ds, "missing foreign key",
+					 psprintf("column %s of attribute \"%s\" is missing with its foreign key",
+							  quote_identifier(a->field), a->name),
+					 OrmForeignKeySql(ds->model, a));
+		AddDrift(ds, "missing index",
+				 psprintf("no index on foreign key column %s", quote_identifier(a->field)),
+				 psprintf("CREATE INDEX ON %s (%s)", Table(ds), quote_identifier(a->field)));
+		return;
+	}
+	keys = psprintf("%d", col->attnum);
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+
+		if (it->kind == 'f' && strcmp(it->keys, keys) == 0 && it->confrelid == target)
+			fk = it;
+	}
+	if (fk == NULL)
+		AddDrift(ds, "missing foreign key",
+				 psprintf("column %s of attribute \"%s\" has no foreign key to %s",
+						  quote_identifier(a->field), a->name, a->ref_target ?
+						  OrmQualifiedTable(a->ref_target) : a->ref_model),
+				 OidIsValid(target) ? OrmForeignKeySql(ds->model, a) : NULL);
+	else if (fk->deltype != ActionCode(a->on_delete) || fk->updtype != ActionCode(a->on_update))
+		AddDrift(ds, "foreign key actions differ",
+				 psprintf("foreign key %s is not ON DELETE %s ON UPDATE %s",
+						  quote_identifier(fk->name), a->on_delete ? a->on_delete : "NO ACTION",
+						  a->on_update ? a->on_update : "NO ACTION"),
+				 psprintf("ALTER TABLE %s DROP CONSTRAINT %s; %s", Table(ds),
+						  quote_identifier(fk->name), OrmForeignKeySql(ds->model, a)));
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+
+		if ((it->kind == 'i') && atoi(it->keys) == col->attnum)
+			return;
+	}
+	AddDrift(ds, "missing index",
+			 psprintf("no index on foreign key column %s", quote_identifier(a->field)),
+			 psprintf("CREATE INDEX ON %s (%s)", Table(ds), quote_identifier(a->field)));
+}
+
+/* The indexes of the "indexes" option, by name. */
+static void
+CheckIndexes(DriftState *ds)
+{
+	ListCell   *lc;
+
+	foreach(lc, ds->model->indexes)
+	{
+		OrmIndex   *idx = lfirst(lc);
+		ListCell   *lc2;
+		bool		found = false;
+
+		foreach(lc2, ds->live)
+		{
+			LiveItem   *it = lfirst(lc2);
+
+			found |= it->kind == 'i' && strcmp(it->name, idx->name) == 0;
+		}
+		if (!found)
+			AddDrift(ds, "missing index",
+					 psprintf("index %s does not exist", quote_identifier(idx->name)),
+					 OrmOneIndexSql(ds->model, idx));
+	}
+}
+
+/* The relationship functions of the model's associations. */
+static void
+CheckFunctions(DriftState *ds, OrmSchema *schema)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+	{
+		OrmAssociation *a = lfirst(lc);
+		Oid			fn;
+
+		if (a->source != ds->model)
+			continue;
+		fn = OrmRelationshipFunction(a);
+		if (!OidIsValid(fn))
+			AddDrift(ds, "missing relationship function",
+					 psprintf("function %s(%s) of association \"%s\" does not exist",
+							  quote_qualified_identifier(ds->model->schema, a->alias),
+							  Table(ds), a->alias), NULL);
+		else if (!OrmSameBody(fn, OrmRelationshipBody(a)))
+			AddDrift(ds, "relationship function out of date",
+					 psprintf("function %s(%s) does not match association \"%s\"",
+							  quote_qualified_identifier(ds->model->schema, a->alias),
+							  Table(ds), a->alias), NULL);
+	}
+}
+
+/* The ENUM types of the model's attributes. */
+static void
+CheckEnums(DriftState *ds)
+{
+	ListCell   *lc;
+
+	foreach(lc, ds->model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (a->enum_values && !OidIsValid(a->typid))
+			AddDrift(ds, "missing enum type",
+					 psprintf("type %s of attribute \"%s\" does not exist",
+							  a->type_sql, a->name), NULL);
+	}
+}
+
+/*
+ * Every difference between a model and its live table; a missing table is
+ * one difference (sync creates it).
+ */
+List *
+OrmModelDrift(OrmModel *m, OrmSchema *schema)
+{
+	DriftState	ds = {m, InvalidOid, NIL, NIL};
+	Oid			nsp = get_namespace_oid(m->schema, true);
+	ListCell   *lc;
+
+	ds.relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
+	CheckEnums(&ds);
+	if (!OidIsValid(ds.relid))
+	{
+		AddDrift(&ds, "missing table",
+				 psprintf("table %s does not exist", OrmQualifiedTable(m)), NULL);
+		return ds.drift;
+	}
+	OrmSpiConnect();
+	ReadLive(&ds);
+	OrmSpiFinish();
+	foreach(lc, m->attributes)
+		CheckColumn(&ds, lfirst(lc));
+	CheckExtraColumns(&ds);
+	CheckKeys(&ds);
+	foreach(lc, m->attributes)
+		if (((OrmAttribute *) lfirst(lc))->ref_model)
+			CheckForeignKey(&ds, lfirst(lc));
+	CheckIndexes(&ds);
+	if (!m->is_junction)
+		CheckFunctions(&ds, schema);
+	return ds.drift;
+}
+
+/* orm.drift() RETURNS TABLE (model text, problem text, detail text) */
+Datum
+orm_drift(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OrmSchema  *schema = OrmLoadSchema();
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	MemoryContext old;
+	ListCell   *lc;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("set-valued function called in context that cannot accept a set"));
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = CreateTupleDescCopy(desc);
+	store = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(old);
+	foreach(lc, schema->models)
+	{
+		ListCell   *lc2;
+
+		foreach(lc2, OrmModelDrift(lfirst(lc), schema))
+		{
+			OrmDrift   *d = lfirst(lc2);
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			values[0] = CStringGetTextDatum(d->model->name);
+			values[1] = CStringGetTextDatum(d->problem);
+			values[2] = CStringGetTextDatum(d->detail);
+			tuplestore_putvalues(store, desc, values, nulls);
+		}
+	}
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = desc;
+	return (Datum) 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * live.c
+ *		The live tables behind the models: following renames.
+ *
+ * A synced model is linked to its table by OID (orm.models.relid, a
+ * regclass, so pg_dump restores the link by name) and to its columns by
+ * attribute number, recorded when sync links the table.  A table or column
+ * renamed by hand is then found under its new name, and find_* keep
+ * working.  After a restore the OIDs differ from the recorded one, and the
+ * names as defined are used.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "orm_models.h"
+
+/* {"relid": oid, "attnums": {"attr": attnum, ...}} of a model's table */
+Jsonb *
+OrmColumnsMap(OrmModel *m, Oid relid)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue	k = {.type = jbvString};
+	JsonbValue	v = {.type = jbvNumeric};
+	ListCell   *lc;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	k.val.string.val = "relid";
+	k.val.string.len = 5;
+	pushJsonbValue(&st, WJB_KEY, &k);
+	v.val.numeric = int64_to_numeric(relid);
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	k.val.string.val = "attnums";
+	k.val.string.len = 7;
+	pushJsonbValue(&st, WJB_KEY, &k);
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		AttrNumber	attnum = get_attnum(relid, a->field);
+
+		if (attnum == InvalidAttrNumber)
+			continue;
+		k.val.string.val = a->name;
+		k.val.string.len = strlen(a->name);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		v.val.numeric = int64_to_numeric(attnum);
+		pushJsonbValue(&st, WJB_VALUE, &v);
+	}
+	pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/* An integer member of a jsonb object, or -1. */
+static int64
+JsonbInt(JsonbContainer *c, const char *key)
+{
+	JsonbValue *v = getKeyJsonValueFromContainer(c, key, strlen(key), NULL);
+
+	if (v == NULL || v->type != jbvNumeric)
+		return -1;
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8,
+											 NumericGetDatum(v->val.numeric)));
+}
+
+/* The name of a column that exists (is not dropped), or NULL. */
+static char *
+LiveAttName(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+									  Int16GetDatum(attnum));
+	char	   *name = NULL;
+
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	if (!((Form_pg_attribute) GETSTRUCT(tup))->attisdropped)
+		name = pstrdup(NameStr(((Form_pg_attribute) GETSTRUCT(tup))->attname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/* Takes the current names of a linked model's columns. */
+static void
+FollowColumns(OrmModel *m)
+{
+	JsonbValue *attnums;
+	ListCell   *lc;
+
+	if (m->columns == NULL || JsonbInt(&m->columns->root, "relid") != m->relid)
+		return;					/* never linked, or restored: names as defined */
+	attnums = getKeyJsonValueFromContainer(&m->columns->root, "attnums", 7, NULL);
+	if (attnums == NULL || !OrmJsonIsObject(attnums))
+		return;
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		int64		attnum = JsonbInt(attnums->val.binary.data, a->name);
+		char	   *name;
+
+		if (attnum <= 0 || attnum > MaxAttrNumber)
+			continue;
+		name = LiveAttName(m->relid, (AttrNumber) attnum);
+		if (name)
+			a->field = name;
+	}
+}
+
+/*
+ * A linked model takes its table's current schema and name, and its
+ * attributes their columns' current names.
+ */
+void
+OrmFollowLiveTables(OrmSchema *schema)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->models)
+	{
+		OrmModel   *m = lfirst(lc);
+		char	   *relname;
+
+		if (!OidIsValid(m->relid) || (relname = get_rel_name(m->relid)) == NULL)
+			continue;
+		m->table_name = relname;
+		m->schema = get_namespace_name(get_rel_namespace(m->relid));
+		FollowColumns(m);
+	}
+}
