@@ -42,7 +42,9 @@ REGRESS = \
 	sync \
 	find \
 	sync_errors \
-	seed
+	seed \
+	ddl_watch \
+	drift
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

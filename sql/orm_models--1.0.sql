@@ -27,13 +27,11 @@ COMMENT ON TABLE orm.models IS 'models defined with orm.define, as written; reli
 COMMENT ON COLUMN orm.models.columns IS 'the column (attribute number) of each attribute when sync last linked the table: {"relid": oid, "attnums": {...}}, so renamed columns are followed';
 
 CREATE TABLE orm.associations (
-	source		text NOT NULL REFERENCES orm.models (name)
-				ON DELETE CASCADE ON UPDATE CASCADE,
+	source		text NOT NULL,
 	alias		text NOT NULL,
 	kind		text NOT NULL
 				CHECK (kind IN ('hasOne', 'hasMany', 'belongsTo', 'belongsToMany')),
-	target		text NOT NULL REFERENCES orm.models (name)
-				ON DELETE CASCADE ON UPDATE CASCADE,
+	target		text NOT NULL,
 	options		jsonb NOT NULL DEFAULT '{}',
 	position	integer NOT NULL,
 	owner		regrole NOT NULL,
@@ -41,6 +39,10 @@ CREATE TABLE orm.associations (
 	PRIMARY KEY (source, alias)
 );
 COMMENT ON TABLE orm.associations IS 'associations declared with orm.associate, in declaration order; function is the relationship function sync made';
+/*
+ * No foreign keys between the two tables: pg_restore -j loads them in
+ * parallel, in either order.  orm.undefine removes a model's associations.
+ */
 CREATE INDEX ON orm.associations (target);
 
 SELECT pg_catalog.pg_extension_config_dump('orm.models', '');
@@ -142,19 +144,19 @@ CREATE FUNCTION orm.drift()
 /*
  * The DDL watcher: a synced table or relationship function dropped by hand
  * (also through CASCADE or DROP SCHEMA) is unlinked from the catalog; a
- * renamed table is followed.  The functions run as the extension's owner
- * with a fixed search_path, and return at once for DDL on objects the
- * catalog does not know.
+ * renamed table is followed.  Their SQL is schema-qualified, prepared once
+ * per backend, and their one catalog write runs as the catalog's owner;
+ * they return at once for DDL on objects the catalog does not know.
  */
 CREATE FUNCTION orm.on_sql_drop() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'orm_on_sql_drop'
-	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog;
+	LANGUAGE C;
 CREATE FUNCTION orm.on_ddl_command_end() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'orm_on_ddl_command_end'
-	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog;
+	LANGUAGE C;
 CREATE EVENT TRIGGER orm_sql_drop ON sql_drop
 	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP FUNCTION', 'DROP OWNED')
 	EXECUTE FUNCTION orm.on_sql_drop();
 CREATE EVENT TRIGGER orm_ddl_command_end ON ddl_command_end
-	WHEN TAG IN ('ALTER TABLE')
+	WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA')
 	EXECUTE FUNCTION orm.on_ddl_command_end();

@@ -121,7 +121,7 @@ AssociationFromRow(OrmSchema *schema, int row)
 	OrmAssociation *a;
 
 	if (source == NULL || target == NULL)
-		elog(ERROR, "association of a model that is not in orm.models");
+		return NULL;			/* left behind by hand: nothing to resolve */
 	a = OrmParseAssociation(source, kind, target, options);
 	a->position = DatumGetInt32(RowValue(row, 5, &isnull));
 	a->function = DatumGetObjectId(RowValue(row, 6, &isnull));
@@ -154,8 +154,12 @@ OrmLoadSchema(void)
 			   0, NULL, NULL, NULL, false);
 	MemoryContextSwitchTo(caller);
 	for (uint64 i = 0; i < SPI_processed; i++)
-		schema->associations = lappend(schema->associations,
-									   AssociationFromRow(schema, i));
+	{
+		OrmAssociation *a = AssociationFromRow(schema, i);
+
+		if (a)
+			schema->associations = lappend(schema->associations, a);
+	}
 	OrmSpiFinish();
 	OrmResolveSchema(schema);
 	OrmFollowLiveTables(schema);
@@ -258,7 +262,7 @@ OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options)
 	OrmSpiFinish();
 }
 
-/* Removes a model; its associations go with it (ON DELETE CASCADE). */
+/* Removes a model and the associations from or to it. */
 void
 OrmDeleteModel(const char *name)
 {
@@ -274,6 +278,8 @@ OrmDeleteModel(const char *name)
 				errmsg("model \"%s\" does not exist", name));
 	OrmCheckOwner(name, owner);
 	OrmDropRelationshipFunctions(name);
+	CatalogExec("DELETE FROM orm.associations WHERE source OPERATOR(pg_catalog.=) $1 "
+				"OR target OPERATOR(pg_catalog.=) $1", 1, argtypes, values);
 	CatalogExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
 				1, argtypes, values);
 	OrmSpiFinish();
@@ -283,18 +289,23 @@ OrmDeleteModel(const char *name)
 void
 OrmLinkModel(OrmModel *m, Oid relid)
 {
-	Oid			argtypes[3] = {TEXTOID, OIDOID, JSONBOID};
-	Datum		values[3];
+	Oid			argtypes[5] = {TEXTOID, OIDOID, JSONBOID, TEXTOID, TEXTOID};
+	Datum		values[5];
 
 	values[0] = CStringGetTextDatum(m->name);
 	values[1] = ObjectIdGetDatum(relid);
 	values[2] = JsonbPGetDatum(OrmColumnsMap(m, relid));
+	values[3] = CStringGetTextDatum(get_rel_name(relid));
+	values[4] = CStringGetTextDatum(get_namespace_name(get_rel_namespace(relid)));
 	OrmSpiConnect();
 	CatalogExec("UPDATE orm.models SET relid = $2::pg_catalog.regclass, "
-				"columns = $3 WHERE name OPERATOR(pg_catalog.=) $1 AND "
+				"columns = $3, table_name = $4, schema_name = $5 "
+				"WHERE name OPERATOR(pg_catalog.=) $1 AND "
 				"(relid IS NULL OR relid::pg_catalog.oid OPERATOR(pg_catalog.<>) $2 "
-				"OR columns IS NULL OR columns OPERATOR(pg_catalog.<>) $3)",
-				3, argtypes, values);
+				"OR columns IS NULL OR columns OPERATOR(pg_catalog.<>) $3 "
+				"OR table_name OPERATOR(pg_catalog.<>) $4 "
+				"OR schema_name OPERATOR(pg_catalog.<>) $5)",
+				5, argtypes, values);
 	OrmSpiFinish();
 }
 
@@ -339,4 +350,43 @@ OrmDropRelationshipFunctions(const char *model)
 	foreach(lc, stmts)
 		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
 	OrmSpiFinish();
+}
+
+/*
+ * The event triggers' writes: unlink dropped tables and functions (oids,
+ * an oid[]), and refresh the names of linked tables (all of them, or those
+ * in oids) and of their columns.  The caller is connected to SPI.
+ */
+void
+OrmUnlinkDropped(Datum oids)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+
+	CatalogExec("UPDATE orm.models SET relid = NULL, columns = NULL "
+				"WHERE relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+				1, argtypes, &oids);
+	CatalogExec("UPDATE orm.associations SET function = NULL "
+				"WHERE function::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+				1, argtypes, &oids);
+}
+
+void
+OrmRefreshLinkedNames(Datum oids)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+	bool		all = oids == (Datum) 0;
+
+	CatalogExec(psprintf("UPDATE orm.models m SET table_name = c.relname, "
+						 "schema_name = n.nspname, columns = pg_catalog.jsonb_set(m.columns, '{names}', "
+						 "COALESCE((SELECT pg_catalog.jsonb_object_agg(e.key, a.attname) "
+						 "FROM pg_catalog.jsonb_each_text(m.columns OPERATOR(pg_catalog.->) 'attnums') e "
+						 "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
+						 "AND a.attnum OPERATOR(pg_catalog.=) e.value::pg_catalog.int2 "
+						 "AND NOT a.attisdropped), '{}')) "
+						 "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+						 "ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+						 "WHERE m.relid::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid "
+						 "AND m.columns IS NOT NULL %s",
+						 all ? "" : "AND c.oid OPERATOR(pg_catalog.=) ANY ($1)"),
+				all ? 0 : 1, argtypes, &oids);
 }

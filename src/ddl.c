@@ -359,17 +359,24 @@ OrmColumnSql(OrmModel *m, OrmAttribute *a)
 	return buf.data;
 }
 
-/* ALTER TABLE ... ADD FOREIGN KEY of one attribute. */
+/* ADD FOREIGN KEY ... of one attribute, an ALTER TABLE subcommand. */
 char *
-OrmForeignKeySql(OrmModel *m, OrmAttribute *a)
+OrmForeignKeyClause(OrmModel *m, OrmAttribute *a)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "ALTER TABLE %s ADD FOREIGN KEY (%s)",
-					 OrmQualifiedTable(m), quote_identifier(a->field));
+	appendStringInfo(&buf, "ADD FOREIGN KEY (%s)", quote_identifier(a->field));
 	AppendReferences(&buf, m, a);
 	return buf.data;
+}
+
+/* ALTER TABLE ... ADD FOREIGN KEY of one attribute. */
+char *
+OrmForeignKeySql(OrmModel *m, OrmAttribute *a)
+{
+	return psprintf("ALTER TABLE %s %s", OrmQualifiedTable(m),
+					OrmForeignKeyClause(m, a));
 }
 
 /* The type of an attribute as DDL writes it. */

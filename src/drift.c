@@ -87,6 +87,7 @@ AddDrift(DriftState *ds, const char *problem, char *detail, char *repair)
 	d->problem = problem;
 	d->detail = detail;
 	d->repair = repair;
+	d->late = strstr(problem, "foreign key") != NULL;
 	ds->drift = lappend(ds->drift, d);
 }
 
@@ -204,7 +205,10 @@ Table(DriftState *ds)
 	return OrmQualifiedTable(ds->model);
 }
 
-/* Type, nullability and default of one attribute's column. */
+/*
+ * Type, nullability and default of one attribute's column.  An ENUM whose
+ * type is missing differs too: sync creates the type before the repairs.
+ */
 static void
 CheckColumn(DriftState *ds, OrmAttribute *a)
 {
@@ -219,14 +223,18 @@ CheckColumn(DriftState *ds, OrmAttribute *a)
 				 psprintf("ALTER TABLE %s ADD COLUMN %s", Table(ds), OrmColumnSql(ds->model, a)));
 		return;
 	}
-	if (OidIsValid(a->typid) &&
-		(col->typid != a->typid || (a->typmod >= 0 && col->typmod != a->typmod)))
+	if ((a->enum_values && !OidIsValid(a->typid)) ||
+		(OidIsValid(a->typid) &&
+		 (col->typid != a->typid || (a->typmod >= 0 && col->typmod != a->typmod))))
 		AddDrift(ds, "type mismatch",
 				 psprintf("column %s is %s, attribute \"%s\" is %s", c,
 						  format_type_with_typemod(col->typid, col->typmod),
 						  a->name, a->type_name),
-				 psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s",
-						  Table(ds), c, OrmTypeSql(a), c, OrmTypeSql(a)));
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT, "
+						  "ALTER COLUMN %s TYPE %s USING %s::%s%s%s",
+						  Table(ds), c, c, OrmTypeSql(a), c, OrmTypeSql(a),
+						  a->default_sql ? psprintf(", ALTER COLUMN %s SET DEFAULT ", c) : "",
+						  a->default_sql ? a->default_sql : ""));
 	if (col->notnull == a->allow_null)
 		AddDrift(ds, "nullability mismatch",
 				 psprintf("column %s is %s, attribute \"%s\" has allowNull %s", c,
@@ -406,8 +414,8 @@ CheckForeignKey(DriftState *ds, OrmAttribute *a)
 				 psprintf("foreign key %s is not ON DELETE %s ON UPDATE %s",
 						  quote_identifier(fk->name), a->on_delete ? a->on_delete : "NO ACTION",
 						  a->on_update ? a->on_update : "NO ACTION"),
-				 psprintf("ALTER TABLE %s DROP CONSTRAINT %s; %s", Table(ds),
-						  quote_identifier(fk->name), OrmForeignKeySql(ds->model, a)));
+				 psprintf("ALTER TABLE %s DROP CONSTRAINT %s, %s", Table(ds),
+						  quote_identifier(fk->name), OrmForeignKeyClause(ds->model, a)));
 	foreach(lc, ds->live)
 	{
 		LiveItem   *it = lfirst(lc);

@@ -5,10 +5,12 @@
  * sql_drop: a synced table dropped outside orm.sync (also through CASCADE
  * or DROP SCHEMA) leaves its model defined but unlinked (relid NULL); a
  * dropped relationship function is unlinked from its association.
- * ddl_command_end (ALTER TABLE): a renamed or moved synced table updates
- * the readable table_name and schema_name of its model (find_* follow the
- * OID anyway, see live.c).  Column changes are not recorded: orm.drift()
- * reads them from the live tables.
+ * ddl_command_end (ALTER TABLE, ALTER SCHEMA): a renamed or moved synced
+ * table updates the readable table_name and schema_name of its model and
+ * the column names recorded with the link (find_* follow the OID and the
+ * attribute numbers anyway, see live.c; the names matter after a restore).
+ * Other column changes are not recorded: orm.drift() reads them from the
+ * live tables.
  *
  * Both return at once when nothing is synced or when the DDL is sync's
  * own; otherwise they look at the affected objects' OIDs only.
@@ -21,6 +23,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "tcop/cmdtag.h"
 
 #include "orm_models.h"
 
@@ -42,15 +45,28 @@ CheckEventTrigger(FunctionCallInfo fcinfo)
 
 /*
  * The OIDs that a query over the event's objects returns and that the
- * catalog links to, as an oid[] Datum, or (Datum) 0 when none.
+ * catalog links to, as an oid[] Datum, or (Datum) 0 when none.  The query
+ * is prepared once per backend: DDL on other objects pays one execution.
  */
 static Datum
-LinkedObjects(const char *query)
+LinkedObjects(SPIPlanPtr *plan, const char *query)
 {
 	Datum	   *oids;
 	int			n = 0;
+	int			rc;
 
-	OrmSpiExec(query, 0, NULL, NULL, NULL, true);
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(query, 0, NULL);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare \"%s\"", query);
+		*plan = p;
+	}
+	rc = SPI_execute_plan(*plan, NULL, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the event's objects: %s",
+			 SPI_result_code_string(rc));
 	oids = palloc(sizeof(Datum) * (SPI_processed + 1));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -71,52 +87,48 @@ LinkedObjects(const char *query)
 Datum
 orm_on_sql_drop(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr plan = NULL;
 	Datum		dropped;
-	Oid			argtypes[1] = {OIDARRAYOID};
 
 	CheckEventTrigger(fcinfo);
 	if (OrmSyncing || !OrmHasLinks())
 		PG_RETURN_VOID();
 	OrmSpiConnect();
-	dropped = LinkedObjects("SELECT objid FROM pg_catalog.pg_event_trigger_dropped_objects() "
+	dropped = LinkedObjects(&plan,
+							"SELECT objid FROM pg_catalog.pg_event_trigger_dropped_objects() "
 							"WHERE objsubid OPERATOR(pg_catalog.=) 0 AND classid "
 							"OPERATOR(pg_catalog.=) ANY ('{pg_catalog.pg_class,pg_catalog.pg_proc}'::pg_catalog.regclass[])");
 	if (dropped != (Datum) 0)
-	{
-		OrmSpiExec("UPDATE orm.models SET relid = NULL, columns = NULL "
-				   "WHERE relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
-				   1, argtypes, &dropped, NULL, false);
-		OrmSpiExec("UPDATE orm.associations SET function = NULL "
-				   "WHERE function::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
-				   1, argtypes, &dropped, NULL, false);
-	}
+		OrmUnlinkDropped(dropped);
 	OrmSpiFinish();
 	PG_RETURN_VOID();
 }
 
-/* orm.on_ddl_command_end(): follow renamed and moved synced tables */
+/*
+ * orm.on_ddl_command_end(): follow renamed and moved synced tables and
+ * their renamed columns; a renamed schema refreshes every linked name.
+ */
 Datum
 orm_on_ddl_command_end(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr plan = NULL;
+	EventTriggerData *trigdata = (EventTriggerData *) fcinfo->context;
 	Datum		altered;
-	Oid			argtypes[1] = {OIDARRAYOID};
 
 	CheckEventTrigger(fcinfo);
 	if (OrmSyncing || !OrmHasLinks())
 		PG_RETURN_VOID();
 	OrmSpiConnect();
-	altered = LinkedObjects("SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
-							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
-	if (altered != (Datum) 0)
-		OrmSpiExec("UPDATE orm.models m SET table_name = c.relname, "
-				   "schema_name = n.nspname "
-				   "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-				   "ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-				   "WHERE m.relid::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid "
-				   "AND c.oid OPERATOR(pg_catalog.=) ANY ($1) "
-				   "AND (m.table_name OPERATOR(pg_catalog.<>) c.relname::pg_catalog.text "
-				   "OR m.schema_name OPERATOR(pg_catalog.<>) n.nspname::pg_catalog.text)",
-				   1, argtypes, &altered, NULL, false);
+	if (strcmp(GetCommandTagName(trigdata->tag), "ALTER SCHEMA") == 0)
+		OrmRefreshLinkedNames((Datum) 0);
+	else
+	{
+		altered = LinkedObjects(&plan,
+								"SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
+								"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
+		if (altered != (Datum) 0)
+			OrmRefreshLinkedNames(altered);
+	}
 	OrmSpiFinish();
 	PG_RETURN_VOID();
 }

@@ -8,6 +8,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -48,15 +49,44 @@ ModelArg(FunctionCallInfo fcinfo, OrmSchema *schema)
 	return m;
 }
 
+/* Fails cleanly when a model's table does not exist (not synced, dropped). */
+static void
+RequireTable(OrmModel *m)
+{
+	Oid			nsp = get_namespace_oid(m->schema, true);
+
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid(m->table_name, nsp)))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_TABLE),
+				errmsg("table %s of model \"%s\" does not exist",
+					   OrmQualifiedTable(m), m->name),
+				errhint("Run orm.sync to create it."));
+}
+
+/* Every table a query tree reads exists. */
+static void
+RequireTables(OrmQueryNode *node)
+{
+	ListCell   *lc;
+
+	RequireTable(node->model);
+	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY)
+		RequireTable(node->assoc->junction);
+	foreach(lc, node->children)
+		RequireTables(lfirst(lc));
+}
+
 /* The query tree of (model, query) arguments; query at argument qarg. */
 static OrmQueryNode *
 QueryArgs(FunctionCallInfo fcinfo, int qarg)
 {
 	OrmSchema  *schema = OrmCachedSchema();
 	OrmModel   *m = ModelArg(fcinfo, schema);
+	OrmQueryNode *root = OrmParseQuery(schema, m, PG_ARGISNULL(qarg) ? NULL :
+									   PG_GETARG_JSONB_P(qarg));
 
-	return OrmParseQuery(schema, m, PG_ARGISNULL(qarg) ? NULL :
-						 PG_GETARG_JSONB_P(qarg));
+	RequireTables(root);
+	return root;
 }
 
 /* Runs a statement that returns one value; the value, copied out of SPI. */

@@ -7,7 +7,8 @@
  * attribute number, recorded when sync links the table.  A table or column
  * renamed by hand is then found under its new name, and find_* keep
  * working.  After a restore the OIDs differ from the recorded one, and the
- * names as defined are used.
+ * column names recorded with the link (kept current by the DDL watcher)
+ * are used.
  */
 #include "postgres.h"
 
@@ -21,7 +22,10 @@
 
 #include "orm_models.h"
 
-/* {"relid": oid, "attnums": {"attr": attnum, ...}} of a model's table */
+/*
+ * {"relid": oid, "attnums": {"attr": attnum}, "names": {"attr": column}} of
+ * a model's table; the event trigger keeps "names" current on ALTER TABLE.
+ */
 Jsonb *
 OrmColumnsMap(OrmModel *m, Oid relid)
 {
@@ -52,6 +56,25 @@ OrmColumnsMap(OrmModel *m, Oid relid)
 		pushJsonbValue(&st, WJB_KEY, &k);
 		v.val.numeric = int64_to_numeric(attnum);
 		pushJsonbValue(&st, WJB_VALUE, &v);
+	}
+	pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	k.val.string.val = "names";
+	k.val.string.len = 5;
+	pushJsonbValue(&st, WJB_KEY, &k);
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		JsonbValue	name = {.type = jbvString};
+
+		if (get_attnum(relid, a->field) == InvalidAttrNumber)
+			continue;
+		k.val.string.val = a->name;
+		k.val.string.len = strlen(a->name);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		name.val.string.val = a->field;
+		name.val.string.len = strlen(a->field);
+		pushJsonbValue(&st, WJB_VALUE, &name);
 	}
 	pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
@@ -85,6 +108,28 @@ LiveAttName(Oid relid, AttrNumber attnum)
 	return name;
 }
 
+/* Takes the column names recorded with the link (after a restore). */
+static void
+FollowNames(OrmModel *m)
+{
+	JsonbValue *names = getKeyJsonValueFromContainer(&m->columns->root,
+													 "names", 5, NULL);
+	ListCell   *lc;
+
+	if (names == NULL || !OrmJsonIsObject(names))
+		return;
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		JsonbValue *v = getKeyJsonValueFromContainer(names->val.binary.data,
+													 a->name, strlen(a->name),
+													 NULL);
+
+		if (v && v->type == jbvString)
+			a->field = OrmJsonString(v);
+	}
+}
+
 /* Takes the current names of a linked model's columns. */
 static void
 FollowColumns(OrmModel *m)
@@ -92,8 +137,13 @@ FollowColumns(OrmModel *m)
 	JsonbValue *attnums;
 	ListCell   *lc;
 
-	if (m->columns == NULL || JsonbInt(&m->columns->root, "relid") != m->relid)
-		return;					/* never linked, or restored: names as defined */
+	if (m->columns == NULL)
+		return;					/* never linked: names as defined */
+	if (JsonbInt(&m->columns->root, "relid") != m->relid)
+	{
+		FollowNames(m);			/* restored: the names when dumped */
+		return;
+	}
 	attnums = getKeyJsonValueFromContainer(&m->columns->root, "attnums", 7, NULL);
 	if (attnums == NULL || !OrmJsonIsObject(attnums))
 		return;

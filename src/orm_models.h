@@ -209,6 +209,8 @@ extern void OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options);
 extern void OrmCheckOwner(const char *model, Oid owner);
 extern void OrmDeleteModel(const char *name);
 extern void OrmLinkModel(OrmModel *model, Oid relid);
+extern void OrmUnlinkDropped(Datum oids);
+extern void OrmRefreshLinkedNames(Datum oids);
 extern void OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid);
 extern void OrmDropRelationshipFunctions(const char *model);
 
@@ -227,6 +229,7 @@ extern char *OrmRelationshipBody(OrmAssociation *assoc);
 extern char *OrmEnumTypeName(OrmModel *m, OrmAttribute *a);
 extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
+extern char *OrmForeignKeyClause(OrmModel *m, OrmAttribute *a);
 extern char *OrmTypeSql(OrmAttribute *a);
 
 /* drift.c: where the live tables differ from the catalog */
@@ -236,6 +239,7 @@ typedef struct OrmDrift
 	const char *problem;
 	char	   *detail;
 	char	   *repair;			/* the statement sync's alter runs, or NULL */
+	bool		late;			/* repair after tables are created (keys) */
 } OrmDrift;
 
 extern List *OrmModelDrift(OrmModel *m, OrmSchema *schema);

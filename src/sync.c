@@ -402,18 +402,50 @@ CheckExistingColumns(OrmModel *m)
  * What alter runs on an existing table: the repair of each difference
  * drift() reports that sync may repair (never a drop of a column).
  */
-static List *
-Repairs(OrmSchema *schema, OrmModel *m)
+static void
+Repairs(OrmSchema *schema, OrmModel *m, List **early, List **late)
 {
-	List	   *stmts = NIL;
 	ListCell   *lc;
 
 	foreach(lc, OrmModelDrift(m, schema))
 	{
 		OrmDrift   *d = lfirst(lc);
 
-		if (d->repair)
-			stmts = lappend(stmts, d->repair);
+		if (d->repair && d->late)
+			*late = lappend(*late, d->repair);
+		else if (d->repair)
+			*early = lappend(*early, d->repair);
+	}
+}
+
+/*
+ * Foreign keys of tables sync leaves alone that point at tables it
+ * recreates: DROP TABLE ... CASCADE took them, so they are added back, NOT
+ * VALID (the recreated table is empty; the rows already there are not
+ * checked, new ones are).
+ */
+static List *
+RestoredForeignKeys(OrmSchema *schema, List *created)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	foreach(lc, schema->models)
+	{
+		OrmModel   *m = lfirst(lc);
+		ListCell   *lc2;
+
+		if (list_member_ptr(created, m) || !OidIsValid(TableOid(m)))
+			continue;
+		foreach(lc2, m->attributes)
+		{
+			OrmAttribute *a = lfirst(lc2);
+
+			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
+				a->ref_target != m)
+				stmts = lappend(stmts, psprintf("%s NOT VALID",
+												OrmForeignKeySql(m, a)));
+		}
 	}
 	return stmts;
 }
@@ -426,6 +458,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	List	   *later = NIL;
 	List	   *deferred = NIL;
 	List	   *repairs = NIL;
+	List	   *late_repairs = NIL;
 	List	   *created;
 	List	   *schemas = NIL;
 	ListCell   *lc;
@@ -441,7 +474,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 		if (force || !OidIsValid(TableOid(m)))
 			later = lappend(later, m);
 		else if (alter)
-			repairs = list_concat(repairs, Repairs(schema, m));
+			Repairs(schema, m, &repairs, &late_repairs);
 		else
 			CheckExistingColumns(m);
 	}
@@ -459,6 +492,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	}
 	created = list_copy(later);
 	stmts = list_concat(stmts, EnumTypeStatements(ordered, created, force));
+	stmts = list_concat(stmts, repairs);
 	while (later != NIL)
 	{
 		OrmModel   *m = linitial(later);
@@ -468,7 +502,9 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 		deferred = list_concat(deferred, OrmDeferredForeignKeys(m, later));
 	}
 	stmts = list_concat(stmts, deferred);
-	stmts = list_concat(stmts, repairs);
+	stmts = list_concat(stmts, late_repairs);
+	if (force)
+		stmts = list_concat(stmts, RestoredForeignKeys(schema, created));
 	return list_concat(stmts, RelationshipStatements(schema, ordered, created));
 }
 
