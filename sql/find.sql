@@ -138,6 +138,12 @@ SELECT orm.count('Note'), orm.count('Note', '{"paranoid": false}');
 -- one row per parent, for results too large for one value
 SELECT * FROM orm.find_all_rows('User', '{"attributes": ["name"], "order": ["id"], "include": [{"association": "posts", "attributes": ["id"], "order": ["id"]}]}');
 
+-- every parent loaded: the include is pre-aggregated (GROUP BY, joined),
+-- with the same result as the correlated form
+SELECT orm.find_all_sql('User', '{"attributes": ["name"], "include": [{"association": "posts", "order": [["stars", "DESC"]]}]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "order": ["id"], "include": [{"association": "posts", "order": [["stars", "DESC"]]}]}')::text
+     = orm.find_all('User', '{"attributes": ["name"], "order": ["id"], "where": {"id": {"$ne": null}}, "include": [{"association": "posts", "order": [["stars", "DESC"]]}]}')::text AS same;
+
 -- the one statement: values are parameters
 SELECT orm.find_all_sql('User', '{"attributes": ["name"], "where": {"name": "x''); DROP TABLE y; --"}, "include": ["posts"], "limit": 5}');
 

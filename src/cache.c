@@ -69,6 +69,7 @@ static void
 TypeInvalidated(Datum arg, int cacheid, uint32 hashvalue)
 {
 	cache_valid = false;
+	OrmResetOperatorCache();
 }
 
 /* Registers the invalidation callbacks; called once, from _PG_init. */

@@ -294,6 +294,7 @@ typedef struct OrmQueryNode
 	List	   *children;		/* OrmQueryNode * */
 	List	   *through_attributes; /* belongsToMany: junction attributes */
 	JsonbValue *through_where;
+	bool		grouped;		/* pre-aggregated with GROUP BY and joined */
 } OrmQueryNode;
 
 typedef struct OrmOrderItem
@@ -316,6 +317,7 @@ extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 						   JsonbValue *where, OrmParams *params);
 extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
 								   int strategy, bool negate);
+extern void OrmResetOperatorCache(void);
 extern Datum OrmValueDatum(JsonbValue *v, OrmAttribute *attr,
 						   const char *model, Oid typid);
 

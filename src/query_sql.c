@@ -25,6 +25,9 @@ static void AppendNodeSelect(StringInfo buf, OrmQueryNode *node,
 							 OrmQueryNode *parent, OrmParams *params);
 static void AppendExists(StringInfo buf, OrmQueryNode *node,
 						 OrmQueryNode *parent, OrmParams *params);
+static void MarkGrouped(OrmQueryNode *node, OrmQueryNode *parent);
+static void AppendGroupedJoins(StringInfo buf, OrmQueryNode *node,
+							   OrmParams *params);
 
 static char *
 TableAlias(OrmQueryNode *node)
@@ -286,7 +289,10 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		if (!child->emit)
 			continue;
 		appendStringInfoString(buf, first ? "" : ", ");
-		AppendIncludeColumn(buf, child, node, params);
+		if (child->grouped)
+			appendStringInfo(buf, "COALESCE(g%d.v, '[]'::pg_catalog.json)", child->index);
+		else
+			AppendIncludeColumn(buf, child, node, params);
 		appendStringInfo(buf, " AS %s", quote_identifier(child->key));
 		first = false;
 	}
@@ -295,17 +301,106 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		AppendJunctionColumn(buf, node, first);
 }
 
+/*
+ * Whether a to-many include is better pre-aggregated: when every row of
+ * the parent is loaded (the root, with no where, limit or offset), one
+ * GROUP BY over the children, hash-joined to the parents, beats a
+ * correlated sub-select per parent.  The include must be a plain hasMany
+ * whose rows carry their foreign key (the GROUP BY key) and whose order,
+ * if any, is by its own columns; no limit or offset of its own.
+ */
+static bool
+Groupable(OrmQueryNode *child, OrmQueryNode *parent)
+{
+	OrmAttribute *fk;
+	ListCell   *lc;
+
+	if (parent->assoc || parent->where || parent->limit >= 0 ||
+		parent->offset > 0 || !child->emit || child->assoc->kind != ORM_HAS_MANY ||
+		child->limit >= 0 || child->offset > 0)
+		return false;
+	fk = Attr(child->model, child->assoc->foreign_key);
+	if (!list_member_ptr(child->attributes, fk))
+		return false;
+	foreach(lc, child->order)
+	{
+		OrmOrderItem *item = lfirst(lc);
+
+		if (item->path || item->aggregate ||
+			!list_member_ptr(child->attributes, item->attr))
+			return false;
+	}
+	return true;
+}
+
+/* Decides which includes of a level are pre-aggregated. */
+static void
+MarkGrouped(OrmQueryNode *node, OrmQueryNode *parent)
+{
+	ListCell   *lc;
+
+	if (parent)
+		return;
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		child->grouped = Groupable(child, node);
+	}
+}
+
+/*
+ * LEFT JOIN (SELECT key, json_agg(rows ORDER BY ...) FROM (child rows)
+ * GROUP BY key) g<i> ON g<i>.k = parent key, for each grouped include.
+ */
+static void
+AppendGroupedJoins(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+		OrmAttribute *fk;
+		ListCell   *lc2;
+
+		if (!child->grouped)
+			continue;
+		fk = Attr(child->model, child->assoc->foreign_key);
+		appendStringInfo(buf, " LEFT JOIN (SELECT c%d.%s AS k, pg_catalog.json_agg(c%d",
+						 child->index, quote_identifier(fk->name), child->index);
+		foreach(lc2, child->order)
+		{
+			OrmOrderItem *item = lfirst(lc2);
+
+			appendStringInfo(buf, "%sc%d.%s %s", foreach_current_index(lc2) ? ", " : " ORDER BY ",
+							 child->index, quote_identifier(item->attr->name),
+							 item->direction);
+		}
+		appendStringInfoString(buf, ") AS v FROM (");
+		AppendNodeSelect(buf, child, NULL, params);
+		appendStringInfo(buf, ") c%d GROUP BY 1) g%d ON g%d.k %s %s.%s",
+						 child->index, child->index, child->index,
+						 OrmComparisonOperator(child->model, fk, BTEqualStrategyNumber, false),
+						 TableAlias(node),
+						 quote_identifier(Attr(node->model, child->assoc->source_key)->field));
+	}
+}
+
 /* SELECT <columns> FROM <table> WHERE ... ORDER BY ... LIMIT ... */
 static void
 AppendNodeSelect(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 				 OrmParams *params)
 {
 	check_stack_depth();
+	MarkGrouped(node, parent);
 	appendStringInfoString(buf, "SELECT ");
 	AppendColumns(buf, node, params);
 	AppendFrom(buf, node);
+	AppendGroupedJoins(buf, node, params);
 	AppendConditions(buf, node, parent, params);
-	AppendOrderLimit(buf, node, params);
+	if (!node->grouped)
+		AppendOrderLimit(buf, node, params);
 }
 
 /* The statement for a query tree, in one of the shapes callers need. */

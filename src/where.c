@@ -20,6 +20,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
@@ -107,6 +108,55 @@ OperatorSql(Oid opr)
 }
 
 /*
+ * A small per-backend cache of OrmComparisonOperator's answers, so a
+ * statement built on every call does not look operators up every time.
+ * Given sql, stores it; returns the cached text, or NULL.  Emptied with
+ * the other caches when a type changes.
+ */
+#define OPERATOR_CACHE_SIZE 64
+
+typedef struct OperatorCacheEntry
+{
+	Oid			typid;
+	int			strategy;
+	bool		negate;
+	char	   *sql;
+} OperatorCacheEntry;
+
+static OperatorCacheEntry operator_cache[OPERATOR_CACHE_SIZE];
+static int	operator_cache_used = 0;
+
+void
+OrmResetOperatorCache(void)
+{
+	for (int i = 0; i < operator_cache_used; i++)
+		pfree(operator_cache[i].sql);
+	operator_cache_used = 0;
+}
+
+static char *
+CachedOperator(Oid typid, int strategy, bool negate, char *sql)
+{
+	for (int i = 0; i < operator_cache_used; i++)
+	{
+		OperatorCacheEntry *e = &operator_cache[i];
+
+		if (e->typid == typid && e->strategy == strategy && e->negate == negate)
+			return pstrdup(e->sql); /* a copy: a reset may come any time */
+	}
+	if (sql && operator_cache_used < OPERATOR_CACHE_SIZE)
+	{
+		OperatorCacheEntry *e = &operator_cache[operator_cache_used++];
+
+		e->typid = typid;
+		e->strategy = strategy;
+		e->negate = negate;
+		e->sql = MemoryContextStrdup(TopMemoryContext, sql);
+	}
+	return sql;
+}
+
+/*
  * OPERATOR(schema.name) of the column type's btree strategy, e.g. "=" for
  * BTEqualStrategyNumber; negate gives the negator ("<>").
  */
@@ -115,8 +165,12 @@ OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 {
 	TypeCacheEntry *tc;
 	Oid			opr = InvalidOid;
+	char	   *sql;
 
 	OrmRequireType(m, a);
+	sql = CachedOperator(a->typid, strategy, negate, NULL);
+	if (sql)
+		return sql;
 	tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
 
 	if (OidIsValid(tc->btree_opf))
@@ -129,7 +183,7 @@ OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 				errcode(ERRCODE_UNDEFINED_FUNCTION),
 				errmsg("attribute \"%s.%s\" of type %s cannot be compared",
 					   m->name, a->name, a->type_name));
-	return OperatorSql(opr);
+	return CachedOperator(a->typid, strategy, negate, OperatorSql(opr));
 }
 
 /* Converts a JSON value to a Datum of typid, for attribute a. */
