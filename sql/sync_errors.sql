@@ -141,7 +141,7 @@ SELECT orm.define('Lone', '{"name": "TEXT"}') ->> 'tableName' AS table_name;
 CREATE VIEW "Lones" AS SELECT 1 AS x;
 SELECT * FROM orm.sync('{"force": true}');
 SELECT * FROM tables();
--- without force, the view is taken for the table
+-- without force, the view is not taken for the table either
 SELECT * FROM orm.sync('{"models": ["Lone"]}');
 SELECT * FROM tables();
 -- and a view that a foreign key needs fails the whole sync

@@ -14,12 +14,14 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "orm_models.h"
@@ -142,16 +144,19 @@ OrmLoadSchema(void)
 	OrmSchema  *schema = palloc0(sizeof(OrmSchema));
 
 	OrmSpiConnect();
+	/* one snapshot for both tables, that sees this command's own writes */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
 	OrmSpiExec("SELECT name, attributes::pg_catalog.text, options, "
 			   "owner::pg_catalog.oid, relid::pg_catalog.oid, columns "
-			   "FROM orm.models ORDER BY name", 0, NULL, NULL, NULL, false);
+			   "FROM orm.models ORDER BY name", 0, NULL, NULL, NULL, true);
 	MemoryContextSwitchTo(caller);
 	for (uint64 i = 0; i < SPI_processed; i++)
 		schema->models = lappend(schema->models, ModelFromRow(i));
 	OrmSpiExec("SELECT source, kind, target, options, position, "
 			   "function::pg_catalog.oid "
 			   "FROM orm.associations ORDER BY position, source, alias",
-			   0, NULL, NULL, NULL, false);
+			   0, NULL, NULL, NULL, true);
 	MemoryContextSwitchTo(caller);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -160,6 +165,7 @@ OrmLoadSchema(void)
 		if (a)
 			schema->associations = lappend(schema->associations, a);
 	}
+	PopActiveSnapshot();
 	OrmSpiFinish();
 	OrmResolveSchema(schema);
 	OrmFollowLiveTables(schema);
@@ -251,6 +257,14 @@ OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options)
 	values[4] = JsonbPGetDatum(options);
 	values[5] = ObjectIdGetDatum(GetUserId());
 	OrmSpiConnect();
+	/* both models must still exist: a concurrent undefine holds their rows */
+	if (CatalogExec("SELECT 1 FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1 "
+					"OR name OPERATOR(pg_catalog.=) $4 FOR SHARE",
+					6, argtypes, values) < (assoc->source == assoc->target ? 1 : 2))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("model \"%s\" or \"%s\" was undefined concurrently",
+					   assoc->source->name, assoc->target->name));
 	CatalogExec("LOCK TABLE orm.associations IN SHARE ROW EXCLUSIVE MODE",
 				0, NULL, NULL);
 	CatalogExec("INSERT INTO orm.associations "

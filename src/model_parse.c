@@ -642,7 +642,9 @@ OrmAssignFields(OrmModel *m)
  * Parses one model from its name, attributes (jsonb, with the attribute
  * names in the order written) and options.  Type names resolve in
  * pg_catalog, the model's schema and public, whatever the caller's
- * search_path, so a model means the same in every session.
+ * search_path, so a model means the same in every session; pg_temp is
+ * named last, or PostgreSQL would search it first and a session's
+ * temporary types could stand in for real ones.
  */
 OrmModel *
 OrmParseModel(const char *name, Jsonb *attributes, List *order,
@@ -658,7 +660,7 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 	ParseOptions(m, options, &indexes);
 	nest = NewGUCNestLevel();
 	(void) set_config_option("search_path",
-							 psprintf("pg_catalog, %s, public",
+							 psprintf("pg_catalog, %s, public, pg_temp",
 									  quote_identifier(m->schema)),
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
 							 true, 0, false);

@@ -15,7 +15,9 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "storage/lmgr.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -201,13 +203,25 @@ DependencyOrder(List *models)
 	return done;
 }
 
-/* The OID of a model's table, or InvalidOid when it does not exist. */
+/*
+ * The OID of a model's table, or InvalidOid when it does not exist; a view,
+ * an index or anything else of that name is an error, not a table.
+ */
 static Oid
 TableOid(OrmModel *m)
 {
 	Oid			nsp = get_namespace_oid(m->schema, true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
+		InvalidOid;
+	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
 
-	return OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
+	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				errmsg("%s, the table of model \"%s\", exists and is not a table",
+					   OrmQualifiedTable(m), m->name),
+				errhint("Drop or rename it, or give the model another \"tableName\"."));
+	return relid;
 }
 
 /* The statements that make or extend one ENUM attribute's type. */
@@ -275,6 +289,40 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 	return stmts;
 }
 
+/*
+ * The function schema.name(argtype), or InvalidOid.  Read from pg_proc
+ * with one snapshot: a function dropped concurrently (a forced sync in
+ * another session) is simply not there, where a name lookup followed by
+ * syscache lookups could fail half-way.
+ */
+static Oid
+FunctionOid(const char *schema, const char *name, Oid argtype)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		values[3];
+	Oid			fn = InvalidOid;
+
+	values[0] = CStringGetTextDatum(schema);
+	values[1] = CStringGetTextDatum(name);
+	values[2] = ObjectIdGetDatum(argtype);
+	OrmSpiConnect();
+	if (OrmSpiExec("SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+				   "ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+				   "WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
+				   "AND p.proname OPERATOR(pg_catalog.=) $2 "
+				   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
+				   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) $3",
+				   3, argtypes, values, NULL, false) > 0)
+	{
+		bool		isnull;
+
+		fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	OrmSpiFinish();
+	return fn;
+}
+
 /* The relationship function of an association, or InvalidOid. */
 Oid
 OrmRelationshipFunction(OrmAssociation *a)
@@ -285,9 +333,7 @@ OrmRelationshipFunction(OrmAssociation *a)
 	if (!OidIsValid(relid))
 		return InvalidOid;
 	argtype = get_rel_type_id(relid);
-	return LookupFuncName(list_make2(makeString(a->source->schema),
-									 makeString(a->alias)),
-						  1, &argtype, true);
+	return FunctionOid(a->source->schema, a->alias, argtype);
 }
 
 /* Whether a function's body is this one. */
@@ -394,7 +440,7 @@ CheckExistingColumns(OrmModel *m)
 					errmsg("table %s of model \"%s\" has no column \"%s\" for attribute \"%s\"",
 						   OrmQualifiedTable(m), m->name, a->field, a->name),
 					errdetail("sync leaves existing tables as they are."),
-					errhint("Sync with \"force\": true to recreate the table; \"alter\" is not in this version."));
+					errhint("Sync with \"alter\": true to add the column, or \"force\": true to recreate the table."));
 	}
 }
 
@@ -435,14 +481,14 @@ RestoredForeignKeys(OrmSchema *schema, List *created)
 		OrmModel   *m = lfirst(lc);
 		ListCell   *lc2;
 
-		if (list_member_ptr(created, m) || !OidIsValid(TableOid(m)))
+		if (list_member_ptr(created, m))
 			continue;
 		foreach(lc2, m->attributes)
 		{
 			OrmAttribute *a = lfirst(lc2);
 
 			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
-				a->ref_target != m)
+				a->ref_target != m && OidIsValid(TableOid(m)))
 				stmts = lappend(stmts, psprintf("%s NOT VALID",
 												OrmForeignKeySql(m, a)));
 		}
