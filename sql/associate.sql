@@ -41,6 +41,11 @@ SELECT count(*) FROM orm.associations WHERE source = 'User' AND alias = 'Posts';
 -- the catalog, in declaration order
 SELECT source, alias, kind, target, position FROM orm.associations ORDER BY position;
 
+-- (fuzzer crash) a reference checked before its target model had the
+-- columns its associations add: now a clean error
+SELECT orm.associate('User', 'hasMany', 'Tag', '{"as": "tags2", "foreignKey": "ownerRef"}') ->> 'foreignKey' AS fk;
+SELECT orm.define('Aardvark', '{"tagRef": {"type": "INTEGER", "references": {"model": "Tag", "key": "nope"}}}');
+
 -- undefine takes the model's associations with it, both ways
 SELECT orm.undefine('Tag');
 SELECT source, alias, target FROM orm.associations ORDER BY position;

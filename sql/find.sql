@@ -173,6 +173,11 @@ SELECT orm.find_all('User', '{"where": {"id": {"$foo": 1}}}');
 SELECT orm.find_all('User', '{"where": {"$foo": 1}}');
 SELECT orm.find_all('User', '{"where": {"id": "abc"}}');
 SELECT orm.find_all('User', '{"where": {"id": {"$between": [1]}}}');
+-- (fuzzer crashes) null in a comparison is an error, not a crash
+SELECT orm.find_all('User', '{"where": {"id": {"$lt": null}}}');
+SELECT orm.find_all('User', '{"where": {"id": {"$gte": null, "$lte": 3}}}');
+SELECT orm.find_all('User', '{"where": {"name": {"$between": [null, "x"]}}}');
+SELECT orm.find_all('User', '{"where": {"name": {"$like": null}}}');
 SELECT orm.find_all('User', '{"where": {"id": {"$in": 5}}}');
 SELECT orm.find_all('User', '{"where": {"name": {"$like": 5}}}');
 SELECT orm.find_all('User', '{"where": {"$or": 5}}');

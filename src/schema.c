@@ -168,8 +168,10 @@ OrmResolveSchema(OrmSchema *schema)
 
 		OrmAssignFields(m);
 		CheckTableUnique(schema, m);
-		OrmCheckReferences(schema, m);
 	}
+	/* after every model has its columns: a reference may name a later one */
+	foreach(lc, schema->models)
+		OrmCheckReferences(schema, lfirst(lc));
 }
 
 /* Links a model's references to the models they name, and checks them. */

@@ -301,6 +301,8 @@ OrmJsonValueText(JsonbValue *value)
 													   NumericGetDatum(value->val.numeric)));
 		case jbvBool:
 			return pstrdup(value->val.boolean ? "true" : "false");
+		case jbvNull:
+			return pstrdup("null");
 		default:
 			return JsonbToCString(NULL, value->val.binary.data,
 								  value->val.binary.len);

@@ -198,6 +198,12 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 				errmsg("type %s of attribute \"%s.%s\" does not exist yet",
 					   a->type_name, model, a->name),
 				errhint("Run orm.sync to create it."));
+	if (v->type == jbvNull)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("null cannot be compared with attribute \"%s.%s\"",
+					   model, a->name),
+				errhint("Write {\"%s\": null}, $is or $not for IS NULL tests.", a->name));
 	elemtype = get_element_type(typid);
 
 	if (OrmJsonIsArray(v) && OidIsValid(elemtype) &&
