@@ -538,22 +538,9 @@ orm_drift(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	OrmSchema  *schema = OrmLoadSchema();
-	Tuplestorestate *store;
-	TupleDesc	desc;
-	MemoryContext old;
 	ListCell   *lc;
 
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("set-valued function called in context that cannot accept a set"));
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = CreateTupleDescCopy(desc);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
+	InitMaterializedSRF(fcinfo, 0);
 	foreach(lc, schema->models)
 	{
 		ListCell   *lc2;
@@ -567,11 +554,8 @@ orm_drift(PG_FUNCTION_ARGS)
 			values[0] = CStringGetTextDatum(d->model->name);
 			values[1] = CStringGetTextDatum(d->problem);
 			values[2] = CStringGetTextDatum(d->detail);
-			tuplestore_putvalues(store, desc, values, nulls);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = desc;
 	return (Datum) 0;
 }

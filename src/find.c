@@ -234,30 +234,6 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 												ORM_FIND_ARRAY, &params)));
 }
 
-/* A tuplestore for a set-returning function's result of one json column. */
-static Tuplestorestate *
-JsonSetResult(FunctionCallInfo fcinfo, TupleDesc *desc)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext old;
-	Tuplestorestate *store;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("set-valued function called in context that cannot accept a set"));
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	*desc = CreateTemplateTupleDesc(1);
-	TupleDescInitEntry(*desc, 1, "row", JSONOID, -1, 0);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = *desc;
-	return store;
-}
-
 /*
  * orm.find_all_rows(model, query) RETURNS SETOF json: one row per parent,
  * for results too large for one json value.  Rows are fetched through a
@@ -268,10 +244,10 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 {
 	OrmParams	params = {0};
 	char	   *sql = OrmFindSql(QueryArgs(fcinfo, 1), ORM_FIND_ROWS, &params);
-	TupleDesc	desc;
-	Tuplestorestate *store = JsonSetResult(fcinfo, &desc);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 
+	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();
 	portal = SPI_cursor_open(NULL, OrmCachedPlan(sql, params.count, params.types),
 							 params.values, params.nulls, true);
@@ -284,7 +260,7 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 			Datum		value = SPI_getbinval(SPI_tuptable->vals[i],
 											  SPI_tuptable->tupdesc, 1, &isnull);
 
-			tuplestore_putvalues(store, desc, &value, &isnull);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 		}
 		if (SPI_processed < ROWS_BATCH)
 			break;

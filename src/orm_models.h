@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -255,6 +256,7 @@ extern void OrmSpiConnect(void);
 extern void OrmSpiFinish(void);
 extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only);
+extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
 
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);

@@ -1,10 +1,14 @@
 /*
  * spi_util.c
- *		Checked SPI wrappers: every failure becomes an ERROR.
+ *		Checked SPI wrappers: every failure becomes an ERROR; and the
+ *		result set of a function returning SETOF a scalar.
  */
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
 
 #include "orm_models.h"
 
@@ -44,4 +48,28 @@ OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 		elog(ERROR, "could not run \"%s\": %s", sql,
 			 SPI_result_code_string(rc));
 	return (int) SPI_processed;
+}
+
+/*
+ * Sets up a materialized result for a function returning SETOF one scalar
+ * type (InitMaterializedSRF wants a row type): callers put values into
+ * rsinfo->setResult with rsinfo->setDesc.
+ */
+void
+OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext old;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("set-valued function called in context that cannot accept a set"));
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	rsinfo->setDesc = CreateTemplateTupleDesc(1);
+	TupleDescInitEntry(rsinfo->setDesc, 1, "value", type, -1, 0);
+	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(old);
+	rsinfo->returnMode = SFRM_Materialize;
 }

@@ -610,31 +610,16 @@ static void
 ReturnStrings(FunctionCallInfo fcinfo, List *strings)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext old;
-	TupleDesc	desc;
-	Tuplestorestate *store;
 	ListCell   *lc;
 
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("set-valued function called in context that cannot accept a set"));
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	desc = CreateTemplateTupleDesc(1);
-	TupleDescInitEntry(desc, 1, "statement", TEXTOID, -1, 0);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
+	OrmInitScalarSetResult(fcinfo, TEXTOID);
 	foreach(lc, strings)
 	{
 		Datum		value = CStringGetTextDatum(lfirst(lc));
 		bool		isnull = false;
 
-		tuplestore_putvalues(store, desc, &value, &isnull);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 	}
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = desc;
 }
 
 /* orm.sync(options jsonb) RETURNS SETOF text */
