@@ -168,5 +168,11 @@ SELECT * FROM orm.drift() WHERE problem <> 'extra column';
 SELECT orm.find_all('Shop', '{"attributes": ["name", "status"], "order": [["id", "ASC"]]}');
 SELECT * FROM orm.drift();
 
+-- (fuzzer) a defaultValue of null is no default: no drift, nothing to alter
+SELECT orm.define('NullDefault', '{"a": {"type": "INTEGER", "defaultValue": null}}', '{"schema": "drift", "timestamps": false}') ->> 'name' AS defined;
+SELECT count(*) > 0 AS synced FROM orm.sync('{"models": ["NullDefault"]}');
+SELECT * FROM orm.drift() WHERE model = 'NullDefault';
+SELECT * FROM orm.sync('{"alter": true, "dryRun": true, "models": ["NullDefault"]}');
+
 DROP SCHEMA drift CASCADE;
 DROP EXTENSION orm_models;

@@ -30,5 +30,12 @@ SELECT orm.define('Bad', '{"s": "ENUM(a, b)"}');
 SELECT orm.define('Bad', '{"s": "ENUM(''a'', )"}');
 SELECT orm.define('Unsynced', '{"s": {"type": "ENUM", "values": ["a"]}}') #>> '{attributes,s,type}';
 SELECT orm.find_all('Unsynced', '{"where": {"s": "a"}}');
+-- (fuzzer) an ENUM primary key referenced before sync: the foreign keys take
+-- its type by name
+SELECT orm.define('Flavor', '{"k": {"type": "ENUM(''a'', ''b'')", "primaryKey": true}}', '{"schema": "enum_test", "timestamps": false}') ->> 'name' AS defined;
+SELECT orm.define('Scoop', '{"n": "INTEGER"}', '{"schema": "enum_test", "timestamps": false}') ->> 'name' AS defined;
+SELECT orm.associate('Flavor', 'hasMany', 'Scoop') ->> 'foreignKey' AS fk;
+SELECT orm.describe('Scoop') #>> '{attributes,FlavorK,type}' AS fk_type;
+SELECT * FROM orm.sync('{"models": ["Flavor", "Scoop"]}');
 DROP SCHEMA enum_test CASCADE;
 DROP EXTENSION orm_models;

@@ -191,6 +191,9 @@ SELECT orm.find_all('User', '{"group": ["name"]}');
 SELECT orm.find_all('User', '{"include": [{"association": "posts", "bogus": 1}]}');
 SELECT orm.find_all('User', '{"include": ["posts", "posts"]}');
 SELECT orm.find_all('User', '{"include": [{"association": "posts", "through": {}}]}');
+-- (fuzzer crash) a through where that is not an object
+SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {"where": 1}}]}');
+SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {"where": null}}]}');
 SELECT orm.find_all('User', '[]');
 SELECT orm.find_by_pk('Membership', 1);
 

@@ -220,6 +220,23 @@ KeyName(const char *prefix, const char *key)
 }
 
 /*
+ * A new foreign key attribute with the type of the key it references (an
+ * ENUM key's type may not exist before sync: its name is copied, not
+ * looked up).
+ */
+static OrmAttribute *
+KeyTypedAttribute(const char *name, OrmAttribute *key)
+{
+	OrmAttribute *fk = OrmMakeAttribute(name, INT4OID, true, ORM_ATTR_FOREIGN_KEY);
+
+	fk->typid = key->typid;
+	fk->typmod = key->typmod;
+	fk->type_name = key->type_name;
+	fk->type_sql = key->type_sql;
+	return fk;
+}
+
+/*
  * The foreign key attribute on holder: the existing one, or a new one typed
  * like the key it references.  Returns whether it allows null, as Sequelize
  * judges it for the onDelete default (an existing attribute that does not
@@ -233,10 +250,7 @@ ForeignKeyAttribute(OrmAssociation *a, OrmModel *holder, OrmAttribute *key,
 
 	if (fk == NULL)
 	{
-		fk = OrmMakeAttribute(a->foreign_key, key->typid, true,
-							  ORM_ATTR_FOREIGN_KEY);
-		fk->typmod = key->typmod;
-		fk->type_name = key->type_name;
+		fk = KeyTypedAttribute(a->foreign_key, key);
 		if (a->fk_allow_null_given)
 			fk->allow_null = a->fk_allow_null;
 		fk->field = a->fk_field;
@@ -366,9 +380,7 @@ JunctionKey(OrmAssociation *a, OrmModel *j, const char *name, OrmModel *ref,
 
 	if (fk == NULL)
 	{
-		fk = OrmMakeAttribute(name, key->typid, true, ORM_ATTR_FOREIGN_KEY);
-		fk->typmod = key->typmod;
-		fk->type_name = key->type_name;
+		fk = KeyTypedAttribute(name, key);
 		j->attributes = lappend(j->attributes, fk);
 	}
 	if (made_up)

@@ -28,6 +28,12 @@
 
 PG_FUNCTION_INFO_V1(orm_catalog_changed);
 
+/*
+ * Plans kept per backend: the statement shapes an application uses are
+ * few; a stream of ever-new shapes must not grow a backend without bound.
+ */
+#define MAX_CACHED_PLANS 1024
+
 typedef struct PlanEntry
 {
 	char	   *sql;			/* key: the statement text */
@@ -230,8 +236,9 @@ OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
 	if (plan == NULL)
 		elog(ERROR, "could not prepare \"%s\": %s", sql,
 			 SPI_result_code_string(SPI_result));
-	if (!cache_valid || plan_cache == NULL)
-		return plan;			/* stale cache: use once, keep nothing */
+	if (!cache_valid || plan_cache == NULL ||
+		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
+		return plan;			/* stale or full cache: use once, keep nothing */
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep a plan");
 	sql = MemoryContextStrdup(cache_context, sql);

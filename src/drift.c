@@ -214,7 +214,8 @@ CheckColumn(DriftState *ds, OrmAttribute *a)
 {
 	LiveItem   *col = LiveColumn(ds, a);
 	const char *c = quote_identifier(a->field);
-	bool		wants_default = a->default_sql || a->auto_increment;
+	bool		wants_default = (a->default_sql && strcmp(a->default_sql, "NULL") != 0) ||
+		a->auto_increment;
 
 	if (col == NULL)
 	{

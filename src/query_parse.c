@@ -450,7 +450,13 @@ ParseThrough(OrmQueryNode *node, JsonbValue *v)
 		if (strcmp(f->key, "attributes") == 0)
 			ParseAttributes(&junction, &f->value);
 		else if (strcmp(f->key, "where") == 0)
-			node->through_where = &f->value;
+		{
+			if (!OrmJsonIsObject(&f->value))
+				QueryWrongType(node->model->name, "through.where", &f->value,
+							   "an object");
+			node->through_where = palloc(sizeof(JsonbValue));
+			*node->through_where = f->value;
+		}
 		else
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -167,6 +167,13 @@ OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 	Oid			opr = InvalidOid;
 	char	   *sql;
 
+	if (!OidIsValid(a->typid) && a->type_sql)
+	{
+		/* an ENUM sync has yet to create: pg_catalog's anyenum operators */
+		static const char *const ops[] = {"", "<", "<=", "=", ">=", ">"};
+
+		return psprintf("OPERATOR(pg_catalog.%s)", negate ? "<>" : ops[strategy]);
+	}
 	OrmRequireType(m, a);
 	sql = CachedOperator(a->typid, strategy, negate, NULL);
 	if (sql)

@@ -439,7 +439,7 @@ case_node()
 	fi
 	note "case 6: Sequelize findAll and orm.find_all from Node ($NODE_REPS runs)"
 	out=$(cd "$here/node" && PGDATABASE=$DB BENCH_NODE_REPS=$NODE_REPS BENCH_WARMUP=$WARMUP \
-		node bench_sequelize.js)
+		node --expose-gc bench_sequelize.js)
 	out=$(printf '%s\n' "$out" | tail -n 1)
 	printf '   %s\n' "$out"
 	q "$DB" -v j="$out" <<'SQL'
