@@ -13,16 +13,24 @@
  * live tables.
  *
  * Both return at once when nothing is synced or when the DDL is sync's
- * own; otherwise they look at the affected objects' OIDs only.
+ * own; otherwise they read the event's objects straight from PostgreSQL's
+ * functions and compare their OIDs with a cached set, and use SQL only to
+ * update the catalog when one of them is linked.
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/tuplestore.h"
 #include "tcop/cmdtag.h"
 
 #include "orm_models.h"
@@ -44,39 +52,57 @@ CheckEventTrigger(FunctionCallInfo fcinfo)
 }
 
 /*
- * The OIDs that a query over the event's objects returns and that the
- * catalog links to, as an oid[] Datum, or (Datum) 0 when none.  The query
- * is prepared once per backend: DDL on other objects pays one execution.
+ * The OIDs of the event's objects of these classes (pg_class, pg_proc)
+ * that the catalog links to, as an oid[] Datum, or (Datum) 0 when none.
+ * The event's objects come from PostgreSQL's own set-returning function
+ * (pg_event_trigger_dropped_objects or pg_event_trigger_ddl_commands,
+ * whose first three columns are classid, objid, objsubid), called
+ * directly: no SQL, no plan, so DDL on other objects costs next to nothing.
  */
 static Datum
-LinkedObjects(SPIPlanPtr *plan, const char *query)
+LinkedObjects(Oid srf, bool procs_too)
 {
-	Datum	   *oids;
+	FmgrInfo	flinfo;
+	ReturnSetInfo rsinfo = {T_ReturnSetInfo};
+	ExprContext *econtext = CreateStandaloneExprContext();
+	TupleTableSlot *slot;
+	Datum	   *oids = NULL;
 	int			n = 0;
-	int			rc;
+	int			size = 0;
+	LOCAL_FCINFO(fcinfo, 0);
 
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(query, 0, NULL);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "could not prepare \"%s\"", query);
-		*plan = p;
-	}
-	rc = SPI_execute_plan(*plan, NULL, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read the event's objects: %s",
-			 SPI_result_code_string(rc));
-	oids = palloc(sizeof(Datum) * (SPI_processed + 1));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	fmgr_info(srf, &flinfo);
+	rsinfo.econtext = econtext;
+	rsinfo.allowedModes = SFRM_Materialize;
+	rsinfo.returnMode = SFRM_ValuePerCall;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
+							 (Node *) &rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	slot = MakeSingleTupleTableSlot(rsinfo.setDesc, &TTSOpsMinimalTuple);
+	while (rsinfo.setResult &&
+		   tuplestore_gettupleslot(rsinfo.setResult, true, false, slot))
 	{
 		bool		isnull;
-		Datum		objid = SPI_getbinval(SPI_tuptable->vals[i],
-										  SPI_tuptable->tupdesc, 1, &isnull);
+		Oid			classid = DatumGetObjectId(slot_getattr(slot, 1, &isnull));
+		Oid			objid = DatumGetObjectId(slot_getattr(slot, 2, &isnull));
+		int32		objsubid = DatumGetInt32(slot_getattr(slot, 3, &isnull));
 
-		if (!isnull && OrmIsLinked(DatumGetObjectId(objid)))
-			oids[n++] = objid;
+		if (objsubid != 0 || !(classid == RelationRelationId ||
+							   (procs_too && classid == ProcedureRelationId)) ||
+			!OrmIsLinked(objid))
+			continue;
+		if (n == size)
+		{
+			size = size ? size * 2 : 8;
+			oids = oids ? repalloc(oids, sizeof(Datum) * size) :
+				palloc(sizeof(Datum) * size);
+		}
+		oids[n++] = ObjectIdGetDatum(objid);
 	}
+	ExecDropSingleTupleTableSlot(slot);
+	if (rsinfo.setResult)
+		tuplestore_end(rsinfo.setResult);
+	FreeExprContext(econtext, true);
 	if (n == 0)
 		return (Datum) 0;
 	return PointerGetDatum(construct_array(oids, n, OIDOID, sizeof(Oid), true,
@@ -87,19 +113,16 @@ LinkedObjects(SPIPlanPtr *plan, const char *query)
 Datum
 orm_on_sql_drop(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plan = NULL;
 	Datum		dropped;
 
 	CheckEventTrigger(fcinfo);
 	if (OrmSyncing || !OrmHasLinks())
 		PG_RETURN_VOID();
+	dropped = LinkedObjects(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, true);
+	if (dropped == (Datum) 0)
+		PG_RETURN_VOID();
 	OrmSpiConnect();
-	dropped = LinkedObjects(&plan,
-							"SELECT objid FROM pg_catalog.pg_event_trigger_dropped_objects() "
-							"WHERE objsubid OPERATOR(pg_catalog.=) 0 AND classid "
-							"OPERATOR(pg_catalog.=) ANY ('{pg_catalog.pg_class,pg_catalog.pg_proc}'::pg_catalog.regclass[])");
-	if (dropped != (Datum) 0)
-		OrmUnlinkDropped(dropped);
+	OrmUnlinkDropped(dropped);
 	OrmSpiFinish();
 	PG_RETURN_VOID();
 }
@@ -111,24 +134,18 @@ orm_on_sql_drop(PG_FUNCTION_ARGS)
 Datum
 orm_on_ddl_command_end(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plan = NULL;
 	EventTriggerData *trigdata = (EventTriggerData *) fcinfo->context;
-	Datum		altered;
+	bool		schema = strcmp(GetCommandTagName(trigdata->tag), "ALTER SCHEMA") == 0;
+	Datum		altered = (Datum) 0;
 
 	CheckEventTrigger(fcinfo);
 	if (OrmSyncing || !OrmHasLinks())
 		PG_RETURN_VOID();
+	if (!schema &&
+		(altered = LinkedObjects(F_PG_EVENT_TRIGGER_DDL_COMMANDS, false)) == (Datum) 0)
+		PG_RETURN_VOID();
 	OrmSpiConnect();
-	if (strcmp(GetCommandTagName(trigdata->tag), "ALTER SCHEMA") == 0)
-		OrmRefreshLinkedNames((Datum) 0);
-	else
-	{
-		altered = LinkedObjects(&plan,
-								"SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
-								"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
-		if (altered != (Datum) 0)
-			OrmRefreshLinkedNames(altered);
-	}
+	OrmRefreshLinkedNames(altered);	/* (Datum) 0: every linked table */
 	OrmSpiFinish();
 	PG_RETURN_VOID();
 }
