@@ -47,6 +47,8 @@ static bool cache_valid = false;
 static Oid *linked = NULL;		/* OIDs of synced tables and functions */
 static int	nlinked = 0;
 static bool links_valid = false;
+static uint32 *type_hashes = NULL;	/* of the types the models use */
+static int	ntype_hashes = 0;
 static Oid	models_relid = InvalidOid;
 static Oid	associations_relid = InvalidOid;
 
@@ -68,14 +70,51 @@ CatalogInvalidated(Datum arg, Oid relid)
 }
 
 /*
- * Marks the caches stale when a type changes: the resolved models hold type
- * OIDs, and a dropped or altered type must not reach a cached statement.
+ * Marks the caches stale when a type the models use changes: the resolved
+ * models hold type OIDs, and a dropped or altered type must not reach a
+ * cached statement.  Other types (every table's row type, temporary ones
+ * included) change all the time and are ignored.
  */
 static void
 TypeInvalidated(Datum arg, int cacheid, uint32 hashvalue)
 {
+	bool		used = hashvalue == 0;
+
+	for (int i = 0; !used && i < ntype_hashes; i++)
+		used = type_hashes[i] == hashvalue;
+	if (!used)
+		return;					/* a type no model uses: a temp table's, say */
 	cache_valid = false;
 	OrmResetOperatorCache();
+}
+
+/*
+ * Remembers the syscache hash values of the types the cached models use,
+ * so that only a change of one of them drops the caches.
+ */
+static void
+RememberTypes(OrmSchema *schema)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, schema->models)
+		n += list_length(((OrmModel *) lfirst(lc))->attributes);
+	type_hashes = MemoryContextAlloc(cache_context, sizeof(uint32) * (n + 1));
+	ntype_hashes = 0;
+	foreach(lc, schema->models)
+	{
+		ListCell   *lc2;
+
+		foreach(lc2, ((OrmModel *) lfirst(lc))->attributes)
+		{
+			Oid			typid = ((OrmAttribute *) lfirst(lc2))->typid;
+
+			if (OidIsValid(typid))
+				type_hashes[ntype_hashes++] =
+					GetSysCacheHashValue1(TYPEOID, ObjectIdGetDatum(typid));
+		}
+	}
 }
 
 /* Registers the invalidation callbacks; called once, from _PG_init. */
@@ -121,6 +160,8 @@ ResetCaches(void)
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContextReset(cache_context);
 	cached_schema = NULL;
+	type_hashes = NULL;
+	ntype_hashes = 0;
 	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(PlanEntry);
 	ctl.hash = PlanKeyHash;
@@ -204,6 +245,7 @@ OrmCachedSchema(void)
 	PG_TRY();
 	{
 		cached_schema = OrmLoadSchema();
+		RememberTypes(cached_schema);
 	}
 	PG_CATCH();
 	{
