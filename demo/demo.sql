@@ -65,7 +65,7 @@ SELECT EXISTS (SELECT 1
 \pset format unaligned
 \set QUIET off
 \if :has_find_all
-SELECT orm.find_all('User', '{"include": ["posts"]}');
+SELECT orm.find_all('User', '{"include": ["posts"], "order": [["id", "ASC"], ["posts", "id", "ASC"]]}');
 \else
 \echo 'orm.find_all is not in this version yet; here is the same result written by hand:'
 SELECT json_agg(u ORDER BY u.id) AS users
