@@ -98,6 +98,14 @@ SELECT orm.count('User', '{"where": {"meta": {"vip": true}}}') AS vip,
        orm.count('User', '{"where": {"meta": {"nope": null}}}') AS no_key;
 SELECT orm.find_all('User', '{"where": {"meta": {"vip": {"$ne": true}}}}');
 
+-- "$include.column$": a column of a to-one include, in the where
+SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": ["name"]}], "where": {"$author.name$": "bob"}}');
+SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": []}], "where": {"$or": [{"$author.name$": {"$like": "a%"}}, {"stars": {"$lt": 2}}]}, "order": ["id"]}');
+SELECT orm.count('Post', '{"include": ["author"], "where": {"$author.email$": {"$ne": null}}}') AS with_author_email;
+SELECT orm.find_all('User', '{"where": {"$posts.title$": "x"}, "include": ["posts"]}');
+SELECT orm.find_all('Post', '{"where": {"$author.name$": "x"}}');
+SELECT orm.find_all('Post', '{"where": {"$author.nope$": "x"}, "include": ["author"]}');
+
 -- every operator
 SELECT op, orm.count('User', jsonb_build_object('where', w)) AS n
   FROM (VALUES
@@ -181,7 +189,6 @@ SELECT orm.find_all('User', '{"where": {"name": {"$like": null}}}');
 SELECT orm.find_all('User', '{"where": {"id": {"$in": 5}}}');
 SELECT orm.find_all('User', '{"where": {"name": {"$like": 5}}}');
 SELECT orm.find_all('User', '{"where": {"$or": 5}}');
-SELECT orm.find_all('User', '{"where": {"$posts.title$": "x"}}');
 SELECT orm.find_all('User', '{"limit": -1}');
 SELECT orm.find_all('User', '{"limit": 1.5}');
 SELECT orm.find_all('User', '{"limit": "5"}');

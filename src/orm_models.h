@@ -317,6 +317,10 @@ extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
 /* where.c: where objects -> SQL conditions */
 extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 						   JsonbValue *where, OrmParams *params);
+extern void OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node,
+							   const char *alias, OrmParams *params);
+extern char *OrmPathValueSql(List *path, OrmAttribute *attr,
+							 const char *from_alias);
 extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
 								   int strategy, bool negate);
 extern void OrmResetOperatorCache(void);

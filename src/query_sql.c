@@ -138,7 +138,7 @@ AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	if (node->where)
 	{
 		NextCondition(buf, &first);
-		OrmAppendWhere(buf, node->model, TableAlias(node), node->where, params);
+		OrmAppendNodeWhere(buf, node, TableAlias(node), params);
 	}
 	if (node->through_where)
 	{
@@ -184,6 +184,23 @@ AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
 	appendStringInfoString(buf, " WHERE ");
 	AppendJoinCondition(buf, hop, from_alias);
 	appendStringInfoString(buf, " LIMIT 1)");
+}
+
+/*
+ * The value of attr at the end of a to-one path of includes from the row
+ * from_alias, as a scalar sub-select (NULL when a hop has no row).
+ */
+char *
+OrmPathValueSql(List *path, OrmAttribute *attr, const char *from_alias)
+{
+	StringInfoData buf;
+	OrmOrderItem item = {0};
+
+	item.path = path;
+	item.attr = attr;
+	initStringInfo(&buf);
+	AppendPathValue(&buf, &item, 0, from_alias);
+	return buf.data;
 }
 
 /* min/max of a to-many child's column over the rows the include keeps */

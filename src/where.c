@@ -33,6 +33,8 @@ typedef struct WhereContext
 	const char *alias;			/* the table alias */
 	OrmParams  *params;
 	int			depth;
+	OrmQueryNode *node;			/* the query level, for "$include.column$" */
+	const char *colexpr;		/* the column's SQL when it is not alias.field */
 } WhereContext;
 
 #define MAX_WHERE_DEPTH 64
@@ -84,6 +86,11 @@ ValueWrongType(WhereContext *cx, OrmAttribute *a, const char *op,
 static void
 AppendColumnRef(WhereContext *cx, OrmAttribute *a)
 {
+	if (cx->colexpr)
+	{
+		appendStringInfoString(cx->buf, cx->colexpr);
+		return;
+	}
 	if (cx->alias)
 		appendStringInfo(cx->buf, "%s.", cx->alias);
 	appendStringInfoString(cx->buf, quote_identifier(a->field));
@@ -620,6 +627,62 @@ AppendLogic(WhereContext *cx, JsonbValue *v, const char *glue)
 	appendStringInfoChar(cx->buf, ')');
 }
 
+/*
+ * "$author.name$": a column of an included model, through to-one includes
+ * (belongsTo, hasOne), compared as its own column would be.  A to-many
+ * include has no single value per row: its conditions go in its own where.
+ */
+static void
+AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
+{
+	char	   *path = pnstrdup(key + 1, strlen(key) - 2);
+	char	   *column = strrchr(path, '.');
+	OrmQueryNode *at = cx->node;
+	List	   *hops = NIL;
+	OrmModel   *saved_model = cx->model;
+	OrmAttribute *a;
+
+	*column++ = '\0';
+	if (at == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("\"%s\" is only valid in the where of a find", key));
+	for (char *alias = strtok(path, "."); alias; alias = strtok(NULL, "."))
+	{
+		OrmQueryNode *child = NULL;
+		ListCell   *lc;
+
+		foreach(lc, at->children)
+			if (strcmp(((OrmQueryNode *) lfirst(lc))->key, alias) == 0)
+				child = lfirst(lc);
+		if (child == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_OBJECT),
+					errmsg("where names \"%s\", which is not included in the query of model \"%s\"",
+						   alias, at->model->name),
+					errhint("Include the association to filter by its columns."));
+		if (child->assoc->kind == ORM_HAS_MANY ||
+			child->assoc->kind == ORM_BELONGS_TO_MANY)
+			ereport(ERROR,
+					errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					errmsg("where on \"%s\" goes through the to-many include \"%s\"",
+						   key, alias),
+					errhint("Put the condition in the include's own \"where\"."));
+		hops = lappend(hops, child);
+		at = child;
+	}
+	a = OrmFindAttribute(at->model, column);
+	if (a == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_COLUMN),
+				errmsg("model \"%s\" has no attribute \"%s\"", at->model->name, column));
+	cx->colexpr = OrmPathValueSql(hops, a, cx->alias);
+	cx->model = at->model;
+	AppendColumn(cx, a, v);
+	cx->model = saved_model;
+	cx->colexpr = NULL;
+}
+
 /* One key of a where object. */
 static void
 AppendEntry(WhereContext *cx, OrmJsonField *f)
@@ -640,11 +703,7 @@ AppendEntry(WhereContext *cx, OrmJsonField *f)
 	}
 	else if (f->key[0] == '$' && strlen(f->key) > 2 &&
 			 f->key[strlen(f->key) - 1] == '$' && strchr(f->key, '.'))
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("where on an included column (\"%s\") is not supported yet",
-					   f->key),
-				errhint("Put the condition in the include's own \"where\"."));
+		AppendIncludedColumn(cx, f->key, &f->value);
 	else if (f->key[0] == '$')
 		WhereError(cx, "operator", f->key);
 	else
@@ -692,7 +751,17 @@ void
 OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 			   JsonbValue *where, OrmParams *params)
 {
-	WhereContext cx = {buf, model, alias, params, 0};
+	WhereContext cx = {buf, model, alias, params, 0, NULL, NULL};
 
 	AppendObject(&cx, where, "AND");
+}
+
+/* Appends the condition of a query level's where, which may name includes. */
+void
+OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node, const char *alias,
+				   OrmParams *params)
+{
+	WhereContext cx = {buf, node->model, alias, params, 0, node, NULL};
+
+	AppendObject(&cx, node->where, "AND");
 }
