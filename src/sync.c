@@ -366,7 +366,10 @@ Touches(OrmAssociation *a, List *ordered, List *created)
 }
 
 /*
- * CREATE OR REPLACE FUNCTION for the associations of the synced models
+ * CREATE OR REPLACE FUNCTION for the associations of the synced models.
+ * A function of the same name and argument that is not the association's
+ * is refused, unless its body is exactly the relationship function's (one
+ * made by another session's sync, or restored): then it is adopted.
  * whose function is missing, out of date, or goes with a table created now.
  */
 static List *
@@ -379,17 +382,19 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 	{
 		OrmAssociation *a = lfirst(lc);
 		Oid			fn;
+		char	   *body;
 
 		if (!Touches(a, ordered, created))
 			continue;
 		fn = OrmRelationshipFunction(a);
-		if (OidIsValid(fn) && fn != a->function)
+		body = OrmRelationshipBody(a);
+		if (OidIsValid(fn) && fn != a->function && !OrmSameBody(fn, body))
 			ereport(ERROR,
 					errcode(ERRCODE_DUPLICATE_FUNCTION),
 					errmsg("function %s already exists and is not the relationship function of association \"%s.%s\"",
 						   format_procedure(fn), a->source->name, a->alias),
 					errhint("Drop or rename the function, or give the association another \"as\"."));
-		if (OidIsValid(fn) && OrmSameBody(fn, OrmRelationshipBody(a)) &&
+		if (OidIsValid(fn) && OrmSameBody(fn, body) &&
 			!list_member_ptr(created, a->source) &&
 			!list_member_ptr(created, a->target) &&
 			!list_member_ptr(created, a->junction))
