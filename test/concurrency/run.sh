@@ -34,8 +34,8 @@ unset PGOPTIONS PGSERVICE PGSERVICEFILE PGTARGETSESSIONATTRS
 SECONDS_RUN=${ORM_CONC_SECONDS:-10}
 WRITERS=${ORM_CONC_WRITERS:-3}
 READERS=${ORM_CONC_READERS:-2}
-passed=0
-failed=0
+# shellcheck source=test/lib/tally.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tally.sh"
 pids=()
 t0=$(date +%s)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/orm_conc.XXXXXX")
@@ -44,17 +44,6 @@ if [ -n "${ORM_PGLOG:-}" ] && [ -f "$ORM_PGLOG" ]; then
 	log_start=$(stat -c %s "$ORM_PGLOG")
 fi
 
-pass()
-{
-	passed=$((passed + 1))
-	printf 'ok     %s\n' "$*"
-}
-
-fail()
-{
-	failed=$((failed + 1))
-	printf 'FAILED %s\n' "$*"
-}
 
 cleanup()
 {

@@ -46,8 +46,8 @@ if [ -z "$judge" ]; then
 fi
 with_db=ddl_overhead_with
 without_db=ddl_overhead_without
-passed=0
-failed=0
+# shellcheck source=test/lib/tally.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tally.sh"
 tmp=$(mktemp -d)
 
 export PGCLIENTENCODING=UTF8
@@ -66,16 +66,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail()
-{
-	echo "FAILED $1"
-	shift
-	if [ $# -gt 0 ]; then
-		printf '%s\n' "$@" | head -n 30 | sed 's/^/    /'
-	fi
-	failed=$((failed + 1))
-}
 finish()
 {
 	echo "$passed passed, $failed failed"

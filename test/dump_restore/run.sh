@@ -29,8 +29,8 @@ db_a=dumpres_a
 db_b=dumpres_b
 db_c=dumpres_c
 db_d=dumpres_d
-passed=0
-failed=0
+# shellcheck source=test/lib/tally.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tally.sh"
 
 export PGCLIENTENCODING=UTF8
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
@@ -53,16 +53,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail()
-{
-	echo "FAILED $1"
-	shift
-	if [ $# -gt 0 ]; then
-		printf '%s\n' "$@" | head -n 40 | sed 's/^/    /'
-	fi
-	failed=$((failed + 1))
-}
 finish()
 {
 	echo "$passed passed, $failed failed"

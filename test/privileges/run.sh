@@ -37,8 +37,8 @@ unset PGOPTIONS PGSERVICE PGSERVICEFILE PGTARGETSESSIONATTRS
 SUPER=${PGUSER:-postgres}
 DB=${PGDATABASE:?PGDATABASE must be set}
 ROLES=(alice bob carol dave)
-passed=0
-failed=0
+# shellcheck source=test/lib/tally.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tally.sh"
 declare -A states=()
 t0=$(date +%s)
 log_start=0
@@ -46,17 +46,6 @@ if [ -n "${ORM_PGLOG:-}" ] && [ -f "$ORM_PGLOG" ]; then
 	log_start=$(stat -c %s "$ORM_PGLOG")
 fi
 
-pass()
-{
-	passed=$((passed + 1))
-	printf 'ok     %s\n' "$*"
-}
-
-fail()
-{
-	failed=$((failed + 1))
-	printf 'FAILED %s\n' "$*"
-}
 
 drop_roles()
 {

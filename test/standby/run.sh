@@ -28,8 +28,8 @@ bindir=${ORM_PG_BINDIR:-$(dirname "$(command -v postgres 2>/dev/null || command 
 export PATH="$bindir:$PATH"
 unset PGHOSTADDR PGSERVICE PGSERVICEFILE PGOPTIONS PGTARGETSESSIONATTRS PGPASSWORD
 
-passed=0
-failed=0
+# shellcheck source=test/lib/tally.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tally.sh"
 tmp=
 primary_started=
 standby_started=
@@ -45,17 +45,6 @@ as_pg()
 	fi
 }
 
-pass()
-{
-	passed=$((passed + 1))
-	printf 'ok     %s\n' "$*"
-}
-
-fail()
-{
-	failed=$((failed + 1))
-	printf 'FAILED %s\n' "$*"
-}
 
 stop_server()
 {
