@@ -366,11 +366,32 @@ Touches(OrmAssociation *a, List *ordered, List *created)
 }
 
 /*
- * CREATE OR REPLACE FUNCTION for the associations of the synced models.
- * A function of the same name and argument that is not the association's
- * is refused, unless its body is exactly the relationship function's (one
- * made by another session's sync, or restored): then it is adopted.
- * whose function is missing, out of date, or goes with a table created now.
+ * Whether a model's table exists with a column for each attribute: a
+ * model sync does not touch may be out of date (an association added
+ * since its table was made), and a function reading it would not compile.
+ */
+static bool
+TableComplete(OrmModel *m)
+{
+	Oid			relid = TableOid(m);
+	ListCell   *lc;
+
+	if (!OidIsValid(relid))
+		return false;
+	foreach(lc, m->attributes)
+		if (get_attnum(relid, ((OrmAttribute *) lfirst(lc))->field) ==
+			InvalidAttrNumber)
+			return false;
+	return true;
+}
+
+/*
+ * CREATE OR REPLACE FUNCTION for the associations of the synced models
+ * whose function is missing, out of date, or goes with a table created now
+ * (not for a model left unsynced whose table is out of date).  A function
+ * of the same name and argument that is not the association's is refused,
+ * unless its body is exactly the relationship function's (one made by
+ * another session's sync, or restored): then it is adopted.
  */
 static List *
 RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
@@ -384,7 +405,8 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		Oid			fn;
 		char	   *body;
 
-		if (!Touches(a, ordered, created))
+		if (!Touches(a, ordered, created) ||
+			(!list_member_ptr(ordered, a->source) && !TableComplete(a->source)))
 			continue;
 		fn = OrmRelationshipFunction(a);
 		body = OrmRelationshipBody(a);
@@ -470,13 +492,16 @@ Repairs(OrmSchema *schema, OrmModel *m, List **early, List **late)
 }
 
 /*
- * Foreign keys of tables sync leaves alone that point at tables it
- * recreates: DROP TABLE ... CASCADE took them, so they are added back, NOT
- * VALID (the recreated table is empty; the rows already there are not
- * checked, new ones are).
+ * Foreign keys of existing tables that point at tables sync creates now:
+ * with force, DROP TABLE ... CASCADE took them; with alter, the table
+ * they point at was missing, so drift() could not repair them.  They are
+ * added (back) NOT VALID: the new table is empty, and the rows already
+ * there are not checked, new ones are.  Only on columns that exist, or
+ * that alter adds to a synced model: a table sync does not touch may lack
+ * a column its model has gained since it was made.
  */
 static List *
-RestoredForeignKeys(OrmSchema *schema, List *created)
+RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 {
 	List	   *stmts = NIL;
 	ListCell   *lc;
@@ -484,16 +509,19 @@ RestoredForeignKeys(OrmSchema *schema, List *created)
 	foreach(lc, schema->models)
 	{
 		OrmModel   *m = lfirst(lc);
+		Oid			relid;
 		ListCell   *lc2;
 
-		if (list_member_ptr(created, m))
+		if (list_member_ptr(created, m) || !OidIsValid(relid = TableOid(m)))
 			continue;
 		foreach(lc2, m->attributes)
 		{
 			OrmAttribute *a = lfirst(lc2);
 
 			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
-				a->ref_target != m && OidIsValid(TableOid(m)))
+				a->ref_target != m &&
+				((alter && list_member_ptr(ordered, m)) ||
+				 get_attnum(relid, a->field) != InvalidAttrNumber))
 				stmts = lappend(stmts, psprintf("%s NOT VALID",
 												OrmForeignKeySql(m, a)));
 		}
@@ -554,8 +582,9 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	}
 	stmts = list_concat(stmts, deferred);
 	stmts = list_concat(stmts, late_repairs);
-	if (force)
-		stmts = list_concat(stmts, RestoredForeignKeys(schema, created));
+	if (force || alter)
+		stmts = list_concat(stmts, RestoredForeignKeys(schema, ordered, created,
+													   alter));
 	return list_concat(stmts, RelationshipStatements(schema, ordered, created));
 }
 
