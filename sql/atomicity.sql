@@ -95,7 +95,8 @@ SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'atom."Books"':
 
 -- force on one model while another model's table lacks a column of its
 -- model (a new association): that table is left alone, no foreign key
--- nor function on the missing column; alter then brings it up to date
+-- nor function on the missing column (the functions that read only columns
+-- it has are made again); alter then brings it up to date
 SELECT orm.define('Shelf', '{"label": "TEXT"}', '{"schema": "atom", "timestamps": false}') IS NOT NULL AS defined;
 SELECT orm.associate('Book', 'belongsTo', 'Shelf', '{"as": "shelf", "foreignKey": "shelfId"}') IS NOT NULL AS associated;
 SELECT * FROM orm.sync('{"force": true, "models": ["Shelf"]}');

@@ -366,29 +366,46 @@ Touches(OrmAssociation *a, List *ordered, List *created)
 }
 
 /*
- * Whether a model's table exists with a column for each attribute: a
- * model sync does not touch may be out of date (an association added
- * since its table was made), and a function reading it would not compile.
+ * Whether a relationship function may read a model's table (and its
+ * attribute attr, unless NULL) once the sync is done: the sync makes or
+ * repairs the table, or it has that column already.  A model left unsynced
+ * may be missing or out of date (an association added since its table was
+ * made), and a function reading it would not compile.
  */
 static bool
-TableComplete(OrmModel *m)
+Readable(OrmModel *m, List *ordered, const char *attr)
 {
-	Oid			relid = TableOid(m);
-	ListCell   *lc;
+	Oid			relid;
+	OrmAttribute *a;
 
+	if (list_member_ptr(ordered, m))
+		return true;
+	relid = TableOid(m);
 	if (!OidIsValid(relid))
 		return false;
-	foreach(lc, m->attributes)
-		if (get_attnum(relid, ((OrmAttribute *) lfirst(lc))->field) ==
-			InvalidAttrNumber)
-			return false;
-	return true;
+	a = attr ? OrmFindAttribute(m, attr) : NULL;
+	return a == NULL || get_attnum(relid, a->field) != InvalidAttrNumber;
+}
+
+/* Whether every table and column an association's function reads will be there. */
+static bool
+FunctionReadable(OrmAssociation *a, List *ordered)
+{
+	bool		belongs = a->kind == ORM_BELONGS_TO;
+	bool		many = a->kind == ORM_BELONGS_TO_MANY;
+
+	return Readable(a->source, ordered, belongs ? a->foreign_key : a->source_key) &&
+		Readable(a->target, ordered, belongs || many ? a->target_key : a->foreign_key) &&
+		Readable(a->target, ordered, a->target->deleted_at) &&
+		(!many || (Readable(a->junction, ordered, a->other_key) &&
+				   Readable(a->junction, ordered, a->foreign_key)));
 }
 
 /*
  * CREATE OR REPLACE FUNCTION for the associations of the synced models
  * whose function is missing, out of date, or goes with a table created now
- * (not for a model left unsynced whose table is out of date).  A function
+ * (not when it would read the table of a model left unsynced that is
+ * missing or out of date: drift() reports the function).  A function
  * of the same name and argument that is not the association's is refused,
  * unless its body is exactly the relationship function's (one made by
  * another session's sync, or restored): then it is adopted.
@@ -405,8 +422,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		Oid			fn;
 		char	   *body;
 
-		if (!Touches(a, ordered, created) ||
-			(!list_member_ptr(ordered, a->source) && !TableComplete(a->source)))
+		if (!Touches(a, ordered, created) || !FunctionReadable(a, ordered))
 			continue;
 		fn = OrmRelationshipFunction(a);
 		body = OrmRelationshipBody(a);
