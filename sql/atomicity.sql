@@ -105,6 +105,17 @@ SELECT model, problem FROM orm.drift() ORDER BY 1, 2;
 SELECT * FROM orm.sync('{"alter": true}');
 SELECT model, problem FROM orm.drift() ORDER BY 1, 2;
 
+-- a model outside the sync whose table name is taken by a view is no
+-- business of this sync (test/privileges found the first version of the
+-- checks above raising on it)
+SELECT orm.define('Viewed', '{"v": "TEXT", "shelfId": "INTEGER"}', '{"schema": "atom", "timestamps": false}') IS NOT NULL AS defined;
+SELECT orm.associate('Viewed', 'belongsTo', 'Shelf', '{"as": "shelf", "foreignKey": "shelfId"}') IS NOT NULL AS associated;
+CREATE VIEW atom."Vieweds" AS SELECT 1 AS id;
+SELECT count(*) AS statements FROM orm.sync('{"force": true, "models": ["Shelf"]}');
+SELECT count(*) AS statements FROM orm.sync('{"alter": true, "models": ["Shelf"]}');
+DROP VIEW atom."Vieweds";
+SELECT orm.undefine('Viewed');
+
 DROP FUNCTION atom_state();
 DROP SCHEMA atom CASCADE;
 DROP EXTENSION orm_models;

@@ -224,6 +224,24 @@ TableOid(OrmModel *m)
 	return relid;
 }
 
+/*
+ * The OID of the table of a model the sync does not make: InvalidOid when
+ * it is missing or something other than a table (that is the business of
+ * a sync of that model, not an error of this one).
+ */
+static Oid
+OtherTableOid(OrmModel *m)
+{
+	Oid			nsp = get_namespace_oid(m->schema, true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
+		InvalidOid;
+	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
+
+	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
+		return InvalidOid;
+	return relid;
+}
+
 /* The statements that make or extend one ENUM attribute's type. */
 static List *
 EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
@@ -327,7 +345,7 @@ FunctionOid(const char *schema, const char *name, Oid argtype)
 Oid
 OrmRelationshipFunction(OrmAssociation *a)
 {
-	Oid			relid = TableOid(a->source);
+	Oid			relid = OtherTableOid(a->source);
 	Oid			argtype;
 
 	if (!OidIsValid(relid))
@@ -380,7 +398,7 @@ Readable(OrmModel *m, List *ordered, const char *attr)
 
 	if (list_member_ptr(ordered, m))
 		return true;
-	relid = TableOid(m);
+	relid = OtherTableOid(m);
 	if (!OidIsValid(relid))
 		return false;
 	a = attr ? OrmFindAttribute(m, attr) : NULL;
@@ -528,7 +546,7 @@ RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 		Oid			relid;
 		ListCell   *lc2;
 
-		if (list_member_ptr(created, m) || !OidIsValid(relid = TableOid(m)))
+		if (list_member_ptr(created, m))
 			continue;
 		foreach(lc2, m->attributes)
 		{
@@ -536,6 +554,7 @@ RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 
 			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
 				a->ref_target != m &&
+				OidIsValid(relid = OtherTableOid(m)) &&
 				((alter && list_member_ptr(ordered, m)) ||
 				 get_attnum(relid, a->field) != InvalidAttrNumber))
 				stmts = lappend(stmts, psprintf("%s NOT VALID",
