@@ -3,7 +3,8 @@
 
 Generates documents from a grammar of valid inputs (models, attributes, types,
 options, associations, sync options, find queries with where/operators/include/
-order/limit), then mutates them (wrong JSON types, missing, extra and duplicate
+order/limit, "$alias.column$" keys through one to four associations, includes
+nested up to eight deep), then mutates them (wrong JSON types, missing, extra and duplicate
 keys, hostile names and strings, extreme numbers, deep nesting, huge values,
 broken syntax), and runs each one on one long-lived connection.  After every
 input it checks that:
@@ -523,7 +524,37 @@ class Gen:
             out[op] = v
         return out
 
-    def where(self, model, depth=0):
+    def path_key(self, model, starts=None):
+        """A "$alias.column$" key (the column of an included model): through
+        one to four associations, to-one mostly (the kind that works),
+        starting at an included alias when there is one; or a malformed one.
+        Returns the key and the (kind, type) of the column, if known."""
+        if self.chance(0.1):
+            return self.pick(["$.id$", "$author.$", "$$", "$author.id", "author.id$",
+                              "$author..name$", "$a.b.c.d.e.f$", "$" + self.hostile() + ".id$",
+                              "$author.name$$", "$author.$or$", "$" + "a." * 200 + "id$",
+                              "$author.%s$" % self.hostile(), "$ author.name $"]), ("str", "")
+        path = []
+        m = model
+        for k in range(self.pick([1, 1, 1, 2, 2, 3, 4])):
+            assocs = self.meta[m]["assocs"] if m in self.meta else []
+            if not assocs:
+                break
+            if k == 0 and starts and self.chance(0.6):
+                alias, target = self.pick(starts)
+                a = {"as": alias, "target": target}
+            else:
+                one = [a for a in assocs if a["kind"] in ("belongsTo", "hasOne")]
+                a = self.pick(one if one and self.chance(0.8) else assocs)
+            path.append(a["as"] or "nope")
+            m = a["target"]
+        if not path:
+            path = ["nope"]
+        attrs = self.meta[m]["attrs"] if m in self.meta else {"id": ("int", "integer")}
+        col = self.pick(list(attrs)) if self.chance(0.9) else self.name()
+        return "$" + ".".join(path) + "." + col + "$", attrs.get(col, ("str", ""))
+
+    def where(self, model, depth=0, starts=None):
         m = self.meta.get(model)
         if not m:
             return {self.name(): 1}
@@ -531,12 +562,15 @@ class Gen:
         out = {}
         for _ in range(self.r.randrange(1, 4)):
             r = self.r.random()
-            if r < 0.15 and depth < 3:
-                out[self.pick(["$or", "$and"])] = [self.where(model, depth + 1)
+            if r < 0.12:
+                key, (kind, typ) = self.path_key(model, starts)
+                out[key] = self.cond(kind, typ)
+            elif r < 0.25 and depth < 3:
+                out[self.pick(["$or", "$and"])] = [self.where(model, depth + 1, starts)
                                                    for _ in range(self.r.randrange(0, 3))]
-            elif r < 0.2 and depth < 3:
-                out["$not"] = self.where(model, depth + 1)
-            elif r < 0.23:
+            elif r < 0.3 and depth < 3:
+                out["$not"] = self.where(model, depth + 1, starts)
+            elif r < 0.33:
                 out[self.name(0.5)] = self.attr_value("str", "")
             else:
                 a = self.pick(list(attrs))
@@ -606,7 +640,7 @@ class Gen:
             if self.chance(0.4):
                 th["where"] = self.pick([{"tagId": {"$gt": 2}}, {"postId": 3}, {"nope": 1}])
             item["through"] = th
-        if depth < 3 and self.chance(0.3):
+        if depth < 3 and self.chance(0.3) or depth < 8 and self.chance(0.05):
             item["include"] = self.includes(target, depth + 1)
         return item, alias, target
 
@@ -632,7 +666,7 @@ class Gen:
         if self.chance(0.5):
             q["include"] = self.includes(model, 0, incl)
         if self.chance(0.5):
-            q["where"] = self.where(model)
+            q["where"] = self.where(model, 0, [x for x in incl if x[0]])
         if self.chance(0.2):
             q["attributes"] = self.attr_list(model)
         if self.chance(0.3):
