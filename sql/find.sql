@@ -102,7 +102,21 @@ SELECT orm.find_all('User', '{"where": {"meta": {"vip": {"$ne": true}}}}');
 SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": ["name"]}], "where": {"$author.name$": "bob"}}');
 SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": []}], "where": {"$or": [{"$author.name$": {"$like": "a%"}}, {"stars": {"$lt": 2}}]}, "order": ["id"]}');
 SELECT orm.count('Post', '{"include": ["author"], "where": {"$author.email$": {"$ne": null}}}') AS with_author_email;
-SELECT orm.find_all('User', '{"where": {"$posts.title$": "x"}, "include": ["posts"]}');
+-- through a to-many include, as Sequelize evaluates it over its joined
+-- rows: the parents with a matching row, and only the matching children;
+-- a parent without children is one row of nulls; limit counts parents
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.stars$": {"$gte": 4}}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.id$": null}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$or": [{"name": "bob"}, {"$posts.title$": "world"}]}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.title$": {"$like": "%o%"}}, "order": ["id"], "limit": 1}');
+SELECT orm.count('User', '{"include": ["posts"], "where": {"$posts.stars$": {"$gte": 1}}}') AS users_with_posts;
+-- two levels, and a sibling: each row combines the includes it names
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "include": [{"association": "comments", "attributes": ["body"]}]}], "where": {"$posts.comments.body$": {"$in": ["ok", "gone"]}}}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}, {"association": "groups", "attributes": ["name"], "through": {"attributes": []}}], "where": {"$posts.title$": "hello", "$groups.name$": "admins"}}');
+-- an include's where may name its own includes the same way
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "where": {"$comments.body$": "meh"}, "include": [{"association": "comments", "attributes": ["body"]}]}]}');
+SELECT orm.find_all_sql('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"name": {"$ne": "cy"}, "$posts.stars$": 5}}');
+SELECT orm.find_all('Post', '{"where": {"$comments.nope$": "x"}, "include": ["comments"]}');
 SELECT orm.find_all('Post', '{"where": {"$author.name$": "x"}}');
 SELECT orm.find_all('Post', '{"where": {"$author.nope$": "x"}, "include": ["author"]}');
 

@@ -283,11 +283,17 @@ typedef struct OrmQueryNode
 {
 	OrmModel   *model;
 	OrmAssociation *assoc;		/* NULL at the root */
+	struct OrmQueryNode *parent;	/* NULL at the root */
 	char	   *key;			/* JSON key of the include: the alias */
 	int			index;			/* table alias number: t<index> */
 	List	   *attributes;		/* OrmAttribute *, output in this order */
 	bool		emit;			/* false for "attributes": [] */
 	JsonbValue *where;			/* as given, or NULL */
+	List	   *where_plain;	/* OrmJsonField *: entries on this row */
+	List	   *where_many;		/* OrmJsonField *: entries through to-many
+								 * includes, over a row source */
+	List	   *where_joins;	/* OrmQueryNode *: the includes that row
+								 * source joins, parents first */
 	bool		required;
 	List	   *order;			/* OrmOrderItem * */
 	int64		limit;			/* -1 for none */
@@ -319,6 +325,10 @@ extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 						   JsonbValue *where, OrmParams *params);
 extern void OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node,
 							   const char *alias, OrmParams *params);
+extern void OrmAnalyzeNodeWhere(OrmQueryNode *node);
+extern void OrmAppendManyWhere(StringInfo buf, OrmQueryNode *node,
+							   OrmParams *params);
+extern bool OrmWhereRejectsNull(OrmQueryNode *level, OrmQueryNode *hop);
 extern char *OrmPathValueSql(List *path, OrmAttribute *attr,
 							 const char *from_alias);
 extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
@@ -337,5 +347,8 @@ typedef enum OrmFindShape
 
 extern char *OrmFindSql(OrmQueryNode *root, OrmFindShape shape,
 						OrmParams *params);
+extern char *OrmTableAlias(OrmQueryNode *node);
+extern void OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level,
+								List *bound, OrmParams *params);
 
 #endif							/* ORM_MODELS_H */
