@@ -117,6 +117,12 @@ SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association"
 SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "where": {"$comments.body$": "meh"}, "include": [{"association": "comments", "attributes": ["body"]}]}]}');
 SELECT orm.find_all_sql('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"name": {"$ne": "cy"}, "$posts.stars$": 5}}');
 SELECT orm.find_all('Post', '{"where": {"$comments.nope$": "x"}, "include": ["comments"]}');
+-- (crash) a path with an empty name
+SELECT orm.find_all('User', '{"where": {"$.id$": 1}}');
+SELECT orm.find_all('User', '{"where": {"$..id$": 1}}');
+SELECT orm.find_all('User', '{"where": {"$posts..title$": 1}, "include": ["posts"]}');
+SELECT orm.find_all('User', '{"where": {"$posts.$": 1}, "include": ["posts"]}');
+SELECT orm.find_all('User', '{"where": {"$or": [{"$.id$": 1}]}}');
 SELECT orm.find_all('Post', '{"where": {"$author.name$": "x"}}');
 SELECT orm.find_all('Post', '{"where": {"$author.nope$": "x"}, "include": ["author"]}');
 
@@ -217,6 +223,34 @@ SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {
 SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {"where": null}}]}');
 SELECT orm.find_all('User', '[]');
 SELECT orm.find_by_pk('Membership', 1);
+
+-- a call's statement is kept per backend, keyed by the query document; the
+-- key of find_by_pk is set per call, of any type that reads as the key's
+SELECT orm.find_by_pk('User', 1, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 2, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 2::bigint, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', '3'::text, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 99, '{"attributes": ["name"]}') IS NULL AS none;
+SELECT orm.find_by_pk('User', 'x'::text, '{"attributes": ["name"]}');
+SELECT orm.find_by_pk('User', NULL::int, '{"attributes": ["name"]}') IS NULL AS null_key;
+-- values whose reading depends on the session are read again on each call
+SET TIME ZONE 'UTC';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS utc;
+UPDATE find_test."Notes" SET "createdAt" = '2999-01-01 00:30+00';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS utc;
+SET TIME ZONE 'America/New_York';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS new_york;
+SET TIME ZONE 'UTC';
+-- a kept statement follows a renamed table
+SELECT orm.count('Profile', '{}') AS profiles;
+ALTER TABLE find_test."Profiles" RENAME TO "Profiles2";
+SELECT orm.count('Profile', '{}') AS profiles;
+ALTER TABLE find_test."Profiles2" RENAME TO "Profiles";
+-- many one-off query documents: the statement cache starts over when full
+SELECT count(*) AS calls, count(DISTINCT r::text) AS results
+  FROM generate_series(1, 1100) i,
+       LATERAL orm.find_all('User', jsonb_build_object('where', jsonb_build_object('id', i % 4 + 1), 'attributes', jsonb_build_array('name'), 'limit', i)) r;
+SELECT orm.find_by_pk('User', 1, '{"attributes": ["name"]}');
 
 DROP SCHEMA find_test CASCADE;
 DROP EXTENSION orm_models;

@@ -261,6 +261,7 @@ extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);
 extern SPIPlanPtr OrmCachedPlan(const char *sql, int nargs, Oid *argtypes);
+
 extern void OrmInitCache(void);
 extern bool OrmIsLinked(Oid objid);
 extern bool OrmHasLinks(void);
@@ -277,6 +278,25 @@ typedef struct OrmParams
 } OrmParams;
 
 extern int	OrmAddParam(OrmParams *params, Oid type, Datum value, bool isnull);
+
+/* A find call's statement, kept per (function, model, query document). */
+typedef struct OrmStatement
+{
+	char	   *sql;
+	OrmParams	params;			/* the query's values; find_by_pk sets its
+								 * key's on every call */
+	int			key_param;		/* index of that parameter, or -1 */
+	OrmAttribute *key_attr;
+	List	   *models;			/* OrmModel *: the tables it reads */
+	bool		kept;			/* in the cache (not a one-off) */
+	SPIPlanPtr	plan;			/* once prepared and kept, or NULL */
+} OrmStatement;
+
+extern OrmStatement *OrmLookupStatement(char kind, const char *model,
+										Jsonb *query);
+extern OrmStatement *OrmKeepStatement(char kind, const char *model,
+									  Jsonb *query, OrmStatement *st);
+extern SPIPlanPtr OrmStatementPlan(OrmStatement *st);
 
 /* A node of a find query: the root model, or one include under it. */
 typedef struct OrmQueryNode
@@ -303,6 +323,8 @@ typedef struct OrmQueryNode
 	List	   *through_attributes; /* belongsToMany: junction attributes */
 	JsonbValue *through_where;
 	bool		grouped;		/* pre-aggregated with GROUP BY and joined */
+	int			key_param;		/* root of find_by_pk: its primary key
+								 * equals parameter $key_param; else 0 */
 } OrmQueryNode;
 
 typedef struct OrmOrderItem

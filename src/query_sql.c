@@ -159,6 +159,16 @@ AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 		NextCondition(buf, &lead);
 		AppendJoinCondition(buf, node, OrmTableAlias(parent));
 	}
+	if (node->key_param)
+	{
+		OrmAttribute *pk = OrmPrimaryKey(node->model);
+
+		NextCondition(buf, &lead);
+		appendStringInfo(buf, "%s.%s %s $%d", OrmTableAlias(node),
+						 quote_identifier(pk->field),
+						 OrmComparisonOperator(node->model, pk, BTEqualStrategyNumber, false),
+						 node->key_param);
+	}
 	if (node->paranoid)
 	{
 		NextCondition(buf, &lead);

@@ -658,15 +658,23 @@ ResolvePath(OrmQueryNode *from, const char *key, List **hops)
 	char	   *column = strrchr(path, '.');
 	OrmQueryNode *at = from;
 	OrmAttribute *a;
-	char	   *save = NULL;
 
 	*column++ = '\0';
 	*hops = NIL;
-	for (char *alias = strtok_r(path, ".", &save); alias;
-		 alias = strtok_r(NULL, ".", &save))
+	for (char *alias = path, *next; alias; alias = next)
 	{
 		OrmQueryNode *child = NULL;
 		ListCell   *lc;
+
+		next = strchr(alias, '.');
+		if (next)
+			*next++ = '\0';
+		if (*alias == '\0' || *column == '\0')
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("where key \"%s\" of model \"%s\" has an empty name",
+						   key, from->model->name),
+					errhint("Write \"$alias.column$\", or \"$alias.alias.column$\" through nested includes."));
 
 		foreach(lc, at->children)
 			if (strcmp(((OrmQueryNode *) lfirst(lc))->key, alias) == 0)
