@@ -38,6 +38,7 @@ REGRESS = \
 	associate \
 	define_models \
 	enum \
+	geometry \
 	indexes \
 	sync \
 	find \

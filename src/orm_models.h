@@ -155,6 +155,7 @@ extern char *OrmUnderscore(const char *str);	/* inflection.underscore */
 
 /* types.c: Sequelize and PostgreSQL type names */
 extern char *OrmTypeText(const char *spec, const char *model, const char *attr);
+extern char *OrmOutputColumnSql(OrmAttribute *a, const char *alias);
 extern void OrmResolveType(const char *spec, const char *model,
 						   const char *attr, Oid *typid, int32 *typmod);
 extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,

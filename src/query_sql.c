@@ -422,8 +422,9 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 	{
 		OrmAttribute *a = lfirst(lc);
 
-		appendStringInfo(buf, "%s%s.%s AS %s", first ? "" : ", ", OrmTableAlias(node),
-						 quote_identifier(a->field), quote_identifier(a->name));
+		appendStringInfo(buf, "%s%s AS %s", first ? "" : ", ",
+						 OrmOutputColumnSql(a, OrmTableAlias(node)),
+						 quote_identifier(a->name));
 		first = false;
 	}
 	foreach(lc, node->children)
