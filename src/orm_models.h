@@ -137,6 +137,15 @@ typedef struct OrmJsonField
 } OrmJsonField;
 
 extern List *OrmJsonKeyOrder(text *json);
+
+/* A field of a json object with its value's json text. */
+typedef struct OrmJsonText
+{
+	char	   *key;
+	text	   *value;
+} OrmJsonText;
+
+extern List *OrmJsonFieldTexts(text *json);
 extern Jsonb *OrmJsonToJsonb(text *json);
 extern text *OrmJsonGetField(text *json, const char *key);
 extern List *OrmJsonFields(JsonbContainer *container);
