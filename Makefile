@@ -26,6 +26,7 @@ OBJS = \
 	src/sync.o \
 	src/timestamps.o \
 	src/types.o \
+	src/validate.o \
 	src/where.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
