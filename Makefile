@@ -45,7 +45,8 @@ REGRESS = \
 	sync_errors \
 	seed \
 	ddl_watch \
-	drift
+	drift \
+	validate
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

@@ -478,16 +478,22 @@ BuildIsInt(VCtx *cx)
 	return PatternAndBounds(cx, zeroes ? "^[-+]?[0-9]+$" : "^[-+]?(0|[1-9][0-9]*)$", bounds);
 }
 
-/* isFloat: validator.js's float pattern, and not "", ".", "-", "+" */
+/*
+ * isFloat: validator.js's float pattern, and not "", ".", "-", "+".  With
+ * bounds, a value without digits is parseFloat's NaN, which no bound
+ * lets through: only values with digits are cast and compared.
+ */
 static char *
 BuildIsFloat(VCtx *cx)
 {
 	char	   *num = psprintf("%s::pg_catalog.float8", cx->text);
 	char	   *bounds = Bounds(cx, num, NULL);
-	char	   *expr = PatternAndBounds(cx, "^[-+]?([0-9]+)?(\\.[0-9]*)?([eE][-+]?[0-9]+)?$", bounds);
 
+	if (bounds[0] != '\0')
+		return PatternAndBounds(cx, "^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$", bounds);
 	return psprintf("%s AND NOT %s OPERATOR(pg_catalog.=) ANY (ARRAY['', '.', '-', '+'])",
-					expr, cx->text);
+					Match(cx, "^[-+]?([0-9]+)?(\\.[0-9]*)?([eE][-+]?[0-9]+)?$", false, false),
+					cx->text);
 }
 
 /* isDecimal, as validator-extras.js has it */
@@ -616,7 +622,11 @@ BuildEmailUrl(VCtx *cx)
 					cx->text, Match(cx, "^mailto:", false, true), Match(cx, URL, true, false));
 }
 
-/* The type category of an attribute's column: 'S'tring-like, 'N', 'D', 'X' */
+/*
+ * The type class of an attribute's column: 'S' when its text is the
+ * String(value) Sequelize checks, 'N'umeric, 'D'ate/time, else 'X'.  (Not
+ * inet: its text cast adds the netmask.)
+ */
 static char
 TypeClass(OrmAttribute *a)
 {
@@ -630,7 +640,7 @@ TypeClass(OrmAttribute *a)
 	if (cat == TYPCATEGORY_NUMERIC || cat == TYPCATEGORY_DATETIME)
 		return cat;
 	if (cat == TYPCATEGORY_STRING || cat == TYPCATEGORY_BOOLEAN ||
-		cat == TYPCATEGORY_NETWORK || cat == TYPCATEGORY_ENUM || base == UUIDOID)
+		cat == TYPCATEGORY_ENUM || base == UUIDOID)
 		return 'S';
 	return 'X';
 }
@@ -666,11 +676,20 @@ BuildAfterBefore(VCtx *cx)
 					quote_literal_cstr(date), type);
 }
 
-/* isDate on a date/time column: the type already is the check. */
+/*
+ * isDate on a date/time column: the type already is the check.  notNull:
+ * only the message of allowNull false, as Sequelize requires.
+ */
 static char *
 BuildNothing(VCtx *cx)
 {
 	NoArgs(cx);
+	if (strcmp(cx->key, "notNull") == 0 && cx->a->allow_null)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("validator \"notNull\" of attribute \"%s.%s\" needs \"allowNull\": false",
+					   cx->m->name, cx->a->name),
+				errdetail("Sequelize allows notNull only to give allowNull false its message."));
 	return NULL;
 }
 
@@ -808,7 +827,7 @@ ParseValidator(OrmModel *m, OrmAttribute *a, OrmJsonField *f)
 					   f->key, m->name, a->name, a->type_name),
 				errdetail("%s", v->types == 'N' ? "It takes a numeric type." :
 						  v->types == 'D' ? "It takes a date or time type." :
-						  "It takes a type whose text is the value Sequelize checks: strings, numbers, booleans, UUIDs, network addresses, ENUMs."));
+						  "It takes a type whose text is the value Sequelize checks: strings, numbers, booleans, UUIDs, ENUMs."));
 	cx.text = base == TEXTOID || base == VARCHAROID ? cx.col :
 		psprintf("%s::pg_catalog.text", cx.col);
 	ExtractArgs(&cx, &f->value);
