@@ -106,7 +106,8 @@ ReadLive(DriftState *ds)
 		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ', "
 		"false, false, NULL::pg_catalog.text FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) $1 "
 		"AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped ORDER BY attnum",
-		"SELECT conname::pg_catalog.text, CASE contype WHEN 'c' THEN 'k' ELSE contype::pg_catalog.text END, "
+		"SELECT conname::pg_catalog.text, CASE WHEN contype OPERATOR(pg_catalog.=) 'c' THEN 'k' "
+		"ELSE contype::pg_catalog.text END, "
 		"pg_catalog.array_to_string(conkey, ','), 0::pg_catalog.oid, 0, false, false, "
 		"contype OPERATOR(pg_catalog.=) ANY ('{p,u}'), confrelid, confdeltype::pg_catalog.text, "
 		"confupdtype::pg_catalog.text, condeferrable, condeferred, "
