@@ -26,6 +26,7 @@ OBJS = \
 	src/sync.o \
 	src/timestamps.o \
 	src/types.o \
+	src/validate.o \
 	src/where.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
@@ -45,7 +46,8 @@ REGRESS = \
 	sync_errors \
 	seed \
 	ddl_watch \
-	drift
+	drift \
+	validate
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

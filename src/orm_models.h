@@ -25,8 +25,23 @@ typedef enum OrmAttrOrigin
 	ORM_ATTR_DEFINED,			/* written by the user */
 	ORM_ATTR_DEFAULT_PK,		/* the "id" added to a model without a key */
 	ORM_ATTR_TIMESTAMP,			/* createdAt / updatedAt / deletedAt */
-	ORM_ATTR_FOREIGN_KEY		/* added by an association */
+	ORM_ATTR_FOREIGN_KEY,		/* added by an association */
+	ORM_ATTR_VERSION			/* the "version" option's counter */
 } OrmAttrOrigin;
+
+/*
+ * A CHECK constraint made from one key of an attribute's "validate"
+ * (validate.c).
+ */
+typedef struct OrmCheck
+{
+	char	   *validator;		/* the key: "len", "isEmail", ... */
+	char	   *name;			/* constraint name */
+	char	   *expr;			/* the condition, SQL */
+	char	   *msg;			/* "msg" as given, or NULL */
+	char	   *comment;		/* the constraint's comment: marks it as
+								 * sync's own, with a fingerprint of expr */
+} OrmCheck;
 
 typedef struct OrmAttribute
 {
@@ -50,6 +65,10 @@ typedef struct OrmAttribute
 	char	   *ref_key;		/* references.key, or NULL */
 	char	   *on_delete;		/* referential actions, or NULL */
 	char	   *on_update;
+	char	   *deferrable;		/* "DEFERRABLE INITIALLY DEFERRED", ..., or
+								 * NULL */
+	JsonbValue *validate;		/* "validate" as given, or NULL */
+	List	   *checks;			/* OrmCheck *, from validate */
 	struct OrmModel *ref_target;	/* the model ref_model names, once
 									 * resolved; NULL for a plain table */
 	OrmAttrOrigin origin;
@@ -69,6 +88,7 @@ typedef struct OrmModel
 	char	   *created_at;		/* attribute names, or NULL when disabled */
 	char	   *updated_at;
 	char	   *deleted_at;
+	char	   *version;		/* the version attribute's name, or NULL */
 	char	   *comment;
 	List	   *attributes;		/* OrmAttribute *, in column order */
 	List	   *indexes;		/* OrmIndex * */
@@ -187,6 +207,12 @@ extern void OrmCheckName(const char *what, const char *name);
 extern char *OrmReferentialAction(JsonbValue *v, const char *model,
 								  const char *attr, const char *key);
 
+/* validate.c: "validate" -> CHECK constraints */
+extern void OrmParseValidators(OrmModel *m, OrmAttribute *a);
+extern char *OrmCheckClause(OrmCheck *c);
+extern char *OrmCheckCommentSql(OrmModel *m, OrmCheck *c);
+extern bool OrmIsValidatorComment(const char *comment);
+
 /* model_indexes.c: the "indexes" model option */
 extern void OrmParseIndexes(OrmModel *m, JsonbValue *indexes);
 extern List *OrmIndexSql(OrmModel *m);
@@ -250,6 +276,7 @@ typedef struct OrmDrift
 	const char *problem;
 	char	   *detail;
 	char	   *repair;			/* the statement sync's alter runs, or NULL */
+	char	   *repair2;		/* a second one that goes with it, or NULL */
 	bool		late;			/* repair after tables are created (keys) */
 } OrmDrift;
 

@@ -356,6 +356,10 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 					   model, attr->name),
 				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
 	OrmInputValue(text, attr->typid, attr->typmod, model, attr->name);
+	/* a number as a number, as Sequelize writes it: DEFAULT 0 */
+	if (value->type == jbvNumeric &&
+		TypeCategory(getBaseType(attr->typid)) == TYPCATEGORY_NUMERIC)
+		return text;
 	return quote_literal_cstr(text);
 }
 
