@@ -26,6 +26,7 @@ OBJS = \
 	src/sync.o \
 	src/timestamps.o \
 	src/types.o \
+	src/validate.o \
 	src/where.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
@@ -38,6 +39,7 @@ REGRESS = \
 	associate \
 	define_models \
 	enum \
+	geometry \
 	indexes \
 	sync \
 	find \
@@ -45,6 +47,7 @@ REGRESS = \
 	seed \
 	ddl_watch \
 	drift \
+	validate \
 	atomicity
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 

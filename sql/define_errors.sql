@@ -136,7 +136,7 @@ SELECT type, def(format('{"a": {"type": %s}}', to_json(type))) AS result FROM (V
 --
 SELECT orm.define('User', '{"name": {"type": "STRING", "alowNull": false}}');
 SELECT orm.define('User', '{"name": {"type": "STRING", "allowNull": "no"}}');
-SELECT orm.define('User', '{"name": {"type": "STRING", "validate": {"len": [1, 9]}}}');
+SELECT orm.define('User', '{"name": {"type": "STRING", "validate": {"isEven": true}}}');
 \pset format unaligned
 SELECT attribute, def(format('{"a": %s}', attribute)) AS result FROM (VALUES
   ('{"type": "TEXT", "alowNull": false}'),

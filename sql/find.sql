@@ -102,7 +102,27 @@ SELECT orm.find_all('User', '{"where": {"meta": {"vip": {"$ne": true}}}}');
 SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": ["name"]}], "where": {"$author.name$": "bob"}}');
 SELECT orm.find_all('Post', '{"attributes": ["title"], "include": [{"association": "author", "attributes": []}], "where": {"$or": [{"$author.name$": {"$like": "a%"}}, {"stars": {"$lt": 2}}]}, "order": ["id"]}');
 SELECT orm.count('Post', '{"include": ["author"], "where": {"$author.email$": {"$ne": null}}}') AS with_author_email;
-SELECT orm.find_all('User', '{"where": {"$posts.title$": "x"}, "include": ["posts"]}');
+-- through a to-many include, as Sequelize evaluates it over its joined
+-- rows: the parents with a matching row, and only the matching children;
+-- a parent without children is one row of nulls; limit counts parents
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.stars$": {"$gte": 4}}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.id$": null}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$or": [{"name": "bob"}, {"$posts.title$": "world"}]}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"$posts.title$": {"$like": "%o%"}}, "order": ["id"], "limit": 1}');
+SELECT orm.count('User', '{"include": ["posts"], "where": {"$posts.stars$": {"$gte": 1}}}') AS users_with_posts;
+-- two levels, and a sibling: each row combines the includes it names
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "include": [{"association": "comments", "attributes": ["body"]}]}], "where": {"$posts.comments.body$": {"$in": ["ok", "gone"]}}}');
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}, {"association": "groups", "attributes": ["name"], "through": {"attributes": []}}], "where": {"$posts.title$": "hello", "$groups.name$": "admins"}}');
+-- an include's where may name its own includes the same way
+SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "where": {"$comments.body$": "meh"}, "include": [{"association": "comments", "attributes": ["body"]}]}]}');
+SELECT orm.find_all_sql('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"name": {"$ne": "cy"}, "$posts.stars$": 5}}');
+SELECT orm.find_all('Post', '{"where": {"$comments.nope$": "x"}, "include": ["comments"]}');
+-- (crash) a path with an empty name
+SELECT orm.find_all('User', '{"where": {"$.id$": 1}}');
+SELECT orm.find_all('User', '{"where": {"$..id$": 1}}');
+SELECT orm.find_all('User', '{"where": {"$posts..title$": 1}, "include": ["posts"]}');
+SELECT orm.find_all('User', '{"where": {"$posts.$": 1}, "include": ["posts"]}');
+SELECT orm.find_all('User', '{"where": {"$or": [{"$.id$": 1}]}}');
 SELECT orm.find_all('Post', '{"where": {"$author.name$": "x"}}');
 SELECT orm.find_all('Post', '{"where": {"$author.nope$": "x"}, "include": ["author"]}');
 
@@ -203,6 +223,34 @@ SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {
 SELECT orm.find_all('User', '{"include": [{"association": "groups", "through": {"where": null}}]}');
 SELECT orm.find_all('User', '[]');
 SELECT orm.find_by_pk('Membership', 1);
+
+-- a call's statement is kept per backend, keyed by the query document; the
+-- key of find_by_pk is set per call, of any type that reads as the key's
+SELECT orm.find_by_pk('User', 1, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 2, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 2::bigint, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', '3'::text, '{"attributes": ["name"]}'),
+       orm.find_by_pk('User', 99, '{"attributes": ["name"]}') IS NULL AS none;
+SELECT orm.find_by_pk('User', 'x'::text, '{"attributes": ["name"]}');
+SELECT orm.find_by_pk('User', NULL::int, '{"attributes": ["name"]}') IS NULL AS null_key;
+-- values whose reading depends on the session are read again on each call
+SET TIME ZONE 'UTC';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS utc;
+UPDATE find_test."Notes" SET "createdAt" = '2999-01-01 00:30+00';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS utc;
+SET TIME ZONE 'America/New_York';
+SELECT orm.count('Note', '{"where": {"createdAt": {"$lt": "2999-01-01 00:00"}}, "paranoid": false}') AS new_york;
+SET TIME ZONE 'UTC';
+-- a kept statement follows a renamed table
+SELECT orm.count('Profile', '{}') AS profiles;
+ALTER TABLE find_test."Profiles" RENAME TO "Profiles2";
+SELECT orm.count('Profile', '{}') AS profiles;
+ALTER TABLE find_test."Profiles2" RENAME TO "Profiles";
+-- many one-off query documents: the statement cache starts over when full
+SELECT count(*) AS calls, count(DISTINCT r::text) AS results
+  FROM generate_series(1, 1100) i,
+       LATERAL orm.find_all('User', jsonb_build_object('where', jsonb_build_object('id', i % 4 + 1), 'attributes', jsonb_build_array('name'), 'limit', i)) r;
+SELECT orm.find_by_pk('User', 1, '{"attributes": ["name"]}');
 
 DROP SCHEMA find_test CASCADE;
 DROP EXTENSION orm_models;

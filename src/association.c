@@ -345,6 +345,13 @@ JunctionModel(OrmSchema *schema, OrmAssociation *a, bool *made_up)
 	}
 	j = OrmFindReferenced(schema, a->through);
 	*made_up = j == NULL || j->is_junction;
+	if (j && !*made_up && OrmPrimaryKey(j) &&
+		OrmPrimaryKey(j)->origin == ORM_ATTR_DEFAULT_PK)
+	{
+		/* Sequelize drops a through model's default id: the keys are the key */
+		j->attributes = list_delete_ptr(j->attributes, OrmPrimaryKey(j));
+		*made_up = true;
+	}
 	if (j)
 		return j;
 	j = palloc0(sizeof(OrmModel));

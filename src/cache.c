@@ -10,6 +10,11 @@
  * invalidation for the table, which every backend receives at its next
  * transaction (as ri_triggers.c and Citus do), and the callback below only
  * marks the caches stale; they are rebuilt on next use.
+ *
+ * A find call's statement is kept too, keyed by the function, the model
+ * and the query document's bytes (jsonb is stored normalized, so the same
+ * query is the same bytes): a repeated call skips parsing the query and
+ * building the SQL, and runs the kept plan with the kept values.
  */
 #include "postgres.h"
 
@@ -17,6 +22,7 @@
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -27,6 +33,10 @@
 #include "orm_models.h"
 
 PG_FUNCTION_INFO_V1(orm_catalog_changed);
+
+static void ResetStatements(void);
+static SPIPlanPtr KeepPlan(const char *sql, int nargs, Oid *argtypes,
+						   bool *kept);
 
 /*
  * Plans kept per backend: the statement shapes an application uses are
@@ -40,7 +50,21 @@ typedef struct PlanEntry
 	SPIPlanPtr	plan;
 } PlanEntry;
 
+typedef struct StatementKey
+{
+	const char *bytes;			/* kind, model name, NUL, query's jsonb */
+	Size		len;
+} StatementKey;
+
+typedef struct StatementEntry
+{
+	StatementKey key;
+	OrmStatement *statement;
+} StatementEntry;
+
 static MemoryContext cache_context = NULL;
+static MemoryContext statement_context = NULL;	/* child of cache_context */
+static HTAB *statement_cache = NULL;
 static OrmSchema *cached_schema = NULL;
 static HTAB *plan_cache = NULL;
 static bool cache_valid = false;
@@ -139,7 +163,24 @@ PlanKeyMatch(const void *key1, const void *key2, Size keysize)
 	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
 }
 
-/* Frees the plans and the schema, and starts an empty plan hash. */
+static uint32
+StatementKeyHash(const void *key, Size keysize)
+{
+	const StatementKey *k = key;
+
+	return hash_bytes((const unsigned char *) k->bytes, (int) k->len);
+}
+
+static int
+StatementKeyMatch(const void *key1, const void *key2, Size keysize)
+{
+	const StatementKey *a = key1;
+	const StatementKey *b = key2;
+
+	return a->len == b->len ? memcmp(a->bytes, b->bytes, a->len) : 1;
+}
+
+/* Frees the plans and the schema, and starts empty plan hashes. */
 static void
 ResetCaches(void)
 {
@@ -170,6 +211,31 @@ ResetCaches(void)
 	plan_cache = hash_create("orm_models plans", 64, &ctl,
 							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
 							 HASH_CONTEXT);
+	statement_context = AllocSetContextCreate(cache_context,
+											  "orm_models statements",
+											  ALLOCSET_DEFAULT_SIZES);
+	ResetStatements();
+}
+
+/*
+ * Starts an empty statement hash.  Statements are keyed by their values
+ * too, so a stream of one-off queries fills it: then it starts over (the
+ * plans, keyed by statement text, stay).
+ */
+static void
+ResetStatements(void)
+{
+	HASHCTL		ctl = {0};
+
+	MemoryContextReset(statement_context);
+	ctl.keysize = sizeof(StatementKey);
+	ctl.entrysize = sizeof(StatementEntry);
+	ctl.hash = StatementKeyHash;
+	ctl.match = StatementKeyMatch;
+	ctl.hcxt = statement_context;
+	statement_cache = hash_create("orm_models statements", 64, &ctl,
+								  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
+								  HASH_CONTEXT);
 }
 
 /* Finds the catalog tables, whose changes invalidate the caches. */
@@ -266,10 +332,119 @@ OrmCachedSchema(void)
 SPIPlanPtr
 OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
 {
+	return KeepPlan(sql, nargs, argtypes, NULL);
+}
+
+/*
+ * A statement's plan: kept in the statement once the plan cache keeps it.
+ * The caller has connected to SPI.
+ */
+SPIPlanPtr
+OrmStatementPlan(OrmStatement *st)
+{
+	bool		kept;
+	SPIPlanPtr	plan;
+
+	if (st->plan)
+		return st->plan;
+	plan = KeepPlan(st->sql, st->params.count, st->params.types, &kept);
+	if (kept && st->kept)
+		st->plan = plan;
+	return plan;
+}
+
+/* The key of a find call's statement, in the current memory context. */
+static StatementKey
+MakeStatementKey(char kind, const char *model, Jsonb *query)
+{
+	StringInfoData buf;
+	StatementKey key;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, kind);
+	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
+	if (query)
+		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
+	key.bytes = buf.data;
+	key.len = buf.len;
+	return key;
+}
+
+/* The kept statement of a find call, or NULL. */
+OrmStatement *
+OrmLookupStatement(char kind, const char *model, Jsonb *query)
+{
+	StatementKey key;
+	StatementEntry *e;
+
+	if (!cache_valid || statement_cache == NULL)
+		return NULL;
+	key = MakeStatementKey(kind, model, query);
+	e = hash_search(statement_cache, &key, HASH_FIND, NULL);
+	pfree((char *) key.bytes);
+	return e ? e->statement : NULL;
+}
+
+/*
+ * Keeps a find call's statement (sql, params, models) until the catalog
+ * changes, copied into the cache; returns the kept copy, or st itself when
+ * the cache is stale or full.  The key parameter's value is set per call.
+ */
+OrmStatement *
+OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
+{
+	MemoryContext old;
+	StatementKey key;
+	StatementEntry *e;
+	OrmStatement *copy;
+	OrmParams  *p;
+
+	if (!cache_valid || statement_cache == NULL)
+		return st;
+	if (hash_get_num_entries(statement_cache) >= MAX_CACHED_PLANS)
+		ResetStatements();
+	old = MemoryContextSwitchTo(statement_context);
+	key = MakeStatementKey(kind, model, query);
+	copy = palloc(sizeof(OrmStatement));
+	*copy = *st;
+	copy->sql = pstrdup(st->sql);
+	copy->models = list_copy(st->models);
+	copy->kept = true;
+	p = &copy->params;
+	p->capacity = Max(p->count, 1);
+	p->types = palloc(sizeof(Oid) * p->capacity);
+	p->values = palloc(sizeof(Datum) * p->capacity);
+	p->nulls = palloc(p->capacity);
+	for (int i = 0; i < p->count; i++)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		p->types[i] = st->params.types[i];
+		p->nulls[i] = st->params.nulls[i];
+		get_typlenbyval(p->types[i], &typlen, &typbyval);
+		p->values[i] = p->nulls[i] == 'n' || i == st->key_param ? (Datum) 0 :
+			datumCopy(st->params.values[i], typbyval, typlen);
+	}
+	e = hash_search(statement_cache, &key, HASH_ENTER, NULL);
+	e->statement = copy;
+	MemoryContextSwitchTo(old);
+	return copy;
+}
+
+/*
+ * The plan of a statement text from the plan hash, or prepared and kept
+ * there (*kept says which, when asked).
+ */
+static SPIPlanPtr
+KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
+{
 	PlanEntry  *e;
 	bool		found;
 	SPIPlanPtr	plan;
 
+	if (kept)
+		*kept = true;
 	e = cache_valid && plan_cache ?
 		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
@@ -280,7 +455,11 @@ OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
 			 SPI_result_code_string(SPI_result));
 	if (!cache_valid || plan_cache == NULL ||
 		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
+	{
+		if (kept)
+			*kept = false;
 		return plan;			/* stale or full cache: use once, keep nothing */
+	}
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep a plan");
 	sql = MemoryContextStrdup(cache_context, sql);

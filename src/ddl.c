@@ -7,7 +7,8 @@
  * schema-qualified, every type is printed schema-qualified, every function
  * is pg_catalog- or orm-qualified: the statements mean the same whatever
  * the caller's search_path.  Constraint names are left to PostgreSQL, as
- * Sequelize leaves them ("Users_pkey", "Users_email_key", "Posts_userId_fkey").
+ * Sequelize leaves them ("Users_pkey", "Users_email_key", "Posts_userId_fkey"),
+ * except the CHECKs of "validate" (validate.c names them).
  */
 #include "postgres.h"
 
@@ -52,6 +53,8 @@ AppendReferences(StringInfo buf, OrmModel *m, OrmAttribute *a)
 		appendStringInfo(buf, " ON DELETE %s", a->on_delete);
 	if (a->on_update)
 		appendStringInfo(buf, " ON UPDATE %s", a->on_update);
+	if (a->deferrable)
+		appendStringInfo(buf, " %s", a->deferrable);
 }
 
 /*
@@ -161,6 +164,13 @@ CreateTable(OrmModel *m, List *later)
 		appendStringInfo(&buf, ", CONSTRAINT %s UNIQUE (%s)",
 						 quote_identifier(lfirst(lc)),
 						 FieldList(m, InUniqueGroup, lfirst(lc)));
+	foreach(lc, m->attributes)
+	{
+		ListCell   *lc2;
+
+		foreach(lc2, ((OrmAttribute *) lfirst(lc))->checks)
+			appendStringInfo(&buf, ", %s", OrmCheckClause(lfirst(lc2)));
+	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }
@@ -205,11 +215,15 @@ Comments(OrmModel *m)
 	{
 		OrmAttribute *a = lfirst(lc);
 
+		ListCell   *lc2;
+
 		if (a->comment)
 			stmts = lappend(stmts, psprintf("COMMENT ON COLUMN %s.%s IS %s",
 											OrmQualifiedTable(m),
 											quote_identifier(a->field),
 											quote_literal_cstr(a->comment)));
+		foreach(lc2, a->checks)
+			stmts = lappend(stmts, OrmCheckCommentSql(m, lfirst(lc2)));
 	}
 	return stmts;
 }

@@ -306,7 +306,8 @@ Datum
 orm_define_models(PG_FUNCTION_ARGS)
 {
 	text	   *models;
-	List	   *names;
+	List	   *entries;
+	List	   *names = NIL;
 	OrmSchema  *schema;
 	ListCell   *lc;
 
@@ -317,18 +318,25 @@ orm_define_models(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("models must be an object of model definitions"),
 				errhint("Write {\"User\": {\"attributes\": {...}}, ...}."));
-	names = OrmJsonKeyOrder(models);
-	foreach(lc, names)
+	entries = OrmJsonFieldTexts(models);
+	foreach(lc, entries)
 	{
-		if (StringInList(names, lfirst(lc), foreach_current_index(lc)))
+		OrmJsonText *e = lfirst(lc);
+
+		if (StringInList(names, e->key, list_length(names)))
 			ereport(ERROR,
 					errcode(ERRCODE_DUPLICATE_OBJECT),
-					errmsg("model \"%s\" is defined twice", (char *) lfirst(lc)));
-		DefineEntry(lfirst(lc), OrmJsonGetField(models, lfirst(lc)));
+					errmsg("model \"%s\" is defined twice", e->key));
+		names = lappend(names, e->key);
+		DefineEntry(e->key, e->value);
 	}
 	schema = OrmLoadSchema();
-	foreach(lc, names)
-		AssociateEntry(schema, lfirst(lc), OrmJsonGetField(models, lfirst(lc)));
+	foreach(lc, entries)
+	{
+		OrmJsonText *e = lfirst(lc);
+
+		AssociateEntry(schema, e->key, e->value);
+	}
 	PG_RETURN_JSONB_P(DescribeModels(schema, names));
 }
 

@@ -30,8 +30,8 @@ PG_FUNCTION_INFO_V1(orm_drift);
 typedef struct LiveItem
 {
 	char	   *name;
-	char		kind;			/* column: 'c'; constraint: contype; index:
-								 * 'i' */
+	char		kind;			/* column: 'c'; constraint: contype, but
+								 * 'k' for a check; index: 'i' */
 	char	   *keys;			/* attnums, comma-separated, in order */
 	char	   *sorted;			/* the same, sorted */
 	Oid			typid;			/* column */
@@ -42,6 +42,9 @@ typedef struct LiveItem
 	Oid			confrelid;		/* foreign key */
 	char		deltype;
 	char		updtype;
+	bool		deferrable;		/* constraint */
+	bool		deferred;
+	char	   *comment;		/* constraint */
 	int			attnum;			/* column */
 } LiveItem;
 
@@ -87,6 +90,7 @@ AddDrift(DriftState *ds, const char *problem, char *detail, char *repair)
 	d->problem = problem;
 	d->detail = detail;
 	d->repair = repair;
+	d->repair2 = NULL;
 	d->late = strstr(problem, "foreign key") != NULL;
 	ds->drift = lappend(ds->drift, d);
 }
@@ -99,18 +103,20 @@ ReadLive(DriftState *ds)
 	Datum		values[1] = {ObjectIdGetDatum(ds->relid)};
 	static const char *const queries[] = {
 		"SELECT attname::pg_catalog.text, 'c', attnum::pg_catalog.text, atttypid, atttypmod, "
-		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ' "
-		"FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) $1 "
+		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ', "
+		"false, false, NULL::pg_catalog.text FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) $1 "
 		"AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped ORDER BY attnum",
-		"SELECT conname::pg_catalog.text, contype::pg_catalog.text, "
+		"SELECT conname::pg_catalog.text, CASE WHEN contype OPERATOR(pg_catalog.=) 'c' THEN 'k' "
+		"ELSE contype::pg_catalog.text END, "
 		"pg_catalog.array_to_string(conkey, ','), 0::pg_catalog.oid, 0, false, false, "
 		"contype OPERATOR(pg_catalog.=) ANY ('{p,u}'), confrelid, confdeltype::pg_catalog.text, "
-		"confupdtype::pg_catalog.text FROM pg_catalog.pg_constraint "
+		"confupdtype::pg_catalog.text, condeferrable, condeferred, "
+		"pg_catalog.obj_description(oid, 'pg_constraint') FROM pg_catalog.pg_constraint "
 		"WHERE conrelid OPERATOR(pg_catalog.=) $1",
 		"SELECT c.relname::pg_catalog.text, 'i', "
 		"pg_catalog.array_to_string(i.indkey::pg_catalog.int2[], ','), 0::pg_catalog.oid, 0, "
-		"false, false, i.indisunique AND i.indpred IS NULL, 0::pg_catalog.oid, ' ', ' ' "
-		"FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+		"false, false, i.indisunique AND i.indpred IS NULL, 0::pg_catalog.oid, ' ', ' ', "
+		"false, false, NULL::pg_catalog.text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
 		"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
 	};
 
@@ -137,6 +143,9 @@ ReadLive(DriftState *ds)
 			it->confrelid = DatumGetObjectId(SPI_getbinval(tup, td, 9, &isnull));
 			it->deltype = SPI_getvalue(tup, td, 10)[0];
 			it->updtype = SPI_getvalue(tup, td, 11)[0];
+			it->deferrable = DatumGetBool(SPI_getbinval(tup, td, 12, &isnull));
+			it->deferred = DatumGetBool(SPI_getbinval(tup, td, 13, &isnull));
+			it->comment = SPI_getvalue(tup, td, 14);
 			it->attnum = it->kind == 'c' ? atoi(it->keys) : 0;
 			ds->live = lappend(ds->live, it);
 		}
@@ -417,6 +426,13 @@ CheckForeignKey(DriftState *ds, OrmAttribute *a)
 						  a->on_update ? a->on_update : "NO ACTION"),
 				 psprintf("ALTER TABLE %s DROP CONSTRAINT %s, %s", Table(ds),
 						  quote_identifier(fk->name), OrmForeignKeyClause(ds->model, a)));
+	else if (fk->deferrable != (a->deferrable && a->deferrable[0] == 'D') ||
+			 fk->deferred != (a->deferrable && strstr(a->deferrable, "DEFERRED") != NULL))
+		AddDrift(ds, "foreign key deferrability differs",
+				 psprintf("foreign key %s is not %s", quote_identifier(fk->name),
+						  a->deferrable ? a->deferrable : "NOT DEFERRABLE"),
+				 psprintf("ALTER TABLE %s DROP CONSTRAINT %s, %s", Table(ds),
+						  quote_identifier(fk->name), OrmForeignKeyClause(ds->model, a)));
 	foreach(lc, ds->live)
 	{
 		LiveItem   *it = lfirst(lc);
@@ -451,6 +467,78 @@ CheckIndexes(DriftState *ds)
 			AddDrift(ds, "missing index",
 					 psprintf("index %s does not exist", quote_identifier(idx->name)),
 					 OrmOneIndexSql(ds->model, idx));
+	}
+}
+
+/* The live CHECK constraint of this name, or NULL. */
+static LiveItem *
+LiveCheck(DriftState *ds, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+
+		if (it->kind == 'k' && strcmp(it->name, name) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * The CHECKs of the attributes' "validate": missing ones, ones whose
+ * condition changed (their comment tells), and the ones sync made that no
+ * validator declares any longer (only those: told by their comment).
+ */
+static void
+CheckValidators(DriftState *ds)
+{
+	List	   *expected = NIL;
+	ListCell   *lc;
+
+	foreach(lc, ds->model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, a->checks)
+		{
+			OrmCheck   *c = lfirst(lc2);
+			LiveItem   *live = LiveCheck(ds, c->name);
+			OrmDrift   *d;
+
+			expected = lappend(expected, c->name);
+			if (live && live->comment && strcmp(live->comment, c->comment) == 0)
+				continue;
+			AddDrift(ds, live ? "validator check differs" : "missing validator check",
+					 psprintf("check %s of validator \"%s\" of attribute \"%s\" %s",
+							  quote_identifier(c->name), c->validator, a->name,
+							  live ? "is not the validator's" : "does not exist"),
+					 psprintf("ALTER TABLE %s %s%sADD %s", Table(ds),
+							  live ? "DROP CONSTRAINT " : "",
+							  live ? psprintf("%s, ", quote_identifier(c->name)) : "",
+							  OrmCheckClause(c)));
+			d = llast(ds->drift);
+			d->repair2 = OrmCheckCommentSql(ds->model, c);
+		}
+	}
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+		ListCell   *lc2;
+		bool		wanted = false;
+
+		if (it->kind != 'k' || !OrmIsValidatorComment(it->comment))
+			continue;
+		foreach(lc2, expected)
+			wanted |= strcmp(lfirst(lc2), it->name) == 0;
+		if (!wanted)
+			AddDrift(ds, "extra validator check",
+					 psprintf("check %s was made for a validator that is no longer declared",
+							  quote_identifier(it->name)),
+					 psprintf("ALTER TABLE %s DROP CONSTRAINT %s", Table(ds),
+							  quote_identifier(it->name)));
 	}
 }
 
@@ -528,6 +616,7 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 		if (((OrmAttribute *) lfirst(lc))->ref_model)
 			CheckForeignKey(&ds, lfirst(lc));
 	CheckIndexes(&ds);
+	CheckValidators(&ds);
 	if (!m->is_junction)
 		CheckFunctions(&ds, schema);
 	return ds.drift;

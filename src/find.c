@@ -89,18 +89,157 @@ QueryArgs(FunctionCallInfo fcinfo, int qarg)
 	return root;
 }
 
-/* Runs a statement that returns one value; the value, copied out of SPI. */
-static Datum
-RunScalar(const char *sql, OrmParams *params, bool *isnull)
+/* The models whose tables a query tree reads. */
+static List *
+QueryModels(OrmQueryNode *node, List *models)
 {
-	SPIPlanPtr	plan;
+	ListCell   *lc;
+
+	models = list_append_unique_ptr(models, node->model);
+	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY)
+		models = list_append_unique_ptr(models, node->assoc->junction);
+	foreach(lc, node->children)
+		models = QueryModels(lfirst(lc), models);
+	return models;
+}
+
+/* find_by_pk's primary key, which must be a single attribute. */
+static OrmAttribute *
+SingleKey(OrmModel *m)
+{
+	ListCell   *lc;
+	int			keys = 0;
+
+	foreach(lc, m->attributes)
+		keys += ((OrmAttribute *) lfirst(lc))->primary_key;
+	if (keys != 1)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("model \"%s\" has a composite primary key", m->name),
+				errhint("Use orm.find_one with a where on every key attribute."));
+	return OrmPrimaryKey(m);
+}
+
+/*
+ * Builds the statement of a call: kind 'a' find_all, 'o' find_one, 'p'
+ * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
+ */
+static OrmStatement *
+BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
+{
+	OrmStatement *st = palloc0(sizeof(OrmStatement));
+	OrmQueryNode *root = OrmParseQuery(schema, m, query);
+	OrmFindShape shape = kind == 'a' ? ORM_FIND_ARRAY :
+		kind == 'c' ? ORM_FIND_COUNT : ORM_FIND_ROWS;
+
+	RequireTables(root);
+	st->key_param = -1;
+	if (kind == 'p')
+	{
+		st->key_attr = SingleKey(root->model);
+		root->key_param = OrmAddParam(&st->params, st->key_attr->typid,
+									  (Datum) 0, false);
+		st->key_param = root->key_param - 1;
+	}
+	if (kind == 'o' || kind == 'p')
+		root->limit = 1;
+	st->sql = OrmFindSql(root, shape, &st->params);
+	st->models = QueryModels(root, NIL);
+	return st;
+}
+
+/*
+ * Whether a value of the type reads the same in every session: date and
+ * time input depends on TimeZone and DateStyle (and 'now' on the clock),
+ * money's on lc_monetary, so statements with such values are not kept.
+ */
+static bool
+StableInput(Oid typid)
+{
+	char		category;
+	bool		preferred;
+	Oid			inner;
+
+	typid = getBaseType(typid);
+	if (OidIsValid(inner = get_element_type(typid)) ||
+		OidIsValid(inner = get_range_subtype(typid)))
+		return StableInput(inner);
+	get_type_category_preferred(typid, &category, &preferred);
+	return category != TYPCATEGORY_DATETIME &&
+		category != TYPCATEGORY_TIMESPAN && typid != MONEYOID;
+}
+
+static bool
+StableParams(OrmStatement *st)
+{
+	for (int i = 0; i < st->params.count; i++)
+		if (i != st->key_param && !StableInput(st->params.types[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The statement of a call, kept per backend unless its values depend on
+ * session settings; the tables it reads are checked on every call (a
+ * dropped table is a clean error).  The schema is looked up once: looking
+ * it up again could free it, when another session changed the catalog.
+ */
+static OrmStatement *
+CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
+{
+	OrmSchema  *schema = OrmCachedSchema();
+	OrmModel   *m = ModelArg(fcinfo, schema);
+	Jsonb	   *query = PG_ARGISNULL(qarg) ? NULL : PG_GETARG_JSONB_P(qarg);
+	OrmStatement *st = OrmLookupStatement(kind, m->name, query);
+	ListCell   *lc;
+
+	if (st == NULL)
+	{
+		st = BuildStatement(schema, m, query, kind);
+		return StableParams(st) ? OrmKeepStatement(kind, m->name, query, st) : st;
+	}
+	foreach(lc, st->models)
+		RequireTable(lfirst(lc));
+	return st;
+}
+
+/* find_by_pk's key argument as a value of the key attribute's type. */
+static Datum
+KeyValue(FunctionCallInfo fcinfo, OrmStatement *st, const char *model)
+{
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Oid			typout;
+	bool		varlena;
+	JsonbValue	v = {.type = jbvString};
+
+	if (argtype == st->key_attr->typid)
+		return PG_GETARG_DATUM(1);
+	getTypeOutputInfo(argtype, &typout, &varlena);
+	v.val.string.val = OidOutputFunctionCall(typout, PG_GETARG_DATUM(1));
+	v.val.string.len = strlen(v.val.string.val);
+	return OrmValueDatum(&v, st->key_attr, model, st->key_attr->typid);
+}
+
+/*
+ * Runs a statement that returns one value; the value, copied out of SPI.
+ * key, if st has a key parameter, is its value for this call.
+ */
+static Datum
+RunScalar(OrmStatement *st, Datum key, bool *isnull)
+{
+	Datum	   *values = st->params.values;
 	Datum		value = (Datum) 0;
 	int			rc;
 
 	*isnull = true;
+	if (st->key_param >= 0)
+	{
+		values = palloc(sizeof(Datum) * st->params.count);
+		memcpy(values, st->params.values, sizeof(Datum) * st->params.count);
+		values[st->key_param] = key;
+	}
 	OrmSpiConnect();
-	plan = OrmCachedPlan(sql, params->count, params->types);
-	rc = SPI_execute_plan(plan, params->values, params->nulls, true, 1);
+	rc = SPI_execute_plan(OrmStatementPlan(st), values, st->params.nulls, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not run a find statement: %s",
 			 SPI_result_code_string(rc));
@@ -117,111 +256,54 @@ RunScalar(const char *sql, OrmParams *params, bool *isnull)
 	return value;
 }
 
-/* orm.find_all(model, query) RETURNS json: an array of rows */
-Datum
-orm_find_all(PG_FUNCTION_ARGS)
+/* Runs the call's statement; its one value, or SQL NULL. */
+static Datum
+RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 {
-	OrmParams	params = {0};
-	char	   *sql = OrmFindSql(QueryArgs(fcinfo, 1), ORM_FIND_ARRAY, &params);
+	OrmStatement *st = CallStatement(fcinfo, kind, qarg);
+	Datum		key = (Datum) 0;
 	bool		isnull;
-	Datum		result = RunScalar(sql, &params, &isnull);
+	Datum		result;
 
+	if (st->key_param >= 0)
+		key = KeyValue(fcinfo, st, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	result = RunScalar(st, key, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
 
-/* Runs a one-row query; its JSON object, or SQL NULL. */
-static Datum
-FindOne(FunctionCallInfo fcinfo, OrmQueryNode *root)
+/* orm.find_all(model, query) RETURNS json: an array of rows */
+Datum
+orm_find_all(PG_FUNCTION_ARGS)
 {
-	OrmParams	params = {0};
-	char	   *sql;
-	bool		isnull;
-	Datum		result;
-
-	root->limit = 1;
-	sql = OrmFindSql(root, ORM_FIND_ROWS, &params);
-	result = RunScalar(sql, &params, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
+	return RunCall(fcinfo, 'a', 1);
 }
 
 /* orm.find_one(model, query) RETURNS json: the first row, or NULL */
 Datum
 orm_find_one(PG_FUNCTION_ARGS)
 {
-	return FindOne(fcinfo, QueryArgs(fcinfo, 1));
-}
-
-/* {"pk": "value"}, and-ed with the query's own where. */
-static JsonbValue *
-PrimaryKeyWhere(OrmAttribute *pk, const char *value, JsonbValue *where)
-{
-	JsonbParseState *st = NULL;
-	JsonbValue	k = {.type = jbvString};
-	JsonbValue	v = {.type = jbvString};
-	JsonbValue *cond;
-
-	k.val.string.val = pk->name;
-	k.val.string.len = strlen(pk->name);
-	v.val.string.val = (char *) value;
-	v.val.string.len = strlen(value);
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	pushJsonbValue(&st, WJB_KEY, &k);
-	pushJsonbValue(&st, WJB_VALUE, &v);
-	cond = OrmJsonRoot(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
-	if (where == NULL)
-		return cond;
-	st = NULL;
-	k.val.string.val = "$and";
-	k.val.string.len = 4;
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	pushJsonbValue(&st, WJB_KEY, &k);
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
-	pushJsonbValue(&st, WJB_ELEM, cond);
-	pushJsonbValue(&st, WJB_ELEM, where);
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
-	return OrmJsonRoot(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
+	return RunCall(fcinfo, 'o', 1);
 }
 
 /* orm.find_by_pk(model, pk anyelement, query) RETURNS json */
 Datum
 orm_find_by_pk(PG_FUNCTION_ARGS)
 {
-	OrmQueryNode *root = QueryArgs(fcinfo, 2);
-	OrmAttribute *pk = OrmPrimaryKey(root->model);
-	Oid			pktype = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	Oid			typout;
-	bool		varlena;
-	ListCell   *lc;
-	int			keys = 0;
-
 	if (PG_ARGISNULL(1))
+	{
+		(void) CallStatement(fcinfo, 'p', 2);	/* errors still apply */
 		PG_RETURN_NULL();
-	foreach(lc, root->model->attributes)
-		keys += ((OrmAttribute *) lfirst(lc))->primary_key;
-	if (keys != 1)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("model \"%s\" has a composite primary key", root->model->name),
-				errhint("Use orm.find_one with a where on every key attribute."));
-	getTypeOutputInfo(pktype, &typout, &varlena);
-	root->where = PrimaryKeyWhere(pk, OidOutputFunctionCall(typout, PG_GETARG_DATUM(1)),
-								  root->where);
-	return FindOne(fcinfo, root);
+	}
+	return RunCall(fcinfo, 'p', 2);
 }
 
 /* orm.count(model, query) RETURNS bigint: limit, offset, order ignored */
 Datum
 orm_count(PG_FUNCTION_ARGS)
 {
-	OrmParams	params = {0};
-	char	   *sql = OrmFindSql(QueryArgs(fcinfo, 1), ORM_FIND_COUNT, &params);
-	bool		isnull;
-
-	PG_RETURN_DATUM(RunScalar(sql, &params, &isnull));
+	return RunCall(fcinfo, 'c', 1);
 }
 
 /* orm.find_all_sql(model, query) RETURNS text: the statement find_all runs */
@@ -242,15 +324,14 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 Datum
 orm_find_all_rows(PG_FUNCTION_ARGS)
 {
-	OrmParams	params = {0};
-	char	   *sql = OrmFindSql(QueryArgs(fcinfo, 1), ORM_FIND_ROWS, &params);
+	OrmStatement *st = CallStatement(fcinfo, 'r', 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();
-	portal = SPI_cursor_open(NULL, OrmCachedPlan(sql, params.count, params.types),
-							 params.values, params.nulls, true);
+	portal = SPI_cursor_open(NULL, OrmStatementPlan(st), st->params.values,
+							 st->params.nulls, true);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, ROWS_BATCH);

@@ -82,6 +82,91 @@ OrmJsonKeyOrder(text *json)
 	return state.keys;
 }
 
+typedef struct FieldTextState
+{
+	JsonLexContext *lex;
+	int			depth;
+	const char *start;			/* of the current top-level value */
+	List	   *fields;			/* OrmJsonText * */
+} FieldTextState;
+
+static JsonActionResult
+FieldTextEnter(void *state)
+{
+	((FieldTextState *) state)->depth++;
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+FieldTextLeave(void *state)
+{
+	((FieldTextState *) state)->depth--;
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+FieldTextStart(void *state, char *fname, bool isnull)
+{
+	FieldTextState *s = (FieldTextState *) state;
+
+	if (s->depth == 1)
+	{
+		OrmJsonText *f = palloc(sizeof(OrmJsonText));
+
+		f->key = pstrdup(fname);
+		f->value = NULL;
+		s->fields = lappend(s->fields, f);
+		s->start = s->lex->token_start;
+	}
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+FieldTextEnd(void *state, char *fname, bool isnull)
+{
+	FieldTextState *s = (FieldTextState *) state;
+
+	if (s->depth == 1)
+	{
+		OrmJsonText *f = llast(s->fields);
+
+		f->value = cstring_to_text_with_len(s->start,
+											s->lex->prev_token_terminator - s->start);
+	}
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+/*
+ * The fields of a json object, in the order written, duplicates kept,
+ * each value as its json text: one pass, where looking each field up
+ * would read the document once per field.
+ */
+List *
+OrmJsonFieldTexts(text *json)
+{
+	FieldTextState state = {0};
+	JsonSemAction sem = {0};
+
+#if PG_VERSION_NUM >= 170000
+	state.lex = makeJsonLexContextCstringLen(NULL, VARDATA_ANY(json),
+											 VARSIZE_ANY_EXHDR(json),
+											 GetDatabaseEncoding(), true);
+#else
+	state.lex = makeJsonLexContextCstringLen(VARDATA_ANY(json),
+											 VARSIZE_ANY_EXHDR(json),
+											 GetDatabaseEncoding(), true);
+#endif
+	sem.semstate = &state;
+	sem.object_start = FieldTextEnter;
+	sem.object_end = FieldTextLeave;
+	sem.array_start = FieldTextEnter;
+	sem.array_end = FieldTextLeave;
+	sem.object_field_start = FieldTextStart;
+	sem.object_field_end = FieldTextEnd;
+	pg_parse_json_or_ereport(state.lex, &sem);
+	return state.fields;
+}
+
 /* The same document as jsonb. */
 Jsonb *
 OrmJsonToJsonb(text *json)

@@ -65,6 +65,10 @@ PushReferences(JsonbParseState **st, OrmAttribute *a)
 	PushString(st, "model", a->ref_target ? a->ref_target->table_name :
 			   a->ref_model);
 	PushString(st, "key", a->ref_key);
+	if (a->deferrable)
+		PushString(st, "deferrable",
+				   strstr(a->deferrable, "DEFERRED") ? "INITIALLY_DEFERRED" :
+				   strstr(a->deferrable, "IMMEDIATE") ? "INITIALLY_IMMEDIATE" : "NOT");
 	pushJsonbValue(st, WJB_END_OBJECT, NULL);
 	PushString(st, "onDelete", a->on_delete ? a->on_delete : "NO ACTION");
 	PushString(st, "onUpdate", a->on_update ? a->on_update : "NO ACTION");
@@ -95,6 +99,8 @@ PushAttribute(JsonbParseState **st, OrmAttribute *a)
 		PushString(st, "comment", a->comment);
 	if (a->ref_model)
 		PushReferences(st, a);
+	if (a->validate)
+		PushValue(st, "validate", a->validate);
 	pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
 
@@ -110,6 +116,8 @@ PushOptions(JsonbParseState **st, OrmModel *m)
 	PushString(st, "createdAt", m->created_at);
 	PushString(st, "updatedAt", m->updated_at);
 	PushString(st, "deletedAt", m->deleted_at);
+	if (m->version)
+		PushString(st, "version", m->version);
 	PushKey(st, "name");
 	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 	PushString(st, "singular", m->singular);

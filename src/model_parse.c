@@ -16,6 +16,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 
 #include "orm_models.h"
 
@@ -107,19 +108,36 @@ UnrecognizedKey(const char *model, const char *attr, const char *key,
 			errhint("Valid keys are: %s.", valid));
 }
 
-/* Fails on a Sequelize feature that has no meaning here yet. */
-static void
-Unsupported(const char *model, const char *attr, const char *key)
+/*
+ * references.deferrable: the name of one of Sequelize's Deferrable
+ * classes that are properties of a constraint.
+ */
+static char *
+Deferrable(JsonbValue *v, const char *model, const char *attr)
 {
+	char	   *s = GetString(v, model, attr, "references.deferrable");
+
+	if (strcmp(s, "INITIALLY_DEFERRED") == 0)
+		return "DEFERRABLE INITIALLY DEFERRED";
+	if (strcmp(s, "INITIALLY_IMMEDIATE") == 0)
+		return "DEFERRABLE INITIALLY IMMEDIATE";
+	if (strcmp(s, "NOT") == 0)
+		return "NOT DEFERRABLE";
+	if (strcmp(s, "SET_DEFERRED") == 0 || strcmp(s, "SET_IMMEDIATE") == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("deferrable \"%s\" of attribute \"%s.%s\" is not a property of a constraint",
+					   s, model, attr),
+				errdetail("Sequelize's Deferrable.%s is SET CONSTRAINTS, run in a transaction.", s),
+				errhint("Use INITIALLY_DEFERRED, and SET CONSTRAINTS in the transaction if needed."));
 	ereport(ERROR,
-			errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			attr ? errmsg("\"%s\" of attribute \"%s.%s\" is not supported yet",
-						  key, model, attr) :
-			errmsg("option \"%s\" of model \"%s\" is not supported yet",
-				   key, model));
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("unrecognized deferrable \"%s\" for attribute \"%s.%s\"", s, model, attr),
+			errhint("Use INITIALLY_DEFERRED, INITIALLY_IMMEDIATE or NOT."));
+	return NULL;
 }
 
-/* references: {"model": table or model name, "key": column} */
+/* references: {"model": table or model name, "key": column, "deferrable"} */
 static void
 ParseReferences(OrmAttribute *a, JsonbValue *v, const char *model)
 {
@@ -135,9 +153,11 @@ ParseReferences(OrmAttribute *a, JsonbValue *v, const char *model)
 			a->ref_model = GetName(&f->value, model, a->name, "references.model");
 		else if (strcmp(f->key, "key") == 0)
 			a->ref_key = GetName(&f->value, model, a->name, "references.key");
+		else if (strcmp(f->key, "deferrable") == 0)
+			a->deferrable = Deferrable(&f->value, model, a->name);
 		else
 			UnrecognizedKey(model, a->name, psprintf("references.%s", f->key),
-							"model, key");
+							"model, key, deferrable");
 	}
 	if (a->ref_model == NULL)
 		ereport(ERROR,
@@ -262,10 +282,13 @@ ParseAttributeKey(OrmAttribute *a, OrmJsonField *f, const char *model,
 	else if (strcmp(k, "values") == 0)
 		a->enum_values = EnumValues(v, model, a->name);
 	else if (strcmp(k, "validate") == 0)
-		Unsupported(model, a->name, k);
+	{
+		a->validate = palloc(sizeof(JsonbValue));
+		*a->validate = *v;
+	}
 	else
 		UnrecognizedKey(model, a->name, k,
-						"type, allowNull, defaultValue, primaryKey, autoIncrement, unique, field, comment, references, onDelete, onUpdate, values");
+						"type, allowNull, defaultValue, primaryKey, autoIncrement, unique, field, comment, references, onDelete, onUpdate, values, validate");
 }
 
 /* Checks what the keys of one attribute mean together. */
@@ -292,6 +315,11 @@ CheckAttribute(OrmAttribute *a, const char *model)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				errmsg("attribute \"%s.%s\" has onDelete or onUpdate but no references",
+					   model, a->name));
+	if (a->validate && a->auto_increment)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("autoIncrement attribute \"%s.%s\" cannot have validators",
 					   model, a->name));
 }
 
@@ -442,10 +470,16 @@ ParseOption(OrmModel *m, OrmJsonField *f, char **table_name,
 		**indexes = *v;
 	}
 	else if (strcmp(k, "version") == 0)
-		Unsupported(m->name, NULL, k);
+		m->version = TimestampName(v, m->name, k);
+	else if (strcmp(k, "validate") == 0)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("option \"validate\" of model \"%s\" cannot be enforced", m->name),
+				errdetail("Model validators are JavaScript functions; they cannot be written in JSON."),
+				errhint("Put what can be checked on one attribute into that attribute's \"validate\"."));
 	else
 		UnrecognizedKey(m->name, NULL, k,
-						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment, indexes");
+						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment, indexes, version");
 }
 
 /* The timestamp attributes of a model must have distinct names. */
@@ -557,6 +591,34 @@ ParseAttributes(OrmModel *m, Jsonb *attributes, List *order)
 	}
 }
 
+/*
+ * The "version" option: Sequelize's optimistic locking counter, INTEGER NOT
+ * NULL DEFAULT 0, after the timestamps, unless an attribute has its name.
+ */
+static void
+AddVersionAttribute(OrmModel *m)
+{
+	OrmAttribute *v;
+
+	if (m->version == NULL)
+		return;
+	if ((m->created_at && strcmp(m->version, m->created_at) == 0) ||
+		(m->updated_at && strcmp(m->version, m->updated_at) == 0) ||
+		(m->deleted_at && strcmp(m->version, m->deleted_at) == 0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("version attribute \"%s\" of model \"%s\" has the name of a timestamp",
+					   m->version, m->name));
+	if (OrmFindAttribute(m, m->version))
+		return;
+	v = OrmMakeAttribute(m->version, INT4OID, false, ORM_ATTR_VERSION);
+	v->default_value = palloc0(sizeof(JsonbValue));
+	v->default_value->type = jbvNumeric;
+	v->default_value->val.numeric = int64_to_numeric(0);
+	v->default_sql = "0";
+	m->attributes = lappend(m->attributes, v);
+}
+
 /* Sequelize's defaults: an "id" key in front, timestamps at the end. */
 static void
 AddDefaultAttributes(OrmModel *m)
@@ -599,6 +661,7 @@ AddDefaultAttributes(OrmModel *m)
 			llast_node(OrmAttribute, m->attributes)->default_sql =
 				"pg_catalog.now()";
 	}
+	AddVersionAttribute(m);
 }
 
 /* Column names: given, or the attribute name (snake_case if underscored). */
@@ -673,5 +736,7 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 			OrmResolveEnum(m, lfirst(lc));
 	if (indexes)
 		OrmParseIndexes(m, indexes);
+	foreach(lc, m->attributes)
+		OrmParseValidators(m, lfirst(lc));
 	return m;
 }

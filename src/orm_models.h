@@ -25,8 +25,23 @@ typedef enum OrmAttrOrigin
 	ORM_ATTR_DEFINED,			/* written by the user */
 	ORM_ATTR_DEFAULT_PK,		/* the "id" added to a model without a key */
 	ORM_ATTR_TIMESTAMP,			/* createdAt / updatedAt / deletedAt */
-	ORM_ATTR_FOREIGN_KEY		/* added by an association */
+	ORM_ATTR_FOREIGN_KEY,		/* added by an association */
+	ORM_ATTR_VERSION			/* the "version" option's counter */
 } OrmAttrOrigin;
+
+/*
+ * A CHECK constraint made from one key of an attribute's "validate"
+ * (validate.c).
+ */
+typedef struct OrmCheck
+{
+	char	   *validator;		/* the key: "len", "isEmail", ... */
+	char	   *name;			/* constraint name */
+	char	   *expr;			/* the condition, SQL */
+	char	   *msg;			/* "msg" as given, or NULL */
+	char	   *comment;		/* the constraint's comment: marks it as
+								 * sync's own, with a fingerprint of expr */
+} OrmCheck;
 
 typedef struct OrmAttribute
 {
@@ -50,6 +65,10 @@ typedef struct OrmAttribute
 	char	   *ref_key;		/* references.key, or NULL */
 	char	   *on_delete;		/* referential actions, or NULL */
 	char	   *on_update;
+	char	   *deferrable;		/* "DEFERRABLE INITIALLY DEFERRED", ..., or
+								 * NULL */
+	JsonbValue *validate;		/* "validate" as given, or NULL */
+	List	   *checks;			/* OrmCheck *, from validate */
 	struct OrmModel *ref_target;	/* the model ref_model names, once
 									 * resolved; NULL for a plain table */
 	OrmAttrOrigin origin;
@@ -69,6 +88,7 @@ typedef struct OrmModel
 	char	   *created_at;		/* attribute names, or NULL when disabled */
 	char	   *updated_at;
 	char	   *deleted_at;
+	char	   *version;		/* the version attribute's name, or NULL */
 	char	   *comment;
 	List	   *attributes;		/* OrmAttribute *, in column order */
 	List	   *indexes;		/* OrmIndex * */
@@ -137,6 +157,15 @@ typedef struct OrmJsonField
 } OrmJsonField;
 
 extern List *OrmJsonKeyOrder(text *json);
+
+/* A field of a json object with its value's json text. */
+typedef struct OrmJsonText
+{
+	char	   *key;
+	text	   *value;
+} OrmJsonText;
+
+extern List *OrmJsonFieldTexts(text *json);
 extern Jsonb *OrmJsonToJsonb(text *json);
 extern text *OrmJsonGetField(text *json, const char *key);
 extern List *OrmJsonFields(JsonbContainer *container);
@@ -155,6 +184,7 @@ extern char *OrmUnderscore(const char *str);	/* inflection.underscore */
 
 /* types.c: Sequelize and PostgreSQL type names */
 extern char *OrmTypeText(const char *spec, const char *model, const char *attr);
+extern char *OrmOutputColumnSql(OrmAttribute *a, const char *alias);
 extern void OrmResolveType(const char *spec, const char *model,
 						   const char *attr, Oid *typid, int32 *typmod);
 extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,
@@ -176,6 +206,12 @@ extern void OrmAssignFields(OrmModel *model);
 extern void OrmCheckName(const char *what, const char *name);
 extern char *OrmReferentialAction(JsonbValue *v, const char *model,
 								  const char *attr, const char *key);
+
+/* validate.c: "validate" -> CHECK constraints */
+extern void OrmParseValidators(OrmModel *m, OrmAttribute *a);
+extern char *OrmCheckClause(OrmCheck *c);
+extern char *OrmCheckCommentSql(OrmModel *m, OrmCheck *c);
+extern bool OrmIsValidatorComment(const char *comment);
 
 /* model_indexes.c: the "indexes" model option */
 extern void OrmParseIndexes(OrmModel *m, JsonbValue *indexes);
@@ -240,6 +276,7 @@ typedef struct OrmDrift
 	const char *problem;
 	char	   *detail;
 	char	   *repair;			/* the statement sync's alter runs, or NULL */
+	char	   *repair2;		/* a second one that goes with it, or NULL */
 	bool		late;			/* repair after tables are created (keys) */
 } OrmDrift;
 
@@ -261,6 +298,7 @@ extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);
 extern SPIPlanPtr OrmCachedPlan(const char *sql, int nargs, Oid *argtypes);
+
 extern void OrmInitCache(void);
 extern bool OrmIsLinked(Oid objid);
 extern bool OrmHasLinks(void);
@@ -278,16 +316,41 @@ typedef struct OrmParams
 
 extern int	OrmAddParam(OrmParams *params, Oid type, Datum value, bool isnull);
 
+/* A find call's statement, kept per (function, model, query document). */
+typedef struct OrmStatement
+{
+	char	   *sql;
+	OrmParams	params;			/* the query's values; find_by_pk sets its
+								 * key's on every call */
+	int			key_param;		/* index of that parameter, or -1 */
+	OrmAttribute *key_attr;
+	List	   *models;			/* OrmModel *: the tables it reads */
+	bool		kept;			/* in the cache (not a one-off) */
+	SPIPlanPtr	plan;			/* once prepared and kept, or NULL */
+} OrmStatement;
+
+extern OrmStatement *OrmLookupStatement(char kind, const char *model,
+										Jsonb *query);
+extern OrmStatement *OrmKeepStatement(char kind, const char *model,
+									  Jsonb *query, OrmStatement *st);
+extern SPIPlanPtr OrmStatementPlan(OrmStatement *st);
+
 /* A node of a find query: the root model, or one include under it. */
 typedef struct OrmQueryNode
 {
 	OrmModel   *model;
 	OrmAssociation *assoc;		/* NULL at the root */
+	struct OrmQueryNode *parent;	/* NULL at the root */
 	char	   *key;			/* JSON key of the include: the alias */
 	int			index;			/* table alias number: t<index> */
 	List	   *attributes;		/* OrmAttribute *, output in this order */
 	bool		emit;			/* false for "attributes": [] */
 	JsonbValue *where;			/* as given, or NULL */
+	List	   *where_plain;	/* OrmJsonField *: entries on this row */
+	List	   *where_many;		/* OrmJsonField *: entries through to-many
+								 * includes, over a row source */
+	List	   *where_joins;	/* OrmQueryNode *: the includes that row
+								 * source joins, parents first */
 	bool		required;
 	List	   *order;			/* OrmOrderItem * */
 	int64		limit;			/* -1 for none */
@@ -297,6 +360,8 @@ typedef struct OrmQueryNode
 	List	   *through_attributes; /* belongsToMany: junction attributes */
 	JsonbValue *through_where;
 	bool		grouped;		/* pre-aggregated with GROUP BY and joined */
+	int			key_param;		/* root of find_by_pk: its primary key
+								 * equals parameter $key_param; else 0 */
 } OrmQueryNode;
 
 typedef struct OrmOrderItem
@@ -319,6 +384,10 @@ extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 						   JsonbValue *where, OrmParams *params);
 extern void OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node,
 							   const char *alias, OrmParams *params);
+extern void OrmAnalyzeNodeWhere(OrmQueryNode *node);
+extern void OrmAppendManyWhere(StringInfo buf, OrmQueryNode *node,
+							   OrmParams *params);
+extern bool OrmWhereRejectsNull(OrmQueryNode *level, OrmQueryNode *hop);
 extern char *OrmPathValueSql(List *path, OrmAttribute *attr,
 							 const char *from_alias);
 extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
@@ -337,5 +406,8 @@ typedef enum OrmFindShape
 
 extern char *OrmFindSql(OrmQueryNode *root, OrmFindShape shape,
 						OrmParams *params);
+extern char *OrmTableAlias(OrmQueryNode *node);
+extern void OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level,
+								List *bound, OrmParams *params);
 
 #endif							/* ORM_MODELS_H */

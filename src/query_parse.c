@@ -378,8 +378,12 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 				OrmAssociation *a = lfirst(lc);
 
 				if (a->source == parent->model && !IncludedChild(parent, a->alias))
-					parent->children = lappend(parent->children,
-											   NewNode(ps, a->target, a));
+				{
+					OrmQueryNode *child = NewNode(ps, a->target, a);
+
+					child->parent = parent;
+					parent->children = lappend(parent->children, child);
+				}
 			}
 			return;
 		}
@@ -400,6 +404,7 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 		OrmAssociation *a = QueryAssociation(ps, parent->model, alias);
 
 		child = NewNode(ps, a->target, a);
+		child->parent = parent;
 	}
 	parent->children = lappend(parent->children, child);
 	if (OrmJsonIsObject(v))
@@ -537,6 +542,7 @@ ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 		ParseNodeOption(ps, node, lfirst(lc), root, &required_given, &orders);
 	foreach(lc, orders)
 		ParseOrder(node, lfirst(lc));
+	OrmAnalyzeNodeWhere(node);
 	if (!required_given && node->where)
 		node->required = true;
 }

@@ -24,13 +24,13 @@
 static void AppendNodeSelect(StringInfo buf, OrmQueryNode *node,
 							 OrmQueryNode *parent, OrmParams *params);
 static void AppendExists(StringInfo buf, OrmQueryNode *node,
-						 OrmQueryNode *parent, OrmParams *params);
+						 OrmQueryNode *parent, OrmParams *params, bool filters);
 static void MarkGrouped(OrmQueryNode *node, OrmQueryNode *parent);
 static void AppendGroupedJoins(StringInfo buf, OrmQueryNode *node,
 							   OrmParams *params);
 
-static char *
-TableAlias(OrmQueryNode *node)
+char *
+OrmTableAlias(OrmQueryNode *node)
 {
 	return psprintf("t%d", node->index);
 }
@@ -72,11 +72,11 @@ AppendJoinCondition(StringInfo buf, OrmQueryNode *node, const char *parent_alias
 	{
 		case ORM_HAS_ONE:
 		case ORM_HAS_MANY:
-			AppendEquals(buf, TableAlias(node), a->target, Attr(a->target, a->foreign_key),
+			AppendEquals(buf, OrmTableAlias(node), a->target, Attr(a->target, a->foreign_key),
 						 parent_alias, Attr(src, a->source_key));
 			break;
 		case ORM_BELONGS_TO:
-			AppendEquals(buf, TableAlias(node), a->target, Attr(a->target, a->target_key),
+			AppendEquals(buf, OrmTableAlias(node), a->target, Attr(a->target, a->target_key),
 						 parent_alias, Attr(src, a->foreign_key));
 			break;
 		case ORM_BELONGS_TO_MANY:
@@ -87,62 +87,102 @@ AppendJoinCondition(StringInfo buf, OrmQueryNode *node, const char *parent_alias
 	}
 }
 
-/* FROM of a level: its table, and the junction of a belongsToMany. */
+/* A level's table, joined to the junction of a belongsToMany. */
 static void
-AppendFrom(StringInfo buf, OrmQueryNode *node)
+AppendTables(StringInfo buf, OrmQueryNode *node)
 {
 	OrmAssociation *a = node->assoc;
 
-	appendStringInfo(buf, " FROM %s %s", OrmQualifiedTable(node->model),
-					 TableAlias(node));
+	appendStringInfo(buf, "%s %s", OrmQualifiedTable(node->model),
+					 OrmTableAlias(node));
 	if (a && a->kind == ORM_BELONGS_TO_MANY)
 	{
 		appendStringInfo(buf, " JOIN %s %s ON ", OrmQualifiedTable(a->junction),
 						 JunctionAlias(node));
 		AppendEquals(buf, JunctionAlias(node), a->junction,
-					 Attr(a->junction, a->other_key), TableAlias(node),
+					 Attr(a->junction, a->other_key), OrmTableAlias(node),
 					 Attr(node->model, a->target_key));
 	}
 }
 
-/* " AND " between conditions, " WHERE " before the first */
+/* FROM of a level: its table, and the junction of a belongsToMany. */
 static void
-NextCondition(StringInfo buf, bool *first)
+AppendFrom(StringInfo buf, OrmQueryNode *node)
 {
-	appendStringInfoString(buf, *first ? " WHERE " : " AND ");
-	*first = false;
+	appendStringInfoString(buf, " FROM ");
+	AppendTables(buf, node);
+}
+
+/* lead (" WHERE ", " ON ") before the first condition, " AND " after */
+static void
+NextCondition(StringInfo buf, const char **lead)
+{
+	appendStringInfoString(buf, *lead);
+	*lead = " AND ";
+}
+
+/*
+ * The where entries of node's ancestors that name node through a to-many
+ * include: node's rows are those that satisfy them, as in Sequelize's
+ * joined rows.  Node and its ancestors up to the level are in scope.
+ */
+static void
+AppendAncestorFilters(StringInfo buf, OrmQueryNode *node, const char **lead,
+					  OrmParams *params)
+{
+	List	   *bound = list_make1(node);
+
+	for (OrmQueryNode *level = node->parent; level; level = level->parent)
+	{
+		if (list_member_ptr(level->where_joins, node))
+		{
+			NextCondition(buf, lead);
+			OrmAppendManyFilter(buf, level, bound, params);
+		}
+		bound = lappend(bound, level);
+	}
 }
 
 /*
  * The conditions of a level: the link to its parent, soft deletion, its
- * where, the junction's where, and its required includes.
+ * where, the junction's where, its required includes, and (with filters)
+ * its ancestors' where entries that name it.
  */
 static void
 AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
-				 OrmParams *params)
+				 OrmParams *params, const char *lead, bool filters)
 {
-	bool		first = true;
 	ListCell   *lc;
 
 	if (parent)
 	{
-		NextCondition(buf, &first);
-		AppendJoinCondition(buf, node, TableAlias(parent));
+		NextCondition(buf, &lead);
+		AppendJoinCondition(buf, node, OrmTableAlias(parent));
+	}
+	if (node->key_param)
+	{
+		OrmAttribute *pk = OrmPrimaryKey(node->model);
+
+		NextCondition(buf, &lead);
+		appendStringInfo(buf, "%s.%s %s $%d", OrmTableAlias(node),
+						 quote_identifier(pk->field),
+						 OrmComparisonOperator(node->model, pk, BTEqualStrategyNumber, false),
+						 node->key_param);
 	}
 	if (node->paranoid)
 	{
-		NextCondition(buf, &first);
-		appendStringInfo(buf, "%s.%s IS NULL", TableAlias(node),
+		NextCondition(buf, &lead);
+		appendStringInfo(buf, "%s.%s IS NULL", OrmTableAlias(node),
 						 quote_identifier(Attr(node->model, node->model->deleted_at)->field));
 	}
 	if (node->where)
 	{
-		NextCondition(buf, &first);
-		OrmAppendNodeWhere(buf, node, TableAlias(node), params);
+		NextCondition(buf, &lead);
+		OrmAppendNodeWhere(buf, node, OrmTableAlias(node), params);
 	}
 	if (node->through_where)
 	{
-		NextCondition(buf, &first);
+		NextCondition(buf, &lead);
 		OrmAppendWhere(buf, node->assoc->junction, JunctionAlias(node),
 					   node->through_where, params);
 	}
@@ -152,19 +192,106 @@ AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 
 		if (!child->required)
 			continue;
-		NextCondition(buf, &first);
-		AppendExists(buf, child, node, params);
+		NextCondition(buf, &lead);
+		AppendExists(buf, child, node, params, filters);
 	}
+	if (filters)
+		AppendAncestorFilters(buf, node, &lead, params);
 }
 
 /* EXISTS (a matching row of a required include) */
 static void
 AppendExists(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
-			 OrmParams *params)
+			 OrmParams *params, bool filters)
 {
 	appendStringInfoString(buf, "EXISTS (SELECT 1");
 	AppendFrom(buf, node);
-	AppendConditions(buf, node, parent, params);
+	AppendConditions(buf, node, parent, params, " WHERE ", filters);
+	appendStringInfoChar(buf, ')');
+}
+
+/* A level's tables as one item of a FROM list. */
+static void
+AppendTablesItem(StringInfo buf, OrmQueryNode *node)
+{
+	bool		many = node->assoc->kind == ORM_BELONGS_TO_MANY;
+
+	appendStringInfoString(buf, many ? "(" : "");
+	AppendTables(buf, node);
+	appendStringInfoString(buf, many ? ")" : "");
+}
+
+/*
+ * Whether the row source can start from include node as an inner join:
+ * its parent is in scope and the entries reject its rows of nulls.
+ */
+static bool
+InnerStart(OrmQueryNode *level, List *bound, OrmQueryNode *node)
+{
+	return (node->parent == level || list_member_ptr(bound, node->parent)) &&
+		OrmWhereRejectsNull(level, node);
+}
+
+/*
+ * The to-many where entries of a level, over its row source: one row of
+ * the level (in scope as its alias) left-joined to every include they
+ * name, so that an include without rows contributes one row of nulls, as
+ * in Sequelize's LEFT OUTER JOIN.  Includes in bound are in scope already
+ * (the row being filtered and its ancestors) and are not joined again.
+ * An include whose rows of nulls the entries reject starts the FROM list
+ * instead, linked to its parent in the WHERE, which PostgreSQL can turn
+ * into a semi-join; otherwise the list starts from one empty row.
+ */
+void
+OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level, List *bound,
+					OrmParams *params)
+{
+	List	   *starts = NIL;
+	List	   *joins = NIL;
+	const char *lead = " WHERE ";
+	ListCell   *lc;
+
+	foreach(lc, level->where_joins)
+	{
+		OrmQueryNode *node = lfirst(lc);
+
+		if (list_member_ptr(bound, node))
+			continue;
+		if (InnerStart(level, bound, node))
+			starts = lappend(starts, node);
+		else
+			joins = lappend(joins, node);
+	}
+	if (starts == NIL && joins == NIL)
+	{
+		OrmAppendManyWhere(buf, level, params);
+		return;
+	}
+	appendStringInfoString(buf, "EXISTS (SELECT 1 FROM ");
+	if (starts == NIL)
+		appendStringInfoString(buf, "(SELECT) o");
+	foreach(lc, starts)
+	{
+		appendStringInfoString(buf, foreach_current_index(lc) ? " CROSS JOIN " : "");
+		AppendTablesItem(buf, lfirst(lc));
+	}
+	foreach(lc, joins)
+	{
+		OrmQueryNode *node = lfirst(lc);
+
+		appendStringInfo(buf, " %s ", node->required ? "JOIN" : "LEFT JOIN");
+		AppendTablesItem(buf, node);
+		AppendConditions(buf, node, node->parent, params, " ON ", false);
+	}
+	foreach(lc, starts)
+	{
+		OrmQueryNode *node = lfirst(lc);
+
+		AppendConditions(buf, node, node->parent, params, lead, false);
+		lead = " AND ";
+	}
+	appendStringInfoString(buf, lead);
+	OrmAppendManyWhere(buf, level, params);
 	appendStringInfoChar(buf, ')');
 }
 
@@ -177,9 +304,9 @@ AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
 
 	appendStringInfoString(buf, "(SELECT ");
 	if (step == list_length(item->path) - 1)
-		appendStringInfo(buf, "%s.%s", TableAlias(hop), quote_identifier(item->attr->field));
+		appendStringInfo(buf, "%s.%s", OrmTableAlias(hop), quote_identifier(item->attr->field));
 	else
-		AppendPathValue(buf, item, step + 1, TableAlias(hop));
+		AppendPathValue(buf, item, step + 1, OrmTableAlias(hop));
 	AppendFrom(buf, hop);
 	appendStringInfoString(buf, " WHERE ");
 	AppendJoinCondition(buf, hop, from_alias);
@@ -211,9 +338,9 @@ AppendChildAggregate(StringInfo buf, OrmOrderItem *item, OrmQueryNode *node,
 	OrmQueryNode *child = item->node;
 
 	appendStringInfo(buf, "(SELECT pg_catalog.%s(%s.%s)", item->aggregate,
-					 TableAlias(child), quote_identifier(item->attr->field));
+					 OrmTableAlias(child), quote_identifier(item->attr->field));
 	AppendFrom(buf, child);
-	AppendConditions(buf, child, node, params);
+	AppendConditions(buf, child, node, params, " WHERE ", true);
 	appendStringInfoChar(buf, ')');
 }
 
@@ -231,9 +358,9 @@ AppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		if (item->aggregate)
 			AppendChildAggregate(buf, item, node, params);
 		else if (item->path)
-			AppendPathValue(buf, item, 0, TableAlias(node));
+			AppendPathValue(buf, item, 0, OrmTableAlias(node));
 		else
-			appendStringInfo(buf, "%s.%s", TableAlias(node),
+			appendStringInfo(buf, "%s.%s", OrmTableAlias(node),
 							 quote_identifier(item->attr->field));
 		appendStringInfo(buf, " %s", item->direction);
 	}
@@ -295,8 +422,9 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 	{
 		OrmAttribute *a = lfirst(lc);
 
-		appendStringInfo(buf, "%s%s.%s AS %s", first ? "" : ", ", TableAlias(node),
-						 quote_identifier(a->field), quote_identifier(a->name));
+		appendStringInfo(buf, "%s%s AS %s", first ? "" : ", ",
+						 OrmOutputColumnSql(a, OrmTableAlias(node)),
+						 quote_identifier(a->name));
 		first = false;
 	}
 	foreach(lc, node->children)
@@ -399,7 +527,7 @@ AppendGroupedJoins(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		appendStringInfo(buf, ") c%d GROUP BY 1) g%d ON g%d.k %s %s.%s",
 						 child->index, child->index, child->index,
 						 OrmComparisonOperator(child->model, fk, BTEqualStrategyNumber, false),
-						 TableAlias(node),
+						 OrmTableAlias(node),
 						 quote_identifier(Attr(node->model, child->assoc->source_key)->field));
 	}
 }
@@ -415,7 +543,7 @@ AppendNodeSelect(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	AppendColumns(buf, node, params);
 	AppendFrom(buf, node);
 	AppendGroupedJoins(buf, node, params);
-	AppendConditions(buf, node, parent, params);
+	AppendConditions(buf, node, parent, params, " WHERE ", true);
 	if (!node->grouped)
 		AppendOrderLimit(buf, node, params);
 }
@@ -442,7 +570,7 @@ OrmFindSql(OrmQueryNode *root, OrmFindShape shape, OrmParams *params)
 		case ORM_FIND_COUNT:
 			appendStringInfoString(&buf, "SELECT pg_catalog.count(*)");
 			AppendFrom(&buf, root);
-			AppendConditions(&buf, root, NULL, params);
+			AppendConditions(&buf, root, NULL, params, " WHERE ", true);
 			break;
 	}
 	return buf.data;

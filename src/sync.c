@@ -518,10 +518,13 @@ Repairs(OrmSchema *schema, OrmModel *m, List **early, List **late)
 	{
 		OrmDrift   *d = lfirst(lc);
 
-		if (d->repair && d->late)
-			*late = lappend(*late, d->repair);
-		else if (d->repair)
-			*early = lappend(*early, d->repair);
+		List	  **to = d->late ? late : early;
+
+		if (d->repair == NULL)
+			continue;
+		*to = lappend(*to, d->repair);
+		if (d->repair2)
+			*to = lappend(*to, d->repair2);
 	}
 }
 

@@ -11,11 +11,14 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
+#include "nodes/value.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_func.h"
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/formatting.h"
@@ -119,12 +122,15 @@ UnrecognizedType(const char *spec, const char *model, const char *attr,
 				 const char *detail)
 {
 	const char *nearest = NearestTypeName(spec);
+	bool		postgis = pg_strncasecmp(spec, "geometry", 8) == 0 ||
+		pg_strncasecmp(spec, "geography", 9) == 0;
 
 	ereport(ERROR,
 			errcode(ERRCODE_UNDEFINED_OBJECT),
 			errmsg("unrecognized type \"%s\" for attribute \"%s.%s\"",
 				   spec, model, attr),
 			detail ? errdetail_internal("%s", detail) : 0,
+			postgis ? errhint("GEOMETRY and GEOGRAPHY need PostGIS in the database (CREATE EXTENSION postgis), in the model's schema or in public.") :
 			nearest ? errhint("Did you mean \"%s\"?", nearest) :
 			errhint("Use a Sequelize type name such as \"STRING\" or \"INTEGER\", or a PostgreSQL type name."));
 }
@@ -350,6 +356,10 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 					   model, attr->name),
 				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
 	OrmInputValue(text, attr->typid, attr->typmod, model, attr->name);
+	/* a number as a number, as Sequelize writes it: DEFAULT 0 */
+	if (value->type == jbvNumeric &&
+		TypeCategory(getBaseType(attr->typid)) == TYPCATEGORY_NUMERIC)
+		return text;
 	return quote_literal_cstr(text);
 }
 
@@ -429,4 +439,35 @@ OrmRequireType(OrmModel *m, OrmAttribute *a)
 				errmsg("type %s of attribute \"%s.%s\" does not exist yet",
 					   a->type_name, m->name, a->name),
 				errhint("Run orm.sync to create it."));
+}
+
+/*
+ * A column's value as find_* returns it: the column itself, or for
+ * PostGIS's geometry and geography, GeoJSON as Sequelize returns it
+ * (wkx's toGeoJSON with a short CRS when the value has an SRID).
+ */
+char *
+OrmOutputColumnSql(OrmAttribute *a, const char *alias)
+{
+	char	   *column = psprintf("%s.%s", alias, quote_identifier(a->field));
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(a->typid));
+	Form_pg_type t;
+	char	   *sql = column;
+
+	if (!HeapTupleIsValid(tup))
+		return column;
+	t = (Form_pg_type) GETSTRUCT(tup);
+	if (t->typtype == TYPTYPE_BASE && (strcmp(NameStr(t->typname), "geometry") == 0 ||
+									   strcmp(NameStr(t->typname), "geography") == 0))
+	{
+		char	   *nsp = get_namespace_name(t->typnamespace);
+		Oid			args[3] = {a->typid, INT4OID, INT4OID};
+		List	   *fn = list_make2(makeString(nsp), makeString("st_asgeojson"));
+
+		if (OidIsValid(LookupFuncName(fn, 3, args, true)))
+			sql = psprintf("%s.st_asgeojson(%s, 15, 2)::pg_catalog.json",
+						   quote_identifier(nsp), column);
+	}
+	ReleaseSysCache(tup);
+	return sql;
 }

@@ -35,6 +35,8 @@ typedef struct WhereContext
 	int			depth;
 	OrmQueryNode *node;			/* the query level, for "$include.column$" */
 	const char *colexpr;		/* the column's SQL when it is not alias.field */
+	bool		joined;			/* to-many includes are joined in a row
+								 * source: "$many.column$" is allowed */
 } WhereContext;
 
 #define MAX_WHERE_DEPTH 64
@@ -627,30 +629,52 @@ AppendLogic(WhereContext *cx, JsonbValue *v, const char *glue)
 	appendStringInfoChar(cx->buf, ')');
 }
 
+/* Whether a where key is "$path.to.column$". */
+static bool
+IsPathKey(const char *key)
+{
+	size_t		len = strlen(key);
+
+	return len > 2 && key[0] == '$' && key[len - 1] == '$' &&
+		strchr(key, '.') != NULL;
+}
+
+/* Whether an include holds many rows per parent row. */
+static bool
+IsToMany(OrmQueryNode *node)
+{
+	return node->assoc->kind == ORM_HAS_MANY ||
+		node->assoc->kind == ORM_BELONGS_TO_MANY;
+}
+
 /*
- * "$author.name$": a column of an included model, through to-one includes
- * (belongsTo, hasOne), compared as its own column would be.  A to-many
- * include has no single value per row: its conditions go in its own where.
+ * The includes (hops, from the query level "from" down) and the attribute
+ * that "$path.to.column$" names.
  */
-static void
-AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
+static OrmAttribute *
+ResolvePath(OrmQueryNode *from, const char *key, List **hops)
 {
 	char	   *path = pnstrdup(key + 1, strlen(key) - 2);
 	char	   *column = strrchr(path, '.');
-	OrmQueryNode *at = cx->node;
-	List	   *hops = NIL;
-	OrmModel   *saved_model = cx->model;
+	OrmQueryNode *at = from;
 	OrmAttribute *a;
 
 	*column++ = '\0';
-	if (at == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("\"%s\" is only valid in the where of a find", key));
-	for (char *alias = strtok(path, "."); alias; alias = strtok(NULL, "."))
+	*hops = NIL;
+	for (char *alias = path, *next; alias; alias = next)
 	{
 		OrmQueryNode *child = NULL;
 		ListCell   *lc;
+
+		next = strchr(alias, '.');
+		if (next)
+			*next++ = '\0';
+		if (*alias == '\0' || *column == '\0')
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("where key \"%s\" of model \"%s\" has an empty name",
+						   key, from->model->name),
+					errhint("Write \"$alias.column$\", or \"$alias.alias.column$\" through nested includes."));
 
 		foreach(lc, at->children)
 			if (strcmp(((OrmQueryNode *) lfirst(lc))->key, alias) == 0)
@@ -661,14 +685,7 @@ AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
 					errmsg("where names \"%s\", which is not included in the query of model \"%s\"",
 						   alias, at->model->name),
 					errhint("Include the association to filter by its columns."));
-		if (child->assoc->kind == ORM_HAS_MANY ||
-			child->assoc->kind == ORM_BELONGS_TO_MANY)
-			ereport(ERROR,
-					errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					errmsg("where on \"%s\" goes through the to-many include \"%s\"",
-						   key, alias),
-					errhint("Put the condition in the include's own \"where\"."));
-		hops = lappend(hops, child);
+		*hops = lappend(*hops, child);
 		at = child;
 	}
 	a = OrmFindAttribute(at->model, column);
@@ -676,8 +693,49 @@ AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				errcode(ERRCODE_UNDEFINED_COLUMN),
 				errmsg("model \"%s\" has no attribute \"%s\"", at->model->name, column));
-	cx->colexpr = OrmPathValueSql(hops, a, cx->alias);
-	cx->model = at->model;
+	return a;
+}
+
+static bool
+HopsHaveMany(List *hops)
+{
+	ListCell   *lc;
+
+	foreach(lc, hops)
+		if (IsToMany(lfirst(lc)))
+			return true;
+	return false;
+}
+
+/*
+ * "$author.name$": a column of an included model, compared as its own
+ * column would be.  Through to-one includes it is a scalar sub-select;
+ * through a to-many include it is the column of that include's row in the
+ * row source the condition is evaluated over (see OrmAppendManyFilter).
+ */
+static void
+AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
+{
+	List	   *hops;
+	OrmModel   *saved_model = cx->model;
+	OrmAttribute *a;
+
+	if (cx->node == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("\"%s\" is only valid in the where of a find", key));
+	a = ResolvePath(cx->node, key, &hops);
+	if (!HopsHaveMany(hops))
+		cx->colexpr = OrmPathValueSql(hops, a, cx->alias);
+	else if (cx->joined)
+		cx->colexpr = psprintf("%s.%s", OrmTableAlias(llast(hops)),
+							   quote_identifier(a->field));
+	else
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("where on \"%s\" goes through a to-many include", key),
+				errhint("Use it in the top-level where of the query or of an include."));
+	cx->model = ((OrmQueryNode *) llast(hops))->model;
 	AppendColumn(cx, a, v);
 	cx->model = saved_model;
 	cx->colexpr = NULL;
@@ -701,8 +759,7 @@ AppendEntry(WhereContext *cx, OrmJsonField *f)
 		appendStringInfoString(cx->buf, "NOT ");
 		AppendObject(cx, &f->value, "AND");
 	}
-	else if (f->key[0] == '$' && strlen(f->key) > 2 &&
-			 f->key[strlen(f->key) - 1] == '$' && strchr(f->key, '.'))
+	else if (IsPathKey(f->key))
 		AppendIncludedColumn(cx, f->key, &f->value);
 	else if (f->key[0] == '$')
 		WhereError(cx, "operator", f->key);
@@ -719,11 +776,10 @@ AppendEntry(WhereContext *cx, OrmJsonField *f)
 	}
 }
 
-/* The entries of a where object, joined by glue. */
+/* Where entries, joined by glue; "true" for AND, "false" for OR of none. */
 static void
-AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue)
+AppendFields(WhereContext *cx, List *fields, const char *glue)
 {
-	List	   *fields = OrmJsonFields(obj->val.binary.data);
 	ListCell   *lc;
 
 	if (++cx->depth > MAX_WHERE_DEPTH)
@@ -746,22 +802,198 @@ AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue)
 	cx->depth--;
 }
 
+/* The entries of a where object, joined by glue. */
+static void
+AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue)
+{
+	AppendFields(cx, OrmJsonFields(obj->val.binary.data), glue);
+}
+
 /* Appends the condition of a where object on model's table alias. */
 void
 OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
 			   JsonbValue *where, OrmParams *params)
 {
-	WhereContext cx = {buf, model, alias, params, 0, NULL, NULL};
+	WhereContext cx = {buf, model, alias, params, 0, NULL, NULL, false};
 
 	AppendObject(&cx, where, "AND");
 }
 
-/* Appends the condition of a query level's where, which may name includes. */
+/*
+ * Adds to *joins the includes that the "$path$" keys of a where entry go
+ * through, when a path has a to-many hop (every hop of such a path, since
+ * the row source joins them all).  Returns whether it found one.
+ */
+static bool
+CollectManyHops(OrmQueryNode *node, OrmJsonField *f, List **joins, int depth)
+{
+	bool		found = false;
+	List	   *items = NIL;
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (depth > MAX_WHERE_DEPTH)
+		return false;			/* AppendFields reports it */
+	if (IsPathKey(f->key))
+	{
+		List	   *hops;
+
+		ResolvePath(node, f->key, &hops);
+		if (!HopsHaveMany(hops))
+			return false;
+		foreach(lc, hops)
+			*joins = list_append_unique_ptr(*joins, lfirst(lc));
+		return true;
+	}
+	if (strcmp(f->key, "$and") != 0 && strcmp(f->key, "$or") != 0 &&
+		strcmp(f->key, "$not") != 0)
+		return false;
+	if (OrmJsonIsObject(&f->value))
+		items = list_make1(&f->value);
+	else if (OrmJsonIsArray(&f->value))
+		items = OrmJsonElements(f->value.val.binary.data);
+	foreach(lc, items)
+	{
+		JsonbValue *item = lfirst(lc);
+		ListCell   *lc2;
+
+		if (!OrmJsonIsObject(item))
+			continue;			/* AppendLogic reports it */
+		foreach(lc2, OrmJsonFields(item->val.binary.data))
+			found |= CollectManyHops(node, lfirst(lc2), joins, depth + 1);
+	}
+	return found;
+}
+
+static int
+CompareNodeIndex(const ListCell *a, const ListCell *b)
+{
+	return ((OrmQueryNode *) lfirst(a))->index - ((OrmQueryNode *) lfirst(b))->index;
+}
+
+/*
+ * Splits a query level's where: the top-level entries that name columns
+ * through to-many includes (node->where_many) are evaluated together over
+ * a row source that joins those includes (node->where_joins, parents
+ * first), as Sequelize evaluates them over its joined rows; the others
+ * stay plain conditions on the level's row.
+ */
+void
+OrmAnalyzeNodeWhere(OrmQueryNode *node)
+{
+	ListCell   *lc;
+
+	node->where_plain = NIL;
+	node->where_many = NIL;
+	node->where_joins = NIL;
+	if (node->where == NULL)
+		return;
+	foreach(lc, OrmJsonFields(node->where->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (CollectManyHops(node, f, &node->where_joins, 1))
+			node->where_many = lappend(node->where_many, f);
+		else
+			node->where_plain = lappend(node->where_plain, f);
+	}
+	list_sort(node->where_joins, CompareNodeIndex);
+}
+
+/*
+ * Appends the condition of a query level's where, which may name includes.
+ * Its to-many entries become OrmAppendManyFilter's EXISTS.
+ */
 void
 OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node, const char *alias,
 				   OrmParams *params)
 {
-	WhereContext cx = {buf, node->model, alias, params, 0, node, NULL};
+	WhereContext cx = {buf, node->model, alias, params, 0, node, NULL, false};
 
-	AppendObject(&cx, node->where, "AND");
+	if (node->where_many == NIL)
+	{
+		AppendObject(&cx, node->where, "AND");
+		return;
+	}
+	appendStringInfoChar(buf, '(');
+	if (node->where_plain != NIL)
+	{
+		AppendFields(&cx, node->where_plain, "AND");
+		appendStringInfoString(buf, " AND ");
+	}
+	OrmAppendManyFilter(buf, node, NIL, params);
+	appendStringInfoChar(buf, ')');
+}
+
+/*
+ * Whether a column's condition is false or null when the column is null
+ * (so a row of nulls never satisfies it): a value, an array, or operators
+ * of which one is strict with a value that is not null.
+ */
+static bool
+RejectsNull(JsonbValue *v)
+{
+	static const char *const strict[] = {
+		"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$like", "$notLike",
+		"$iLike", "$notILike", "$startsWith", "$endsWith", "$substring",
+		"$between", "$notBetween", "$contains", "$contained", "$overlap"
+	};
+	ListCell   *lc;
+
+	if (v->type == jbvNull)
+		return false;
+	if (!OrmJsonIsObject(v))
+		return true;
+	if (!AllOperators(v))
+		return false;
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (f->value.type == jbvNull)
+			continue;
+		for (int i = 0; i < lengthof(strict); i++)
+			if (strcmp(f->key, strict[i]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the to-many entries of a level's where reject a row source row
+ * in which the include hop has no row: one of them, ANDed with the rest,
+ * names a column through hop with a condition that rejects null.  Then the
+ * row source may join hop as an inner join, which PostgreSQL turns into a
+ * semi-join.
+ */
+bool
+OrmWhereRejectsNull(OrmQueryNode *level, OrmQueryNode *hop)
+{
+	ListCell   *lc;
+
+	foreach(lc, level->where_many)
+	{
+		OrmJsonField *f = lfirst(lc);
+		List	   *hops;
+
+		if (!IsPathKey(f->key) || !RejectsNull(&f->value))
+			continue;
+		ResolvePath(level, f->key, &hops);
+		if (list_member_ptr(hops, hop))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The to-many entries of a level's where, in a row source where the
+ * includes they name are joined under their own table aliases.
+ */
+void
+OrmAppendManyWhere(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	WhereContext cx = {buf, node->model, OrmTableAlias(node), params, 0, node,
+	NULL, true};
+
+	AppendFields(&cx, node->where_many, "AND");
 }

@@ -59,7 +59,9 @@ function convertWhere(v) {
 		return v;
 	const out = {};
 	for (const [k, val] of Object.entries(v)) {
-		if (k.startsWith('$')) {
+		if (/^\$.+\..+\$$/.test(k)) {
+			out[k] = convertWhere(val);	/* "$include.column$" */
+		} else if (k.startsWith('$')) {
 			const op = Op[k.slice(1)];
 			if (typeof op !== 'symbol')
 				throw new Error(`unknown operator ${k}`);

@@ -65,7 +65,7 @@ function tableDiffs(name, s, o, out) {
 	for (const [kind, label, fmt] of [
 		['unique', 'unique constraint', cols],
 		['index', 'index', i => `${cols(i.columns)}${i.unique ? ' unique' : ''} using ${i.method}${i.where ? ` where ${i.where}` : ''}`],
-		['check', 'check constraint', c => c],
+		['check', 'check constraint', c => c.definition],
 	]) {
 		const field = { unique: 'unique', index: 'indexes', check: 'checks' }[kind];
 		const [onlyS, onlyO] = listDiff(s[field], o[field]);
@@ -87,10 +87,10 @@ function tableDiffs(name, s, o, out) {
 			const fk = a || b;
 			out.push({ kind: 'foreign_key', table: name, only_in: only, value: fk,
 				text: `${name}: foreign key ${cols(fk.columns)} -> ${fk.references}${cols(fk.ref_columns)} ` +
-					`ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update} only in ${only}` });
+					`ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update} ${fk.deferrable} only in ${only}` });
 			continue;
 		}
-		for (const f of ['references', 'ref_columns', 'on_delete', 'on_update'])
+		for (const f of ['references', 'ref_columns', 'on_delete', 'on_update', 'deferrable'])
 			if (show(a[f]) !== show(b[f]))
 				out.push({ kind: `foreign_key_${f}`, table: name, columns: a.columns,
 					[SEQ]: a[f], [ORM]: b[f],
@@ -135,6 +135,9 @@ function diffs(s, o) {
  *                          orm_models an object, its value for that sort
  *   on_foreign_key         the index's columns are those of a foreign key
  *                          of the same table, on the side that has it
+ *   declared_validator     the check was made from a validator (its
+ *                          comment says which) that the case declares on
+ *                          that one column (META.json: validators)
  */
 function matches(entry, d, ctx) {
 	if (entry.kind !== d.kind)
@@ -165,6 +168,12 @@ function matches(entry, d, ctx) {
 		if (!d.value || !fks.some(fk => show(fk.columns) === show(d.value.columns)))
 			return false;
 	}
+	if (entry.declared_validator) {
+		const v = d.value || {};
+		const declared = ((ctx.meta.validators || {})[d.table] || {})[(v.columns || [])[0]] || [];
+		if (!v.validator || !v.columns || v.columns.length !== 1 || !declared.includes(v.validator))
+			return false;
+	}
 	return true;
 }
 
@@ -184,12 +193,12 @@ function printDescription(desc) {
 			console.log(`  UNIQUE ${cols(u)}`);
 		for (const fk of t.foreign_keys)
 			console.log(`  FOREIGN KEY ${cols(fk.columns)} REFERENCES ${fk.references}${cols(fk.ref_columns)}` +
-				` ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update}`);
+				` ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update} ${fk.deferrable}`);
 		for (const i of t.indexes)
 			console.log(`  ${i.unique ? 'UNIQUE ' : ''}INDEX USING ${i.method} ${cols(i.columns)}` +
 				`${i.where ? ` WHERE ${i.where}` : ''}`);
 		for (const c of t.checks)
-			console.log(`  ${c}`);
+			console.log(`  ${c.definition}${c.validator ? ` -- validate ${c.validator}` : ''}`);
 	}
 	for (const [e, labels] of Object.entries(desc.enums))
 		console.log(`enum ${e} ${show(labels)}`);

@@ -14,10 +14,12 @@
  *       "primary_key": [columns] | null,
  *       "unique": [[columns], ...],            -- UNIQUE constraints
  *       "foreign_keys": [{"columns", "references", "ref_columns",
- *                         "on_delete", "on_update"}, ...],
+ *                         "on_delete", "on_update", "deferrable"}, ...],
  *       "indexes": [{"columns", "unique", "method", "where"}, ...],
  *                                              -- indexes not behind a constraint
- *       "checks": [definition, ...],
+ *       "checks": [{"definition", "columns",
+ *                   "validator": the validator orm.sync made it from, by
+ *                   its comment, or null}, ...],
  *       "comment": text | null
  *     }
  *   },
@@ -64,7 +66,9 @@ cols AS (
 -- column names of a constraint's key, in key order
 con AS (
 	SELECT k.oid, k.conrelid, k.contype, k.confrelid, k.confdeltype,
-		k.confupdtype, k.conindid,
+		k.confupdtype, k.conindid, k.condeferrable, k.condeferred,
+		pg_catalog.substring(pg_catalog.obj_description(k.oid, 'pg_constraint'),
+							 '^orm_models validate (\S+) ') AS validator,
 		(SELECT pg_catalog.jsonb_agg(a.attname ORDER BY u.ord)
 		 FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
 		 JOIN pg_catalog.pg_attribute a
@@ -89,7 +93,10 @@ fks AS (
 				FROM pg_catalog.pg_class r WHERE r.oid = confrelid),
 			'ref_columns', ref_columns,
 			'on_delete', a.action,
-			'on_update', b.action) AS descr
+			'on_update', b.action,
+			'deferrable', CASE WHEN NOT condeferrable THEN 'NOT DEFERRABLE'
+				WHEN condeferred THEN 'DEFERRABLE INITIALLY DEFERRED'
+				ELSE 'DEFERRABLE INITIALLY IMMEDIATE' END) AS descr
 	FROM con
 	JOIN (VALUES ('a', 'NO ACTION'), ('r', 'RESTRICT'), ('c', 'CASCADE'),
 				 ('n', 'SET NULL'), ('d', 'SET DEFAULT')) a(code, action)
@@ -137,7 +144,9 @@ tables AS (
 								  FROM fks WHERE conrelid = t.oid), '[]'),
 		'indexes', COALESCE((SELECT pg_catalog.jsonb_agg(descr ORDER BY descr::text)
 							 FROM idx WHERE indrelid = t.oid), '[]'),
-		'checks', COALESCE((SELECT pg_catalog.jsonb_agg(def ORDER BY def)
+		'checks', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+								'definition', def, 'columns', columns,
+								'validator', validator) ORDER BY def)
 							FROM con WHERE conrelid = t.oid AND contype = 'c'),
 						   '[]'),
 		'comment', pg_catalog.obj_description(t.oid, 'pg_class'))) AS j

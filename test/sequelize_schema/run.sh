@@ -199,6 +199,40 @@ run_case()
 	return 0
 }
 
+# The CHECKs made from "validate" against Sequelize's own validation
+# (validate_agreement.js): one check per sample value, added to the counts.
+run_agreement()
+{
+	local db=val_agreement line
+
+	if ! run_psql -d "$admin_db" -c "SET client_min_messages = warning" \
+			-c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+			-c "CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" \
+			>"$work/agree.log" 2>&1; then
+		echo "FAILED validate agreement: could not create $db"
+		sed 's/^/  /' "$work/agree.log"
+		failed=$((failed + 1))
+		return
+	fi
+	PGDATABASE=$db timeout 300 node validate_agreement.js validate/samples.json "$db" \
+		>"$work/agree.log" 2>&1
+	if [ -n "$verbose" ]; then
+		grep -v '^agreement:' "$work/agree.log"
+	else
+		grep -v -e '^ok ' -e '^agreement:' "$work/agree.log"
+	fi
+	line=$(grep -E '^agreement: [0-9]+ passed, [0-9]+ failed' "$work/agree.log" | tail -n 1)
+	if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		echo "ok validate agreement: ${BASH_REMATCH[1]} values agree, ${BASH_REMATCH[2]} do not"
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		echo "FAILED validate agreement: no result"
+		failed=$((failed + 1))
+	fi
+	drop_db "$db" >/dev/null 2>&1
+}
+
 install_node_modules
 for file in "${cases[@]}"; do
 	if run_case "$file"; then
@@ -207,5 +241,8 @@ for file in "${cases[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
+if [ -z "$seq_only" ]; then
+	run_agreement
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,8 +13,10 @@
  * --sql, every statement Sequelize runs is printed on stdout.  With --meta,
  * FILE receives what only the JavaScript side knows, for the comparison:
  * {"js_defaults": {"<table>": {"<column>": "createdAt" | "updatedAt" |
- * "NOW" | "UUIDV4"}}}, the columns whose values Sequelize fills in
- * JavaScript rather than through a database default.
+ * "NOW" | "UUIDV4"}}, "validators": {"<table>": {"<column>": [names]}}}:
+ * the columns whose values Sequelize fills in JavaScript rather than
+ * through a database default, and the validators it runs in JavaScript.
+ * references.deferrable names a Deferrable ("INITIALLY_DEFERRED").
  *
  * The JSON -> Sequelize mapping is deliberately thin: type strings become
  * DataTypes ("STRING(100)" -> DataTypes.STRING(100), "ARRAY(INTEGER)" ->
@@ -29,7 +31,7 @@
 'use strict';
 
 const fs = require('fs');
-const { Sequelize, DataTypes } = require('sequelize');
+const { Sequelize, DataTypes, Deferrable } = require('sequelize');
 const Utils = require('sequelize/lib/utils');
 
 const KINDS = ['hasOne', 'hasMany', 'belongsTo', 'belongsToMany'];
@@ -102,6 +104,8 @@ function buildAttribute(def, modelName, attrName) {
 	const out = { ...def };
 	if (typeof def.type === 'string')
 		out.type = parseType(def.type);
+	if (def.references && typeof def.references.deferrable === 'string')
+		out.references = { ...def.references, deferrable: Deferrable[def.references.deferrable] };
 	if (def.defaultValue === 'NOW')
 		out.defaultValue = DataTypes.NOW;
 	else if (def.defaultValue === 'UUIDV4')
@@ -159,6 +163,21 @@ function buildModels(sequelize, doc) {
 		}
 	}
 	return models;
+}
+
+/* The validators of each column, per table (see --meta). */
+function validators(sequelize) {
+	const out = {};
+
+	for (const model of Object.values(sequelize.models)) {
+		const table = model.getTableName();
+		const cols = {};
+		for (const [name, attr] of Object.entries(model.rawAttributes))
+			if (attr.validate)
+				cols[attr.field || name] = Object.keys(attr.validate);
+		out[typeof table === 'string' ? table : table.tableName] = cols;
+	}
+	return out;
 }
 
 /* The columns Sequelize fills in JavaScript, per table (see --meta). */
@@ -220,7 +239,8 @@ async function main() {
 		await sequelize.sync({ force: true });
 		if (metaFile)
 			fs.writeFileSync(metaFile,
-				JSON.stringify({ js_defaults: jsDefaults(sequelize) }, null, 2) + '\n');
+				JSON.stringify({ js_defaults: jsDefaults(sequelize),
+					validators: validators(sequelize) }, null, 2) + '\n');
 	} finally {
 		await sequelize.close();
 	}
