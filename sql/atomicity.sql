@@ -116,6 +116,14 @@ SELECT count(*) AS statements FROM orm.sync('{"alter": true, "models": ["Shelf"]
 DROP VIEW atom."Vieweds";
 SELECT orm.undefine('Viewed');
 
+-- (fuzzer) a belongsToMany junction named like the table another model's
+-- reference names: refused, or that model's reference would no longer
+-- resolve and the whole catalog would fail to load
+SELECT orm.define('Mouse', '{"score": {"type": "INTEGER", "references": {"model": "Fz0", "key": "name"}}}', '{"schema": "atom"}') IS NOT NULL AS defined;
+SELECT orm.associate('Mouse', 'belongsToMany', 'Shelf', '{"through": "Fz0"}');
+SELECT orm.describe('Shelf') ->> 'name' AS still_loads;
+SELECT orm.undefine('Mouse');
+
 DROP FUNCTION atom_state();
 DROP SCHEMA atom CASCADE;
 DROP EXTENSION orm_models;

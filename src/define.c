@@ -104,6 +104,7 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	OrmAssociation *a = OrmParseAssociation(src, kind, tgt, options);
 	OrmAssociation *old = OrmFindAssociation(schema, source, a->alias);
 	OrmModel   *holder;
+	ListCell   *lc;
 
 	OrmCheckOwner(src->name, src->owner);
 	if (old && old->kind == a->kind && old->target == tgt &&
@@ -122,7 +123,9 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	holder = a->kind == ORM_BELONGS_TO ? src :
 		a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt;
 	OrmAssignFields(holder);
-	OrmCheckReferences(schema, holder);
+	/* a new junction may be the table another model's reference names */
+	foreach(lc, schema->models)
+		OrmCheckReferences(schema, lfirst(lc));
 	OrmStoreAssociation(a, options);
 	return a;
 }
