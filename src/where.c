@@ -952,7 +952,7 @@ RejectsNull(JsonbValue *v)
 
 		if (f->value.type == jbvNull)
 			continue;
-		for (int i = 0; i < lengthof(strict); i++)
+		for (size_t i = 0; i < lengthof(strict); i++)
 			if (strcmp(f->key, strict[i]) == 0)
 				return true;
 	}
