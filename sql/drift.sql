@@ -112,6 +112,16 @@ SELECT pg_get_expr(adbin, adrelid) AS rating_default FROM pg_attrdef
  WHERE adrelid = 'drift."Shops"'::regclass
    AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'drift."Shops"'::regclass AND attname = 'rating');
 SELECT * FROM orm.drift() WHERE problem <> 'extra column';
+-- defaults are compared as the expressions PostgreSQL stores, nothing is run:
+-- the same literal written otherwise is the same; another expression is not
+ALTER TABLE drift."Shops" ALTER COLUMN rating SET DEFAULT (3);
+SELECT count(*) AS same_literal FROM orm.drift() WHERE detail ~ '\mrating\M';
+ALTER TABLE drift."Shops" ALTER COLUMN rating SET DEFAULT 1 + 2;
+SELECT problem, detail FROM orm.drift() WHERE detail ~ '\mrating\M';
+ALTER TABLE drift."Shops" ALTER COLUMN status SET DEFAULT 'closed';
+SELECT problem, detail FROM orm.drift() WHERE detail ~ '\mstatus\M';
+SELECT 'repaired' AS step FROM (SELECT count(*) FROM orm.sync('{"alter": true}')) s;
+SELECT * FROM orm.drift() WHERE problem <> 'extra column';
 
 --
 -- repairs that depend on each other: a missing table that references a

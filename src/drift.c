@@ -12,12 +12,16 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_node.h"
+#include "parser/parser.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
@@ -46,6 +50,8 @@ typedef struct LiveItem
 	bool		deferred;
 	char	   *comment;		/* constraint */
 	int			attnum;			/* column */
+	char	   *default_bin;	/* column: pg_attrdef.adbin, or NULL */
+	char	   *default_text;	/* column: the default, deparsed */
 } LiveItem;
 
 typedef struct DriftState
@@ -104,19 +110,22 @@ ReadLive(DriftState *ds)
 	static const char *const queries[] = {
 		"SELECT attname::pg_catalog.text, 'c', attnum::pg_catalog.text, atttypid, atttypmod, "
 		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ', "
-		"false, false, NULL::pg_catalog.text FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) $1 "
+		"false, false, NULL::pg_catalog.text, d.adbin::pg_catalog.text, "
+		"pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a "
+		"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid OPERATOR(pg_catalog.=) a.attrelid "
+		"AND d.adnum OPERATOR(pg_catalog.=) a.attnum WHERE attrelid OPERATOR(pg_catalog.=) $1 "
 		"AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped ORDER BY attnum",
 		"SELECT conname::pg_catalog.text, CASE WHEN contype OPERATOR(pg_catalog.=) 'c' THEN 'k' "
 		"ELSE contype::pg_catalog.text END, "
 		"pg_catalog.array_to_string(conkey, ','), 0::pg_catalog.oid, 0, false, false, "
 		"contype OPERATOR(pg_catalog.=) ANY ('{p,u}'), confrelid, confdeltype::pg_catalog.text, "
 		"confupdtype::pg_catalog.text, condeferrable, condeferred, "
-		"pg_catalog.obj_description(oid, 'pg_constraint') FROM pg_catalog.pg_constraint "
+		"pg_catalog.obj_description(oid, 'pg_constraint'), NULL, NULL FROM pg_catalog.pg_constraint "
 		"WHERE conrelid OPERATOR(pg_catalog.=) $1",
 		"SELECT c.relname::pg_catalog.text, 'i', "
 		"pg_catalog.array_to_string(i.indkey::pg_catalog.int2[], ','), 0::pg_catalog.oid, 0, "
 		"false, false, i.indisunique AND i.indpred IS NULL, 0::pg_catalog.oid, ' ', ' ', "
-		"false, false, NULL::pg_catalog.text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+		"false, false, NULL::pg_catalog.text, NULL, NULL FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
 		"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
 	};
 
@@ -146,6 +155,8 @@ ReadLive(DriftState *ds)
 			it->deferrable = DatumGetBool(SPI_getbinval(tup, td, 12, &isnull));
 			it->deferred = DatumGetBool(SPI_getbinval(tup, td, 13, &isnull));
 			it->comment = SPI_getvalue(tup, td, 14);
+			it->default_bin = SPI_getvalue(tup, td, 15);
+			it->default_text = SPI_getvalue(tup, td, 16);
 			it->attnum = it->kind == 'c' ? atoi(it->keys) : 0;
 			ds->live = lappend(ds->live, it);
 		}
@@ -215,6 +226,23 @@ Table(DriftState *ds)
 }
 
 /*
+ * Whether a column's stored default is the attribute's: the attribute's
+ * default SQL, cooked for the column as CREATE TABLE would (nothing runs),
+ * equals the stored expression (locations aside).
+ */
+static bool
+DefaultMatches(OrmAttribute *a, const char *default_bin)
+{
+	List	   *raw = raw_parser(psprintf("SELECT %s", a->default_sql), RAW_PARSE_DEFAULT);
+	SelectStmt *select = (SelectStmt *) ((RawStmt *) linitial(raw))->stmt;
+	ResTarget  *target = linitial(select->targetList);
+	Node	   *cooked = cookDefault(make_parsestate(NULL), target->val, a->typid,
+									 a->typmod, a->field, '\0');
+
+	return equal(cooked, stringToNode(default_bin));
+}
+
+/*
  * Type, nullability and default of one attribute's column.  An ENUM whose
  * type is missing differs too: sync creates the type before the repairs.
  */
@@ -262,6 +290,14 @@ CheckColumn(DriftState *ds, OrmAttribute *a)
 				 a->default_sql ?
 				 psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", Table(ds), c, a->default_sql) :
 				 psprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", Table(ds), c));
+	else if (wants_default && !a->auto_increment && a->default_sql &&
+			 col->default_bin && col->typid == a->typid && col->typmod == a->typmod &&
+			 !DefaultMatches(a, col->default_bin))
+		AddDrift(ds, "default mismatch",
+				 psprintf("column %s defaults to %s, attribute \"%s\" to %s", c,
+						  col->default_text, a->name, a->default_sql),
+				 psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", Table(ds), c,
+						  a->default_sql));
 }
 
 /* Live columns no attribute has: reported, never dropped. */
