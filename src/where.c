@@ -730,11 +730,8 @@ AppendIncludedColumn(WhereContext *cx, const char *key, JsonbValue *v)
 	else if (cx->joined)
 		cx->colexpr = psprintf("%s.%s", OrmTableAlias(llast(hops)),
 							   quote_identifier(a->field));
-	else
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("where on \"%s\" goes through a to-many include", key),
-				errhint("Use it in the top-level where of the query or of an include."));
+	else						/* OrmAnalyzeNodeWhere put it in where_many */
+		elog(ERROR, "where key \"%s\" through a to-many include outside its row source", key);
 	cx->model = ((OrmQueryNode *) llast(hops))->model;
 	AppendColumn(cx, a, v);
 	cx->model = saved_model;
