@@ -101,10 +101,14 @@ AddDrift(DriftState *ds, const char *problem, char *detail, char *repair)
 	ds->drift = lappend(ds->drift, d);
 }
 
-/* Reads the live table's columns, constraints and indexes. */
+/*
+ * Reads the live table's columns, constraints and indexes, into the
+ * caller's memory context: they outlive the SPI connection.
+ */
 static void
 ReadLive(DriftState *ds)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(ds->relid)};
 	static const char *const queries[] = {
@@ -129,9 +133,11 @@ ReadLive(DriftState *ds)
 		"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
 	};
 
+	OrmSpiConnect();
 	for (int q = 0; q < (int) lengthof(queries); q++)
 	{
 		OrmSpiExec(queries[q], 1, argtypes, values, NULL, true);
+		MemoryContextSwitchTo(caller);
 		for (uint64 r = 0; r < SPI_processed; r++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
@@ -161,6 +167,7 @@ ReadLive(DriftState *ds)
 			ds->live = lappend(ds->live, it);
 		}
 	}
+	OrmSpiFinish();
 }
 
 /* The live column of an attribute, or NULL. */
@@ -641,9 +648,7 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 				 psprintf("table %s does not exist", OrmQualifiedTable(m)), NULL);
 		return ds.drift;
 	}
-	OrmSpiConnect();
 	ReadLive(&ds);
-	OrmSpiFinish();
 	foreach(lc, m->attributes)
 		CheckColumn(&ds, lfirst(lc));
 	CheckExtraColumns(&ds);
