@@ -355,9 +355,11 @@ OrmDropRelationshipFunctions(const char *model)
 	ListCell   *lc;
 
 	OrmSpiConnect();
-	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', function) "
-			   "FROM orm.associations WHERE function IS NOT NULL "
-			   "AND (source OPERATOR(pg_catalog.=) $1 OR target OPERATOR(pg_catalog.=) $1)",
+	/* only functions that exist: a dropped one's regprocedure is a bare OID */
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function) "
+			   "FROM orm.associations a JOIN pg_catalog.pg_proc p "
+			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
+			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false);
 	for (uint64 i = 0; i < SPI_processed; i++)
 		stmts = lappend(stmts, RowString(i, 1));
