@@ -215,6 +215,8 @@ TableOid(OrmModel *m)
 		InvalidOid;
 	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
 
+	if (kind == '\0')
+		return InvalidOid;		/* dropped by another session meanwhile */
 	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -237,6 +239,8 @@ OtherTableOid(OrmModel *m)
 		InvalidOid;
 	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
 
+	if (kind == '\0')
+		return InvalidOid;		/* dropped by another session meanwhile */
 	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
 		return InvalidOid;
 	return relid;
