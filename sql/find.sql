@@ -117,6 +117,14 @@ SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association"
 SELECT orm.find_all('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"], "where": {"$comments.body$": "meh"}, "include": [{"association": "comments", "attributes": ["body"]}]}]}');
 SELECT orm.find_all_sql('User', '{"attributes": ["name"], "include": [{"association": "posts", "attributes": ["title"]}], "where": {"name": {"$ne": "cy"}, "$posts.stars$": 5}}');
 SELECT orm.find_all('Post', '{"where": {"$comments.nope$": "x"}, "include": ["comments"]}');
+-- (fuzzer: ran for minutes past statement_timeout, in PostgreSQL's planner)
+-- at most 4096 values per query; $in takes any number as one value
+SELECT orm.count('User', jsonb_build_object('where', jsonb_build_object('id',
+  jsonb_build_object('$and', (SELECT jsonb_agg(jsonb_build_object('$ne', g)) FROM generate_series(1, 5000) g)))));
+SELECT orm.count('User', jsonb_build_object('where', jsonb_build_object('id',
+  jsonb_build_object('$and', (SELECT jsonb_agg(jsonb_build_object('$ne', g)) FROM generate_series(1, 4000) g))))) AS four_thousand;
+SELECT orm.count('User', jsonb_build_object('where', jsonb_build_object('id',
+  jsonb_build_object('$in', (SELECT jsonb_agg(g) FROM generate_series(1, 100000) g))))) AS in_many;
 -- (crash) a path with an empty name
 SELECT orm.find_all('User', '{"where": {"$.id$": 1}}');
 SELECT orm.find_all('User', '{"where": {"$..id$": 1}}');

@@ -44,10 +44,25 @@ typedef struct WhereContext
 static void AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue);
 static void AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v);
 
+/*
+ * Values per statement.  Each is one condition; PostgreSQL's planner
+ * compares equality conditions pairwise without checking for interrupts,
+ * so 100,000 of them ran for minutes past statement_timeout (found by the
+ * fuzzer).  An array value ($in) is one value however long.
+ */
+#define MAX_QUERY_VALUES 4096
+
 /* Adds a parameter; returns its number. */
 int
 OrmAddParam(OrmParams *p, Oid type, Datum value, bool isnull)
 {
+	if (p->count >= MAX_QUERY_VALUES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a query has too many values"),
+				errdetail("At most %d values (conditions, limits, offsets) are allowed.",
+						  MAX_QUERY_VALUES),
+				errhint("Use \"$in\" with an array for many values of one attribute."));
 	if (p->count == p->capacity)
 	{
 		p->capacity = p->capacity ? p->capacity * 2 : 8;
