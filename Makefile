@@ -20,6 +20,7 @@ OBJS = \
 	src/model_indexes.o \
 	src/model_parse.o \
 	src/query_parse.o \
+	src/roles.o \
 	src/query_sql.o \
 	src/schema.o \
 	src/spi_util.o \

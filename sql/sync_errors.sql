@@ -210,6 +210,10 @@ SELECT orm.define('Moody', '{"mood": "mood"}') -> 'attributes' -> 'mood' ->> 'ty
 DROP TYPE mood;
 SELECT count(*) AS statements FROM orm.sync('{"dryRun": true, "models": ["Tag"]}');
 SELECT orm.define('Unrelated', '{}') ->> 'name' AS defined;
+SELECT * FROM orm.drift() WHERE model = 'Moody';
+SELECT err($$SELECT orm.find_all('Moody')$$);
+SELECT orm.find_all('Unrelated');
+SELECT orm.undefine('Unrelated');
 SELECT orm.undefine('Moody');
 
 --
@@ -233,9 +237,15 @@ SELECT err($$SELECT * FROM orm.sync('{"models": ["Other"]}')$$) ~ '^42501: permi
 RESET ROLE;
 SELECT * FROM tables();
 SELECT to_regnamespace('other_schema') AS other_schema;
--- a superuser syncs anyone's models
+-- a superuser syncs anyone's models, with the rights of their owner: the
+-- owner of Other may not create schemas, so it gets none
+SELECT err($$SELECT * FROM orm.sync('{"models": ["Other"]}')$$) ~ '^42501: permission denied for database ' AS denied;
+DO $$BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO regress_orm_sync_other', current_database()); END$$;
 SELECT * FROM orm.sync('{"models": ["Other"]}');
 SELECT * FROM tables();
+SELECT nspowner::regrole AS schema_owner FROM pg_namespace WHERE nspname = 'other_schema';
+SELECT relowner::regrole AS table_owner FROM pg_class WHERE oid = 'other_schema."Others"'::regclass;
+DO $$BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM regress_orm_sync_other', current_database()); END$$;
 DROP TABLE "Owneds";
 DROP SCHEMA other_schema CASCADE;
 SELECT orm.undefine('Owned');

@@ -73,6 +73,8 @@ static int	nlinked = 0;
 static bool links_valid = false;
 static uint32 *type_hashes = NULL;	/* of the types the models use */
 static int	ntype_hashes = 0;
+static bool any_type = false;	/* every type change counts: a model that
+								 * cannot be loaded may name the new one */
 static Oid	models_relid = InvalidOid;
 static Oid	associations_relid = InvalidOid;
 
@@ -102,7 +104,7 @@ CatalogInvalidated(Datum arg, Oid relid)
 static void
 TypeInvalidated(Datum arg, int cacheid, uint32 hashvalue)
 {
-	bool		used = hashvalue == 0;
+	bool		used = hashvalue == 0 || any_type;
 
 	for (int i = 0; !used && i < ntype_hashes; i++)
 		used = type_hashes[i] == hashvalue;
@@ -126,6 +128,7 @@ RememberTypes(OrmSchema *schema)
 		n += list_length(((OrmModel *) lfirst(lc))->attributes);
 	type_hashes = MemoryContextAlloc(cache_context, sizeof(uint32) * (n + 1));
 	ntype_hashes = 0;
+	any_type = schema->broken != NIL;
 	foreach(lc, schema->models)
 	{
 		ListCell   *lc2;
@@ -203,6 +206,7 @@ ResetCaches(void)
 	cached_schema = NULL;
 	type_hashes = NULL;
 	ntype_hashes = 0;
+	any_type = false;
 	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(PlanEntry);
 	ctl.hash = PlanKeyHash;

@@ -19,6 +19,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
@@ -89,87 +90,426 @@ RowDatum(int row, int col, bool *isnull)
 		PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
 }
 
-/* Parses one row of orm.models: name, attributes, options, owner, relid. */
-static OrmModel *
-ModelFromRow(int row)
+/* One row of orm.models, as stored. */
+typedef struct ModelRow
+{
+	char	   *name;
+	char	   *table_name;
+	text	   *attributes;
+	Jsonb	   *options;
+	Oid			owner;
+	Oid			relid;
+	Jsonb	   *columns;
+} ModelRow;
+
+/* One row of orm.associations, as stored. */
+typedef struct AssocRow
+{
+	char	   *source;
+	char	   *kind;
+	char	   *target;
+	char	   *alias;
+	Jsonb	   *options;
+	int			position;
+	Oid			function;
+} AssocRow;
+
+/* The catalog's rows, read with one snapshot, and what loading them left. */
+typedef struct LoadState
+{
+	ModelRow   *models;
+	int			nmodels;
+	AssocRow   *assocs;
+	int			nassocs;
+	List	   *broken;			/* OrmBroken *, found so far */
+	OrmSchema  *schema;			/* being built */
+	int			row;			/* the row at hand */
+} LoadState;
+
+static void
+ReadModelRow(ModelRow *r, int row)
 {
 	bool		isnull;
-	char	   *name = RowString(row, 1);
-	text	   *attributes = DatumGetTextPP(RowDatum(row, 2, &isnull));
-	Jsonb	   *options = DatumGetJsonbP(RowDatum(row, 3, &isnull));
-	Datum		columns;
-	OrmModel   *m;
+	Datum		d;
 
-	m = OrmParseModel(name, OrmJsonToJsonb(attributes),
-					  OrmJsonKeyOrder(attributes), options);
-	m->owner = DatumGetObjectId(RowValue(row, 4, &isnull));
-	m->relid = DatumGetObjectId(RowValue(row, 5, &isnull));
-	if (isnull)
-		m->relid = InvalidOid;
-	columns = RowDatum(row, 6, &isnull);
-	m->columns = isnull ? NULL : DatumGetJsonbP(columns);
-	return m;
+	r->name = RowString(row, 1);
+	r->attributes = DatumGetTextPP(RowDatum(row, 2, &isnull));
+	r->options = DatumGetJsonbP(RowDatum(row, 3, &isnull));
+	r->owner = DatumGetObjectId(RowValue(row, 4, &isnull));
+	d = RowValue(row, 5, &isnull);
+	r->relid = isnull ? InvalidOid : DatumGetObjectId(d);
+	d = RowDatum(row, 6, &isnull);
+	r->columns = isnull ? NULL : DatumGetJsonbP(d);
+	r->table_name = RowString(row, 7);
 }
 
-/* Parses one row of orm.associations: source, kind, target, options. */
-static OrmAssociation *
-AssociationFromRow(OrmSchema *schema, int row)
+static void
+ReadAssocRow(AssocRow *r, int row)
 {
 	bool		isnull;
-	OrmModel   *source = OrmFindModel(schema, RowString(row, 1));
-	char	   *kind = RowString(row, 2);
-	OrmModel   *target = OrmFindModel(schema, RowString(row, 3));
-	Jsonb	   *options = DatumGetJsonbP(RowDatum(row, 4, &isnull));
-	OrmAssociation *a;
+	Datum		d;
 
-	if (source == NULL || target == NULL)
-		return NULL;			/* left behind by hand: nothing to resolve */
-	a = OrmParseAssociation(source, kind, target, options);
-	a->position = DatumGetInt32(RowValue(row, 5, &isnull));
-	a->function = DatumGetObjectId(RowValue(row, 6, &isnull));
-	if (isnull)
-		a->function = InvalidOid;
-	a->raw_options = options;
-	return a;
+	r->source = RowString(row, 1);
+	r->kind = RowString(row, 2);
+	r->target = RowString(row, 3);
+	r->options = DatumGetJsonbP(RowDatum(row, 4, &isnull));
+	r->position = DatumGetInt32(RowValue(row, 5, &isnull));
+	d = RowValue(row, 6, &isnull);
+	r->function = isnull ? InvalidOid : DatumGetObjectId(d);
+	r->alias = RowString(row, 7);
 }
 
-/*
- * Loads, parses and resolves the whole catalog.  The result lives in the
- * caller's memory context.
- */
-OrmSchema *
-OrmLoadSchema(void)
+/* Reads both catalog tables with one snapshot, into the caller's memory. */
+static void
+ReadCatalog(LoadState *ls)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	OrmSchema  *schema = palloc0(sizeof(OrmSchema));
 
 	OrmSpiConnect();
 	/* one snapshot for both tables, that sees this command's own writes */
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	OrmSpiExec("SELECT name, attributes::pg_catalog.text, options, "
-			   "owner::pg_catalog.oid, relid::pg_catalog.oid, columns "
+			   "owner::pg_catalog.oid, relid::pg_catalog.oid, columns, table_name "
 			   "FROM orm.models ORDER BY name", 0, NULL, NULL, NULL, true);
 	MemoryContextSwitchTo(caller);
-	for (uint64 i = 0; i < SPI_processed; i++)
-		schema->models = lappend(schema->models, ModelFromRow(i));
+	ls->nmodels = (int) SPI_processed;
+	ls->models = palloc0(sizeof(ModelRow) * (ls->nmodels + 1));
+	for (int i = 0; i < ls->nmodels; i++)
+		ReadModelRow(&ls->models[i], i);
 	OrmSpiExec("SELECT source, kind, target, options, position, "
-			   "function::pg_catalog.oid "
+			   "function::pg_catalog.oid, alias "
 			   "FROM orm.associations ORDER BY position, source, alias",
 			   0, NULL, NULL, NULL, true);
 	MemoryContextSwitchTo(caller);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		OrmAssociation *a = AssociationFromRow(schema, i);
-
-		if (a)
-			schema->associations = lappend(schema->associations, a);
-	}
+	ls->nassocs = (int) SPI_processed;
+	ls->assocs = palloc0(sizeof(AssocRow) * (ls->nassocs + 1));
+	for (int i = 0; i < ls->nassocs; i++)
+		ReadAssocRow(&ls->assocs[i], i);
 	PopActiveSnapshot();
 	OrmSpiFinish();
-	OrmResolveSchema(schema);
-	OrmFollowLiveTables(schema);
-	return schema;
+}
+
+/*
+ * Parses one stored model with its owner's rights: its types, domains and
+ * defaults are the owner's, whoever loads the catalog.
+ */
+static OrmModel *
+ParseModelRow(ModelRow *r)
+{
+	OrmSavedRole saved;
+	OrmModel   *m;
+
+	OrmBecomeRole(r->owner, &saved);
+	m = OrmParseModel(r->name, OrmJsonToJsonb(r->attributes),
+					  OrmJsonKeyOrder(r->attributes), r->options);
+	OrmRestoreRole(&saved);
+	m->owner = r->owner;
+	m->relid = r->relid;
+	m->columns = r->columns;
+	return m;
+}
+
+/* What keeps a model (alias NULL) or an association from loading, or NULL. */
+static OrmBroken *
+Broken(LoadState *ls, const char *model, const char *alias)
+{
+	OrmSchema	probe = {.broken = ls->broken};
+
+	return OrmFindBroken(&probe, model, alias);
+}
+
+/* Records that a model (alias NULL) or association does not load, and why. */
+static void
+AddBroken(LoadState *ls, const char *model, const char *alias, Oid owner,
+		  ErrorData *error)
+{
+	OrmBroken  *b = palloc0(sizeof(OrmBroken));
+
+	b->model = pstrdup(model);
+	b->alias = alias ? pstrdup(alias) : NULL;
+	b->owner = owner;
+	b->error = error;
+	ls->broken = lappend(ls->broken, b);
+}
+
+/* An error that says a model or association fails because another does. */
+static ErrorData *
+BecauseOf(ErrorData *cause, const char *fmt, const char *model,
+		  const char *alias)
+{
+	ErrorData  *e = palloc(sizeof(ErrorData));
+
+	*e = *cause;
+	e->message = alias ?
+		psprintf(fmt, model, alias, cause->message) :
+		psprintf(fmt, model, cause->message);
+	return e;
+}
+
+/* The stored model of that name, or NULL. */
+static ModelRow *
+FindModelRow(LoadState *ls, const char *name)
+{
+	for (int i = 0; i < ls->nmodels; i++)
+		if (strcmp(ls->models[i].name, name) == 0)
+			return &ls->models[i];
+	return NULL;
+}
+
+/*
+ * The defined model a belongsToMany's "through" names (as a model or a
+ * table name, or as {"model": name}), or NULL.
+ */
+static ModelRow *
+ThroughRow(LoadState *ls, AssocRow *r)
+{
+	JsonbValue *t = getKeyJsonValueFromContainer(&r->options->root, "through",
+												 7, NULL);
+	char	   *name;
+
+	if (t && OrmJsonIsObject(t))
+		t = getKeyJsonValueFromContainer(t->val.binary.data, "model", 5, NULL);
+	if (t == NULL || t->type != jbvString)
+		return NULL;
+	name = OrmJsonString(t);
+	for (int i = 0; i < ls->nmodels; i++)
+		if (strcmp(ls->models[i].name, name) == 0 ||
+			strcmp(ls->models[i].table_name, name) == 0)
+			return &ls->models[i];
+	return NULL;
+}
+
+/*
+ * The model an association adds its foreign key to: belongsTo's source,
+ * hasOne's and hasMany's target, a belongsToMany's defined through model
+ * (a made-up junction goes with the association).
+ */
+static ModelRow *
+HolderRow(LoadState *ls, AssocRow *r)
+{
+	if (strcmp(r->kind, "belongsTo") == 0)
+		return FindModelRow(ls, r->source);
+	if (strcmp(r->kind, "belongsToMany") == 0)
+		return ThroughRow(ls, r);
+	return FindModelRow(ls, r->target);
+}
+
+/*
+ * Marks broken every association from or to a broken model, and the model
+ * a broken association would give its foreign key (it would lack that
+ * column); to a fixpoint.  Associations whose models are not in the
+ * catalog at all are left out, as rows left behind by hand.
+ */
+static void
+SpreadBroken(LoadState *ls)
+{
+	bool		changed = true;
+
+	while (changed)
+	{
+		changed = false;
+		for (int i = 0; i < ls->nassocs; i++)
+		{
+			AssocRow   *r = &ls->assocs[i];
+			ModelRow   *src = FindModelRow(ls, r->source);
+			ModelRow   *holder;
+			OrmBroken  *cause;
+
+			if (src == NULL || FindModelRow(ls, r->target) == NULL)
+				continue;
+			if (!Broken(ls, r->source, r->alias))
+			{
+				cause = Broken(ls, r->source, NULL);
+				if (cause == NULL)
+					cause = Broken(ls, r->target, NULL);
+				if (cause == NULL)
+					continue;
+				AddBroken(ls, r->source, r->alias, src->owner,
+						  BecauseOf(cause->error, "model \"%s\" cannot be loaded: %s",
+									cause->model, NULL));
+				changed = true;
+			}
+			holder = HolderRow(ls, r);
+			if (holder && Broken(ls, r->source, r->alias) &&
+				!Broken(ls, holder->name, NULL))
+			{
+				cause = Broken(ls, r->source, r->alias);
+				AddBroken(ls, holder->name, NULL, holder->owner,
+						  BecauseOf(cause->error,
+									"its association \"%s.%s\" cannot be loaded: %s",
+									r->source, r->alias));
+				changed = true;
+			}
+		}
+	}
+}
+
+/* The steps of building a schema, each one callable through OrmTry. */
+static void
+StepParseModel(void *arg)
+{
+	LoadState  *ls = arg;
+
+	ls->schema->models = lappend(ls->schema->models,
+								 ParseModelRow(&ls->models[ls->row]));
+}
+
+static void
+StepParseAssociation(void *arg)
+{
+	LoadState  *ls = arg;
+	AssocRow   *r = &ls->assocs[ls->row];
+	OrmAssociation *a;
+
+	a = OrmParseAssociation(OrmFindModel(ls->schema, r->source), r->kind,
+							OrmFindModel(ls->schema, r->target), r->options);
+	a->position = r->position;
+	a->function = r->function;
+	a->raw_options = r->options;
+	ls->schema->associations = lappend(ls->schema->associations, a);
+}
+
+static void
+StepResolve(void *arg)
+{
+	OrmResolveSchema(((LoadState *) arg)->schema);
+}
+
+/* Runs a step: in a subtransaction that keeps its error when guarded. */
+static ErrorData *
+Step(LoadState *ls, void (*step) (void *), bool guarded)
+{
+	if (guarded)
+		return OrmTry(step, ls);
+	step(ls);
+	return NULL;
+}
+
+/*
+ * Records what a failed step tells: the model or association it was at
+ * (or the models resolving was at), then what follows from it.  An error
+ * that names nothing is raised.
+ */
+static void
+RecordFailure(LoadState *ls, ErrorData *e, ModelRow *model, AssocRow *assoc)
+{
+	int			before = list_length(ls->broken);
+	ListCell   *lc;
+
+	if (model)
+		AddBroken(ls, model->name, NULL, model->owner, e);
+	else if (assoc)
+		AddBroken(ls, assoc->source, assoc->alias,
+				  FindModelRow(ls, assoc->source)->owner, e);
+	else
+		foreach(lc, ls->schema->resolving)
+		{
+			OrmModel   *m = lfirst(lc);
+
+			if (!m->is_junction && !Broken(ls, m->name, NULL))
+				AddBroken(ls, m->name, NULL, m->owner, e);
+		}
+	if (list_length(ls->broken) == before)
+		ReThrowError(e);
+	SpreadBroken(ls);
+}
+
+/*
+ * One attempt at building the schema from every model and association not
+ * known to be broken.  Unguarded, any error is raised.  Guarded, each step
+ * runs in a subtransaction, and the attempt returns false when it found
+ * one more broken thing: the models it built may be half-resolved, and the
+ * caller starts again.
+ */
+static bool
+BuildSchema(LoadState *ls, bool guarded)
+{
+	ErrorData  *e;
+
+	ls->schema = palloc0(sizeof(OrmSchema));
+	for (ls->row = 0; ls->row < ls->nmodels; ls->row++)
+	{
+		ModelRow   *r = &ls->models[ls->row];
+
+		if (Broken(ls, r->name, NULL))
+			continue;
+		if ((e = Step(ls, StepParseModel, guarded)) != NULL)
+		{
+			RecordFailure(ls, e, r, NULL);
+			return false;
+		}
+	}
+	for (ls->row = 0; ls->row < ls->nassocs; ls->row++)
+	{
+		AssocRow   *r = &ls->assocs[ls->row];
+
+		if (OrmFindModel(ls->schema, r->source) == NULL ||
+			OrmFindModel(ls->schema, r->target) == NULL ||
+			Broken(ls, r->source, r->alias))
+			continue;
+		if ((e = Step(ls, StepParseAssociation, guarded)) != NULL)
+		{
+			RecordFailure(ls, e, NULL, r);
+			return false;
+		}
+	}
+	if ((e = Step(ls, StepResolve, guarded)) != NULL)
+	{
+		RecordFailure(ls, e, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Until AtEOXact_GUC(true, level), warnings are neither sent nor logged:
+ * parsing a stored model again says nothing its define did not say (a
+ * type's precision reduced...), once per load, to every caller.
+ */
+static int
+BeQuiet(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("client_min_messages", "error", PGC_SUSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("log_min_messages", "error", PGC_SUSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/* The whole catalog in one go, as OrmTry runs it. */
+static void
+BuildAll(void *arg)
+{
+	BuildSchema(arg, false);
+}
+
+/*
+ * Loads, parses and resolves the whole catalog.  The result lives in the
+ * caller's memory context.  A model that cannot be loaded (a type it names
+ * is gone, a schema its owner may no longer use...) is left out and listed
+ * in schema->broken with its error, with every association from or to it
+ * and every model such an association gives a foreign key: one model never
+ * keeps the others from loading.  The catalog is loaded in one
+ * subtransaction; only when that fails is it loaded again step by step.
+ */
+OrmSchema *
+OrmLoadSchema(void)
+{
+	LoadState	ls = {0};
+	int			quiet;
+
+	ReadCatalog(&ls);
+	quiet = BeQuiet();
+	if (OrmTry(BuildAll, &ls) != NULL)
+		while (!BuildSchema(&ls, true))
+			CHECK_FOR_INTERRUPTS();
+	AtEOXact_GUC(true, quiet);
+	ls.schema->broken = ls.broken;
+	OrmFollowLiveTables(ls.schema);
+	return ls.schema;
 }
 
 /* Fails unless the current role may change a model owned by owner. */
@@ -206,8 +546,25 @@ StoredOwner(const char *name)
 }
 
 /*
+ * The owner of a stored model, its row locked until the end of the
+ * transaction, or InvalidOid when there is none.
+ */
+Oid
+OrmStoredModelOwner(const char *name)
+{
+	Oid			owner;
+
+	OrmSpiConnect();
+	owner = StoredOwner(name);
+	OrmSpiFinish();
+	return owner;
+}
+
+/*
  * Adds or replaces a model, as written; the caller has parsed it.  A model
- * that exists keeps its owner and its link to its table.
+ * that exists keeps its owner and its link to its table.  The owner is
+ * checked again on the row written: a model another session defined under
+ * the same name meanwhile is not taken over.
  */
 void
 OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
@@ -215,6 +572,7 @@ OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
 	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, OIDOID};
 	Datum		values[6];
 	Oid			owner;
+	bool		isnull;
 
 	if (options == NULL)
 		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
@@ -238,8 +596,12 @@ OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options)
 				"schema_name = EXCLUDED.schema_name, "
 				"attributes = EXCLUDED.attributes, "
 				"options = EXCLUDED.options, "
-				"defined_at = EXCLUDED.defined_at",
+				"defined_at = EXCLUDED.defined_at "
+				"RETURNING owner::pg_catalog.oid",
 				6, argtypes, values);
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	OrmCheckOwner(model->name, owner);
 	OrmSpiFinish();
 }
 
@@ -344,7 +706,9 @@ OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid)
 
 /*
  * Drops the relationship functions of the associations from or to a model,
- * with the caller's rights, before the model goes.
+ * before the model goes.  Each is dropped with the rights of its owner, the
+ * owner of its association's source (sync made it so): the model's owner
+ * may undefine it whatever associations other roles' models declared.
  */
 void
 OrmDropRelationshipFunctions(const char *model)
@@ -352,19 +716,32 @@ OrmDropRelationshipFunctions(const char *model)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(model)};
 	List	   *stmts = NIL;
+	List	   *owners = NIL;
 	ListCell   *lc;
+	ListCell   *lc2;
 
 	OrmSpiConnect();
 	/* only functions that exist: a dropped one's regprocedure is a bare OID */
-	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function) "
-			   "FROM orm.associations a JOIN pg_catalog.pg_proc p "
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function), "
+			   "p.proowner FROM orm.associations a JOIN pg_catalog.pg_proc p "
 			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
 			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false);
 	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
 		stmts = lappend(stmts, RowString(i, 1));
-	foreach(lc, stmts)
+		owners = lappend_oid(owners, DatumGetObjectId(RowValue(i, 2, &isnull)));
+	}
+	forboth(lc, stmts, lc2, owners)
+	{
+		OrmSavedRole saved;
+
+		OrmBecomeRole(lfirst_oid(lc2), &saved);
 		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+		OrmRestoreRole(&saved);
+	}
 	OrmSpiFinish();
 }
 

@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -37,7 +38,10 @@ static OrmModel *
 ExistingModel(OrmSchema *schema, const char *name)
 {
 	OrmModel   *m = OrmFindModel(schema, name);
+	OrmBroken  *b = OrmFindBroken(schema, name, NULL);
 
+	if (b)
+		OrmRaiseBroken(b);
 	if (m == NULL || m->is_junction)
 		ereport(ERROR,
 				errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -46,13 +50,26 @@ ExistingModel(OrmSchema *schema, const char *name)
 	return m;
 }
 
-/* Parses and stores one model: attributes as json, options as jsonb. */
+/*
+ * Parses and stores one model: attributes as json, options as jsonb.  It
+ * is parsed with its owner's rights (the caller's, for a new model): the
+ * types and defaults it names are its owner's.
+ */
 static void
 DefineModel(const char *name, text *attributes, Jsonb *options)
 {
-	OrmModel   *m = OrmParseModel(name, OrmJsonToJsonb(attributes),
-								  OrmJsonKeyOrder(attributes), options);
+	Oid			owner = OrmStoredModelOwner(name);
+	OrmSavedRole saved;
+	OrmModel   *m;
 
+	if (OidIsValid(owner))
+		OrmCheckOwner(name, owner);
+	else
+		owner = GetUserId();
+	OrmBecomeRole(owner, &saved);
+	m = OrmParseModel(name, OrmJsonToJsonb(attributes),
+					  OrmJsonKeyOrder(attributes), options);
+	OrmRestoreRole(&saved);
 	OrmStoreModel(m, attributes, options);
 }
 
@@ -61,12 +78,15 @@ Datum
 orm_define(PG_FUNCTION_ARGS)
 {
 	char	   *name;
+	OrmSchema  *before;
 	OrmSchema  *schema;
 
 	RequireArgs(fcinfo, 3, "orm.define");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	before = OrmLoadSchema();
 	DefineModel(name, PG_GETARG_TEXT_PP(1), PG_GETARG_JSONB_P(2));
 	schema = OrmLoadSchema();
+	OrmCheckNewlyBroken(before, schema);
 	PG_RETURN_JSONB_P(OrmModelToJsonb(ExistingModel(schema, name)));
 }
 
@@ -79,7 +99,8 @@ JsonbEqual(Jsonb *a, Jsonb *b)
 
 /*
  * An association adds a foreign key to the target of hasOne and hasMany,
- * and to a belongsToMany's junction: the caller must own that model too.
+ * and to a belongsToMany's junction: the caller must own that model too
+ * (as it must own the target of every association, see Associate).
  */
 static void
 CheckHolderOwner(OrmAssociation *a)
@@ -107,6 +128,7 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	ListCell   *lc;
 
 	OrmCheckOwner(src->name, src->owner);
+	OrmCheckOwner(tgt->name, tgt->owner);
 	if (old && old->kind == a->kind && old->target == tgt &&
 		JsonbEqual(old->raw_options, options))
 		return old;
@@ -311,6 +333,7 @@ orm_define_models(PG_FUNCTION_ARGS)
 	text	   *models;
 	List	   *entries;
 	List	   *names = NIL;
+	OrmSchema  *before;
 	OrmSchema  *schema;
 	ListCell   *lc;
 
@@ -322,6 +345,7 @@ orm_define_models(PG_FUNCTION_ARGS)
 				errmsg("models must be an object of model definitions"),
 				errhint("Write {\"User\": {\"attributes\": {...}}, ...}."));
 	entries = OrmJsonFieldTexts(models);
+	before = OrmLoadSchema();
 	foreach(lc, entries)
 	{
 		OrmJsonText *e = lfirst(lc);
@@ -334,6 +358,7 @@ orm_define_models(PG_FUNCTION_ARGS)
 		DefineEntry(e->key, e->value);
 	}
 	schema = OrmLoadSchema();
+	OrmCheckNewlyBroken(before, schema);
 	foreach(lc, entries)
 	{
 		OrmJsonText *e = lfirst(lc);
@@ -343,13 +368,19 @@ orm_define_models(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(DescribeModels(schema, names));
 }
 
-/* orm.undefine(model text): the table stays */
+/*
+ * orm.undefine(model text): the model goes with every association from or
+ * to it, whoever declared them; its table stays.
+ */
 Datum
 orm_undefine(PG_FUNCTION_ARGS)
 {
+	OrmSchema  *before;
+
 	RequireArgs(fcinfo, 1, "orm.undefine");
+	before = OrmLoadSchema();
 	OrmDeleteModel(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	OrmLoadSchema();
+	OrmCheckNewlyBroken(before, OrmLoadSchema());
 	PG_RETURN_VOID();
 }
 

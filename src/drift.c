@@ -663,7 +663,42 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 	return ds.drift;
 }
 
-/* orm.drift() RETURNS TABLE (model text, problem text, detail text) */
+/*
+ * OrmModelDrift with the rights of the model's owner: reading a table's
+ * defaults and checks cooks the model's own, which may name its owner's
+ * types, never the caller's.
+ */
+List *
+OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema)
+{
+	OrmSavedRole saved;
+	List	   *drift;
+
+	OrmBecomeRole(m->owner, &saved);
+	drift = OrmModelDrift(m, schema);
+	OrmRestoreRole(&saved);
+	return drift;
+}
+
+/* One row of orm.drift()'s result. */
+static void
+PutDrift(ReturnSetInfo *rsinfo, const char *model, const char *problem,
+		 const char *detail)
+{
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	values[0] = CStringGetTextDatum(model);
+	values[1] = CStringGetTextDatum(problem);
+	values[2] = CStringGetTextDatum(detail);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * orm.drift() RETURNS TABLE (model text, problem text, detail text): the
+ * differences of every model, and the models and associations that cannot
+ * be loaded.
+ */
 Datum
 orm_drift(PG_FUNCTION_ARGS)
 {
@@ -672,20 +707,25 @@ orm_drift(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
+	foreach(lc, schema->broken)
+	{
+		OrmBroken  *b = lfirst(lc);
+
+		if (b->alias)
+			PutDrift(rsinfo, b->model, "association cannot be loaded",
+					 psprintf("association \"%s\": %s", b->alias, b->error->message));
+		else
+			PutDrift(rsinfo, b->model, "cannot be loaded", b->error->message);
+	}
 	foreach(lc, schema->models)
 	{
 		ListCell   *lc2;
 
-		foreach(lc2, OrmModelDrift(lfirst(lc), schema))
+		foreach(lc2, OrmModelDriftAsOwner(lfirst(lc), schema))
 		{
 			OrmDrift   *d = lfirst(lc2);
-			Datum		values[3];
-			bool		nulls[3] = {false, false, false};
 
-			values[0] = CStringGetTextDatum(d->model->name);
-			values[1] = CStringGetTextDatum(d->problem);
-			values[2] = CStringGetTextDatum(d->detail);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			PutDrift(rsinfo, d->model->name, d->problem, d->detail);
 		}
 	}
 	return (Datum) 0;

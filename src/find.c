@@ -41,11 +41,7 @@ ModelArg(FunctionCallInfo fcinfo, OrmSchema *schema)
 				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				errmsg("model name must not be null"));
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	m = OrmFindModel(schema, name);
-	if (m == NULL || m->is_junction)
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_OBJECT),
-				errmsg("model \"%s\" does not exist", name));
+	m = OrmLookupModel(schema, name);
 	return m;
 }
 

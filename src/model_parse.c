@@ -15,6 +15,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
@@ -186,10 +187,18 @@ EnumValues(JsonbValue *v, const char *model, const char *attr)
 	return values;
 }
 
-/* Checks the labels of an ENUM: some, distinct, short enough. */
+/*
+ * Labels in one ENUM: PostgreSQL takes more, but an enum of more values
+ * than this is data, not a type, and each costs sync a statement.
+ */
+#define MAX_ENUM_VALUES 10000
+
+/* Checks the labels of an ENUM: some, not too many, distinct, short enough. */
 static void
 CheckEnumValues(OrmAttribute *a, const char *model)
 {
+	HASHCTL		ctl = {0};
+	HTAB	   *seen;
 	ListCell   *lc;
 
 	if (a->enum_values == NIL)
@@ -197,9 +206,22 @@ CheckEnumValues(OrmAttribute *a, const char *model)
 				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				errmsg("ENUM attribute \"%s.%s\" has no values", model, a->name),
 				errhint("Add \"values\": [\"a\", \"b\"], or write the type as ENUM('a', 'b')."));
+	if (list_length(a->enum_values) > MAX_ENUM_VALUES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("ENUM attribute \"%s.%s\" has %d values, more than %d",
+					   model, a->name, list_length(a->enum_values),
+					   MAX_ENUM_VALUES),
+				errhint("Keep so many values in a table of their own, referenced by a foreign key."));
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = NAMEDATALEN;
+	ctl.hcxt = CurrentMemoryContext;
+	seen = hash_create("orm_models enum labels", list_length(a->enum_values),
+					   &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	foreach(lc, a->enum_values)
 	{
 		char	   *label = lfirst(lc);
+		bool		found;
 
 		if (strlen(label) >= NAMEDATALEN || label[0] == '\0')
 			ereport(ERROR,
@@ -207,14 +229,14 @@ CheckEnumValues(OrmAttribute *a, const char *model)
 					errmsg("invalid ENUM value \"%s\" of attribute \"%s.%s\"",
 						   label, model, a->name),
 					errdetail("Labels are 1 to %d bytes long.", NAMEDATALEN - 1));
-		for (ListCell *lc2 = list_head(a->enum_values); lc2 != lc;
-			 lc2 = lnext(a->enum_values, lc2))
-			if (strcmp(lfirst(lc2), label) == 0)
-				ereport(ERROR,
-						errcode(ERRCODE_DUPLICATE_OBJECT),
-						errmsg("ENUM value \"%s\" of attribute \"%s.%s\" is given twice",
-							   label, model, a->name));
+		hash_search(seen, label, HASH_ENTER, &found);
+		if (found)
+			ereport(ERROR,
+					errcode(ERRCODE_DUPLICATE_OBJECT),
+					errmsg("ENUM value \"%s\" of attribute \"%s.%s\" is given twice",
+						   label, model, a->name));
 	}
+	hash_destroy(seen);
 }
 
 /* The default of an ENUM attribute: one of its labels. */

@@ -142,11 +142,26 @@ typedef struct OrmAssociation
 	Oid			function;		/* its relationship function, once synced */
 } OrmAssociation;
 
+/*
+ * A model, or one association of it, that the catalog describes but that
+ * cannot be loaded (a type it names is gone, say): calls that touch it
+ * fail with its error, other calls never see it.
+ */
+typedef struct OrmBroken
+{
+	char	   *model;
+	char	   *alias;			/* the association's, or NULL for the model */
+	Oid			owner;
+	ErrorData  *error;			/* why */
+} OrmBroken;
+
 /* Everything the catalog describes, resolved and cross-checked. */
 typedef struct OrmSchema
 {
 	List	   *models;			/* OrmModel *, defined ones then junctions */
 	List	   *associations;	/* OrmAssociation *, in declaration order */
+	List	   *broken;			/* OrmBroken *: left out of the two above */
+	List	   *resolving;		/* OrmModel *: what OrmResolveSchema is at */
 } OrmSchema;
 
 /* json_util.c: JSON and JSONB helpers */
@@ -232,6 +247,11 @@ extern OrmAttribute *OrmPrimaryKey(OrmModel *model);
 extern OrmAssociation *OrmFindAssociation(OrmSchema *schema,
 										  const char *source, const char *alias);
 extern void OrmResolveSchema(OrmSchema *schema);
+extern void OrmCheckNewlyBroken(OrmSchema *before, OrmSchema *after);
+extern OrmModel *OrmLookupModel(OrmSchema *schema, const char *name);
+extern OrmBroken *OrmFindBroken(OrmSchema *schema, const char *model,
+								const char *alias);
+extern void OrmRaiseBroken(OrmBroken *b) pg_attribute_noreturn();
 extern void OrmCheckReferences(OrmSchema *schema, OrmModel *model);
 
 /* model_json.c: structs -> normalized JSONB */
@@ -244,6 +264,7 @@ extern OrmSchema *OrmLoadSchema(void);
 extern void OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options);
 extern void OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options);
 extern void OrmCheckOwner(const char *model, Oid owner);
+extern Oid	OrmStoredModelOwner(const char *name);
 extern void OrmDeleteModel(const char *name);
 extern void OrmLinkModel(OrmModel *model, Oid relid);
 extern void OrmUnlinkDropped(Datum oids);
@@ -281,6 +302,7 @@ typedef struct OrmDrift
 } OrmDrift;
 
 extern List *OrmModelDrift(OrmModel *m, OrmSchema *schema);
+extern List *OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema);
 
 /* sync.c */
 extern Oid	OrmRelationshipFunction(OrmAssociation *assoc);
@@ -288,12 +310,26 @@ extern bool OrmSameBody(Oid funcid, const char *body);
 extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 
 
+/* roles.c: whose rights a piece of work runs with */
+typedef struct OrmSavedRole
+{
+	Oid			userid;
+	int			sec_context;
+} OrmSavedRole;
+
+extern void OrmBecomeRole(Oid role, OrmSavedRole *saved);
+extern void OrmRestoreRole(OrmSavedRole *saved);
+extern char *OrmRoleName(Oid role);
+extern void OrmCheckAdoptable(OrmModel *m, const char *what, const char *name,
+							  Oid object_owner);
+
 /* spi_util.c: checked SPI wrappers */
 extern void OrmSpiConnect(void);
 extern void OrmSpiFinish(void);
 extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only);
 extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
+extern ErrorData *OrmTry(void (*fn) (void *), void *arg);
 
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);

@@ -19,9 +19,16 @@ typedef struct ParseState
 	OrmSchema  *schema;
 	int			next_index;		/* table alias numbers */
 	int			depth;
+	const char *root_model;
 } ParseState;
 
 #define MAX_INCLUDE_DEPTH 32
+
+/*
+ * Include nodes in one query, all levels: a few aliases nested a few levels
+ * deep multiply into more statement than any planner should be given.
+ */
+#define MAX_INCLUDE_NODES 1000
 
 static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
 							 JsonbContainer *options, bool root);
@@ -278,11 +285,16 @@ static OrmAssociation *
 QueryAssociation(ParseState *ps, OrmModel *m, const char *alias)
 {
 	OrmAssociation *a = OrmFindAssociation(ps->schema, m->name, alias);
+	OrmBroken  *b;
 	StringInfoData names;
 	ListCell   *lc;
 
 	if (a)
 		return a;
+	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
+		OrmRaiseBroken(b);
+	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
+		OrmRaiseBroken(b);
 	initStringInfo(&names);
 	foreach(lc, ps->schema->associations)
 	{
@@ -303,7 +315,16 @@ QueryAssociation(ParseState *ps, OrmModel *m, const char *alias)
 static OrmQueryNode *
 NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 {
-	OrmQueryNode *node = palloc0(sizeof(OrmQueryNode));
+	OrmQueryNode *node;
+
+	if (ps->next_index > MAX_INCLUDE_NODES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("query of model \"%s\" has more than %d includes",
+					   ps->root_model, MAX_INCLUDE_NODES),
+				errhint("Load the rest with further queries."));
+	CHECK_FOR_INTERRUPTS();
+	node = palloc0(sizeof(OrmQueryNode));
 
 	node->model = m;
 	node->assoc = assoc;
@@ -373,6 +394,9 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 		{
 			ListCell   *lc;
 
+			foreach(lc, ps->schema->broken)
+				if (strcmp(((OrmBroken *) lfirst(lc))->model, parent->model->name) == 0)
+					OrmRaiseBroken(lfirst(lc));
 			foreach(lc, ps->schema->associations)
 			{
 				OrmAssociation *a = lfirst(lc);
@@ -551,7 +575,7 @@ ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 OrmQueryNode *
 OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
 {
-	ParseState	ps = {schema, 0, 0};
+	ParseState	ps = {schema, 0, 0, model->name};
 	OrmQueryNode *root = NewNode(&ps, model, NULL);
 
 	if (query && !JB_ROOT_IS_OBJECT(query))

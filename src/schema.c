@@ -154,6 +154,8 @@ CheckReference(OrmModel *m, OrmAttribute *a)
 /*
  * Resolves every association in declaration order, then names the columns
  * they added and links attribute references to the models they name.
+ * schema->resolving holds the models the step under way concerns, so that
+ * a caller that catches an error knows whose it is.
  */
 void
 OrmResolveSchema(OrmSchema *schema)
@@ -161,17 +163,103 @@ OrmResolveSchema(OrmSchema *schema)
 	ListCell   *lc;
 
 	foreach(lc, schema->associations)
-		OrmResolveAssociation(schema, lfirst(lc));
+	{
+		OrmAssociation *a = lfirst(lc);
+
+		schema->resolving = list_make2(a->source, a->target);
+		OrmResolveAssociation(schema, a);
+	}
 	foreach(lc, schema->models)
 	{
 		OrmModel   *m = lfirst(lc);
 
+		schema->resolving = list_make1(m);
 		OrmAssignFields(m);
 		CheckTableUnique(schema, m);
 	}
 	/* after every model has its columns: a reference may name a later one */
 	foreach(lc, schema->models)
+	{
+		schema->resolving = list_make1(lfirst(lc));
 		OrmCheckReferences(schema, lfirst(lc));
+	}
+	schema->resolving = NIL;
+}
+
+/*
+ * The broken entry of a model (alias NULL) or of one of its associations,
+ * or NULL.
+ */
+OrmBroken *
+OrmFindBroken(OrmSchema *schema, const char *model, const char *alias)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->broken)
+	{
+		OrmBroken  *b = lfirst(lc);
+
+		if (strcmp(b->model, model) == 0 &&
+			(alias ? b->alias && strcmp(b->alias, alias) == 0 : b->alias == NULL))
+			return b;
+	}
+	return NULL;
+}
+
+/* Raises the error that keeps a model or association from loading. */
+void
+OrmRaiseBroken(OrmBroken *b)
+{
+	ErrorData  *e = b->error;
+
+	ereport(ERROR,
+			errcode(e->sqlerrcode),
+			b->alias ?
+			errmsg("association \"%s.%s\" cannot be loaded: %s", b->model,
+				   b->alias, e->message) :
+			errmsg("model \"%s\" cannot be loaded: %s", b->model, e->message),
+			e->detail ? errdetail_internal("%s", e->detail) : 0,
+			e->hint ? errhint("%s", e->hint) : 0);
+	pg_unreachable();
+}
+
+/*
+ * Fails when a change of the catalog left a model or association unable to
+ * load that loaded before it: a definition must not break another.  The
+ * error is the one loading it raised, as if nothing caught it.
+ */
+void
+OrmCheckNewlyBroken(OrmSchema *before, OrmSchema *after)
+{
+	ListCell   *lc;
+
+	foreach(lc, after->broken)
+	{
+		OrmBroken  *b = lfirst(lc);
+
+		if (OrmFindBroken(before, b->model, b->alias) == NULL)
+			ReThrowError(b->error);
+	}
+}
+
+/*
+ * The model a caller names: a defined model, or an error (its load error
+ * when it cannot be loaded).
+ */
+OrmModel *
+OrmLookupModel(OrmSchema *schema, const char *name)
+{
+	OrmModel   *m = OrmFindModel(schema, name);
+	OrmBroken  *b;
+
+	if (m && !m->is_junction)
+		return m;
+	if ((b = OrmFindBroken(schema, name, NULL)) != NULL)
+		OrmRaiseBroken(b);
+	ereport(ERROR,
+			errcode(ERRCODE_UNDEFINED_OBJECT),
+			errmsg("model \"%s\" does not exist", name));
+	return NULL;
 }
 
 /* Links a model's references to the models they name, and checks them. */

@@ -1,13 +1,16 @@
 /*
  * spi_util.c
- *		Checked SPI wrappers: every failure becomes an ERROR; and the
- *		result set of a function returning SETOF a scalar.
+ *		Checked SPI wrappers: every failure becomes an ERROR; the result
+ *		set of a function returning SETOF a scalar; and running a piece of
+ *		work in a subtransaction that keeps its error.
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
 #include "orm_models.h"
@@ -72,4 +75,60 @@ OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type)
 	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
 	MemoryContextSwitchTo(old);
 	rsinfo->returnMode = SFRM_Materialize;
+}
+
+/*
+ * Whether an error may be caught and kept as a model's load failure: not
+ * a cancel, a shutdown, an exhausted resource or an internal error, which
+ * say nothing about the model and must reach the caller.
+ */
+static bool
+CatchableError(ErrorData *e)
+{
+	int			class = ERRCODE_TO_CATEGORY(e->sqlerrcode);
+
+	return e->elevel == ERROR &&
+		class != ERRCODE_TO_CATEGORY(ERRCODE_OPERATOR_INTERVENTION) &&
+		class != ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) &&
+		class != ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR) &&
+		class != ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR);
+}
+
+/*
+ * Runs fn(arg) in a subtransaction, as PL/pgSQL runs a block with an
+ * EXCEPTION clause: returns NULL when it succeeded, or its error, copied
+ * into the caller's memory context, with everything it did rolled back
+ * (memory it allocated in the caller's context stays).  Errors that are
+ * not about fn's input (a cancel, out of memory, an internal error) are
+ * raised.
+ */
+ErrorData *
+OrmTry(void (*fn) (void *), void *arg)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile error = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(caller);
+		error = CopyErrorData();
+		if (!CatchableError(error))
+			PG_RE_THROW();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_END_TRY();
+	return error;
 }

@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
+#include "mb/pg_wchar.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -32,6 +33,13 @@
 #include "orm_models.h"
 
 PG_FUNCTION_INFO_V1(orm_sync);
+
+/* One statement of a sync and the role it runs as: its model's owner. */
+typedef struct SyncStatement
+{
+	char	   *sql;
+	Oid			role;
+} SyncStatement;
 
 typedef struct SyncOptions
 {
@@ -113,6 +121,55 @@ ParseSyncOptions(Jsonb *options)
 	return o;
 }
 
+/* Appends a statement of model m's, run as m's owner. */
+static List *
+AddStatement(List *stmts, OrmModel *m, char *sql)
+{
+	SyncStatement *st = palloc(sizeof(SyncStatement));
+
+	st->sql = sql;
+	st->role = m->owner;
+	return lappend(stmts, st);
+}
+
+/* Appends statements (char *) of model m's. */
+static List *
+AddStatements(List *stmts, OrmModel *m, List *sqls)
+{
+	ListCell   *lc;
+
+	foreach(lc, sqls)
+		stmts = AddStatement(stmts, m, lfirst(lc));
+	return stmts;
+}
+
+/*
+ * Models that cannot be loaded cannot be synced: a named one, or with no
+ * names any of them, fails the sync (with 42501 when it is not the
+ * caller's, as a loaded one would).
+ */
+static void
+CheckLoadable(OrmSchema *schema, List *names, bool some)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->broken)
+	{
+		OrmBroken  *b = lfirst(lc);
+		bool		wanted = !some;
+		ListCell   *lc2;
+
+		if (b->alias)
+			continue;			/* the models it joins say so, if at all */
+		foreach(lc2, names)
+			wanted |= strcmp(lfirst(lc2), b->model) == 0;
+		if (!wanted)
+			continue;
+		OrmCheckOwner(b->model, b->owner);
+		OrmRaiseBroken(b);
+	}
+}
+
 /*
  * The models to sync: the named ones (or all), plus the junctions of their
  * belongsToMany associations; each must be the caller's to sync.
@@ -122,6 +179,8 @@ SelectModels(OrmSchema *schema, List *names, bool some)
 {
 	List	   *selected = NIL;
 	ListCell   *lc;
+
+	CheckLoadable(schema, names, some);
 
 	foreach(lc, schema->models)
 	{
@@ -226,6 +285,40 @@ TableOid(OrmModel *m)
 	return relid;
 }
 
+/* The owner of a relation, or InvalidOid when it is gone. */
+static Oid
+RelationOwner(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * Fails unless the existing tables of the synced models are theirs to
+ * take over (or drop, with force): their owners' rights are the models'.
+ */
+static void
+CheckTablesAdoptable(List *ordered)
+{
+	ListCell   *lc;
+
+	foreach(lc, ordered)
+	{
+		OrmModel   *m = lfirst(lc);
+		Oid			relid = TableOid(m);
+		Oid			owner = OidIsValid(relid) ? RelationOwner(relid) : InvalidOid;
+
+		if (OidIsValid(owner))
+			OrmCheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
+	}
+}
+
 /*
  * The OID of the table of a model the sync does not make: InvalidOid when
  * it is missing or something other than a table (that is the business of
@@ -246,6 +339,20 @@ OtherTableOid(OrmModel *m)
 	return relid;
 }
 
+/* The owner of a type, or InvalidOid when it is gone. */
+static Oid
+TypeOwner(Oid typid)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_type) GETSTRUCT(tup))->typowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
 /* The statements that make or extend one ENUM attribute's type. */
 static List *
 EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
@@ -259,6 +366,8 @@ EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
 	StringInfoData buf;
 	ListCell   *lc;
 
+	if (OidIsValid(typ))
+		OrmCheckAdoptable(m, "type", a->type_sql, TypeOwner(typ));
 	if (OidIsValid(typ) && recreate)
 	{
 		stmts = lappend(stmts, psprintf("DROP TYPE %s", a->type_sql));
@@ -303,9 +412,9 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 			OrmAttribute *a = lfirst(lc2);
 
 			if (a->enum_values)
-				stmts = list_concat(stmts,
-									EnumStatements(m, a, force &&
-												   list_member_ptr(created, m)));
+				stmts = AddStatements(stmts, m,
+									  EnumStatements(m, a, force &&
+													 list_member_ptr(created, m)));
 		}
 	}
 	return stmts;
@@ -356,6 +465,20 @@ OrmRelationshipFunction(OrmAssociation *a)
 		return InvalidOid;
 	argtype = get_rel_type_id(relid);
 	return FunctionOid(a->source->schema, a->alias, argtype);
+}
+
+/* The owner of a function, or InvalidOid when it is gone. */
+static Oid
+FunctionOwner(Oid funcid)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	ReleaseSysCache(tup);
+	return owner;
 }
 
 /* Whether a function's body is this one. */
@@ -430,7 +553,8 @@ FunctionReadable(OrmAssociation *a, List *ordered)
  * missing or out of date: drift() reports the function).  A function
  * of the same name and argument that is not the association's is refused,
  * unless its body is exactly the relationship function's (one made by
- * another session's sync, or restored): then it is adopted.
+ * another session's sync, or restored): then it is adopted, if the source
+ * model's owner has the rights of the function's owner.
  */
 static List *
 RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
@@ -448,6 +572,9 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 			continue;
 		fn = OrmRelationshipFunction(a);
 		body = OrmRelationshipBody(a);
+		if (OidIsValid(fn))
+			OrmCheckAdoptable(a->source, "function", format_procedure(fn),
+							  FunctionOwner(fn));
 		if (OidIsValid(fn) && fn != a->function && !OrmSameBody(fn, body))
 			ereport(ERROR,
 					errcode(ERRCODE_DUPLICATE_FUNCTION),
@@ -459,7 +586,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 			!list_member_ptr(created, a->target) &&
 			!list_member_ptr(created, a->junction))
 			continue;
-		stmts = lappend(stmts, OrmRelationshipFunctionSql(a));
+		stmts = AddStatement(stmts, a->source, OrmRelationshipFunctionSql(a));
 	}
 	return stmts;
 }
@@ -518,7 +645,7 @@ Repairs(OrmSchema *schema, OrmModel *m, List **early, List **late)
 {
 	ListCell   *lc;
 
-	foreach(lc, OrmModelDrift(m, schema))
+	foreach(lc, OrmModelDriftAsOwner(m, schema))
 	{
 		OrmDrift   *d = lfirst(lc);
 
@@ -526,9 +653,9 @@ Repairs(OrmSchema *schema, OrmModel *m, List **early, List **late)
 
 		if (d->repair == NULL)
 			continue;
-		*to = lappend(*to, d->repair);
+		*to = AddStatement(*to, m, d->repair);
 		if (d->repair2)
-			*to = lappend(*to, d->repair2);
+			*to = AddStatement(*to, m, d->repair2);
 	}
 }
 
@@ -564,8 +691,8 @@ RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 				OidIsValid(relid = OtherTableOid(m)) &&
 				((alter && list_member_ptr(ordered, m)) ||
 				 get_attnum(relid, a->field) != InvalidAttrNumber))
-				stmts = lappend(stmts, psprintf("%s NOT VALID",
-												OrmForeignKeySql(m, a)));
+				stmts = AddStatement(stmts, m, psprintf("%s NOT VALID",
+														OrmForeignKeySql(m, a)));
 		}
 	}
 	return stmts;
@@ -584,10 +711,15 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	List	   *schemas = NIL;
 	ListCell   *lc;
 
+	CheckTablesAdoptable(ordered);
 	for (int i = list_length(ordered) - 1; force && i >= 0; i--)
-		if (OidIsValid(TableOid(list_nth(ordered, i))))
-			stmts = lappend(stmts, psprintf("DROP TABLE %s CASCADE",
-											OrmQualifiedTable(list_nth(ordered, i))));
+	{
+		OrmModel   *m = list_nth(ordered, i);
+
+		if (OidIsValid(TableOid(m)))
+			stmts = AddStatement(stmts, m, psprintf("DROP TABLE %s CASCADE",
+													OrmQualifiedTable(m)));
+	}
 	foreach(lc, ordered)
 	{
 		OrmModel   *m = lfirst(lc);
@@ -607,8 +739,9 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 			!list_member(schemas, makeString(m->schema)))
 		{
 			schemas = lappend(schemas, makeString(m->schema));
-			stmts = lappend(stmts, psprintf("CREATE SCHEMA IF NOT EXISTS %s",
-											quote_identifier(m->schema)));
+			stmts = AddStatement(stmts, m,
+								 psprintf("CREATE SCHEMA IF NOT EXISTS %s",
+										  quote_identifier(m->schema)));
 		}
 	}
 	created = list_copy(later);
@@ -619,8 +752,8 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 		OrmModel   *m = linitial(later);
 
 		later = list_delete_first(later);
-		stmts = list_concat(stmts, OrmCreateTableSql(m, later));
-		deferred = list_concat(deferred, OrmDeferredForeignKeys(m, later));
+		stmts = AddStatements(stmts, m, OrmCreateTableSql(m, later));
+		deferred = AddStatements(deferred, m, OrmDeferredForeignKeys(m, later));
 	}
 	stmts = list_concat(stmts, deferred);
 	stmts = list_concat(stmts, late_repairs);
@@ -630,20 +763,47 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	return list_concat(stmts, RelationshipStatements(schema, ordered, created));
 }
 
+/* At most this much of a statement goes into an error's context. */
+#define CONTEXT_SQL_BYTES 1000
+
+/* The statement running, for the error context, and who called sync. */
+typedef struct RunningStatement
+{
+	SyncStatement *st;
+	Oid			caller;
+} RunningStatement;
+
+/* The statement, cut short, and its role when that is not the caller. */
 static void
 StatementContext(void *arg)
 {
-	errcontext("orm.sync statement: %s", (const char *) arg);
+	RunningStatement *r = arg;
+	const char *sql = r->st->sql;
+	int			len = strlen(sql);
+	char	   *as = r->st->role == r->caller ? "" :
+		psprintf(", as role \"%s\"", OrmRoleName(r->st->role));
+
+	if (len <= CONTEXT_SQL_BYTES)
+		errcontext("orm.sync statement%s: %s", as, sql);
+	else
+		errcontext("orm.sync statement%s: %.*s... (%d bytes)", as,
+				   pg_mbcliplen(sql, len, CONTEXT_SQL_BYTES), sql, len);
 }
 
-/* Runs the statements with the caller's rights. */
+/*
+ * Runs the statements, each with the rights of its model's owner under
+ * SECURITY_RESTRICTED_OPERATION (the caller has the rights of every owner:
+ * SelectModels checked), so that what a model names runs as its owner.
+ */
 static void
 RunStatements(List *stmts)
 {
 	ErrorContextCallback cb;
+	RunningStatement running = {NULL, GetUserId()};
 	ListCell   *lc;
 
 	cb.callback = StatementContext;
+	cb.arg = &running;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
 	OrmSpiConnect();
@@ -652,8 +812,14 @@ RunStatements(List *stmts)
 	{
 		foreach(lc, stmts)
 		{
-			cb.arg = lfirst(lc);
-			OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+			SyncStatement *st = lfirst(lc);
+			OrmSavedRole saved;
+
+			running.st = st;
+			CHECK_FOR_INTERRUPTS();
+			OrmBecomeRole(st->role, &saved);
+			OrmSpiExec(st->sql, 0, NULL, NULL, NULL, false);
+			OrmRestoreRole(&saved);
 		}
 	}
 	PG_FINALLY();
@@ -681,7 +847,7 @@ LinkTables(List *models)
 	}
 }
 
-/* Returns a list of strings as the rows of a set-returning function. */
+/* Returns the statements' text as the rows of a set-returning function. */
 static void
 ReturnStrings(FunctionCallInfo fcinfo, List *strings)
 {
@@ -691,7 +857,7 @@ ReturnStrings(FunctionCallInfo fcinfo, List *strings)
 	OrmInitScalarSetResult(fcinfo, TEXTOID);
 	foreach(lc, strings)
 	{
-		Datum		value = CStringGetTextDatum(lfirst(lc));
+		Datum		value = CStringGetTextDatum(((SyncStatement *) lfirst(lc))->sql);
 		bool		isnull = false;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
