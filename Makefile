@@ -49,7 +49,8 @@ REGRESS = \
 	ddl_watch \
 	drift \
 	validate \
-	atomicity
+	atomicity \
+	security
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

@@ -225,7 +225,6 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 {
 	Datum	   *values = st->params.values;
 	Datum		value = (Datum) 0;
-	int			rc;
 
 	*isnull = true;
 	if (st->key_param >= 0)
@@ -235,11 +234,7 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 		values[st->key_param] = key;
 	}
 	OrmSpiConnect();
-	rc = SPI_execute_plan(OrmStatementPlan(st), values, st->params.nulls, true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not run a find statement: %s",
-			 SPI_result_code_string(rc));
-	if (SPI_processed > 0)
+	if (OrmSpiExecPlan(OrmStatementPlan(st), values, st->params.nulls, true, 1) > 0)
 	{
 		Form_pg_attribute att = TupleDescAttr(SPI_tuptable->tupdesc, 0);
 
@@ -330,7 +325,7 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 							 st->params.nulls, true);
 	for (;;)
 	{
-		SPI_cursor_fetch(portal, true, ROWS_BATCH);
+		OrmSpiFetch(portal, ROWS_BATCH);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			bool		isnull;

@@ -330,6 +330,10 @@ extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only);
 extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
 extern ErrorData *OrmTry(void (*fn) (void *), void *arg);
+extern void OrmRethrowShortened(MemoryContext context) pg_attribute_noreturn();
+extern uint64 OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
+							 bool read_only, long count);
+extern uint64 OrmSpiFetch(Portal portal, long count);
 
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);

@@ -9,6 +9,7 @@
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
@@ -38,15 +39,25 @@ OrmSpiFinish(void)
 /*
  * Runs one statement with its values as parameters; returns the number of
  * rows processed.  nulls follows SPI's convention (' ' or 'n'), may be NULL.
+ * Its errors' context is cut short (OrmRethrowShortened).
  */
 int
 OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 		   const char *nulls, bool read_only)
 {
-	int			rc;
+	MemoryContext caller = CurrentMemoryContext;
+	int			rc = 0;
 
-	rc = SPI_execute_with_args(sql, nargs, argtypes, values, nulls,
-							   read_only, 0);
+	PG_TRY();
+	{
+		rc = SPI_execute_with_args(sql, nargs, argtypes, values, nulls,
+								   read_only, 0);
+	}
+	PG_CATCH();
+	{
+		OrmRethrowShortened(caller);
+	}
+	PG_END_TRY();
 	if (rc < 0)
 		elog(ERROR, "could not run \"%s\": %s", sql,
 			 SPI_result_code_string(rc));
@@ -131,4 +142,99 @@ OrmTry(void (*fn) (void *), void *arg)
 	}
 	PG_END_TRY();
 	return error;
+}
+
+/* At most this much of one line of an error's context is kept. */
+#define CONTEXT_LINE_BYTES 1000
+
+/* A copy of text with every line cut to CONTEXT_LINE_BYTES. */
+static char *
+ShortLines(const char *text)
+{
+	StringInfoData buf;
+	const char *line = text;
+
+	initStringInfo(&buf);
+	while (*line)
+	{
+		const char *end = strchrnul(line, '\n');
+		int			len = end - line;
+
+		if (len > CONTEXT_LINE_BYTES)
+			appendStringInfo(&buf, "%.*s... (%d bytes)",
+							 pg_mbcliplen(line, len, CONTEXT_LINE_BYTES), line, len);
+		else
+			appendBinaryStringInfo(&buf, line, len);
+		if (*end == '\0')
+			break;
+		appendStringInfoChar(&buf, '\n');
+		line = end + 1;
+	}
+	return buf.data;
+}
+
+/*
+ * In a PG_CATCH block: raises the error caught again, with the lines of its
+ * context cut short.  SPI puts the whole statement into the context of an
+ * error it raises, and a generated statement may be megabytes long.
+ */
+void
+OrmRethrowShortened(MemoryContext context)
+{
+	ErrorData  *e;
+
+	MemoryContextSwitchTo(context);
+	e = CopyErrorData();
+	if (e->context)
+		e->context = ShortLines(e->context);
+	if (e->internalquery && strlen(e->internalquery) > CONTEXT_LINE_BYTES)
+	{
+		e->internalquery = NULL;	/* its position would point past the cut */
+		e->internalpos = 0;
+	}
+	FlushErrorState();
+	ReThrowError(e);
+}
+
+/*
+ * SPI_execute_plan, checked, with its errors' context cut short; returns
+ * the number of rows processed.
+ */
+uint64
+OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
+			   bool read_only, long count)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	int			rc = 0;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(plan, values, nulls, read_only, count);
+	}
+	PG_CATCH();
+	{
+		OrmRethrowShortened(caller);
+	}
+	PG_END_TRY();
+	if (rc < 0)
+		elog(ERROR, "could not run a statement: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* SPI_cursor_fetch forward, with its errors' context cut short. */
+uint64
+OrmSpiFetch(Portal portal, long count)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		SPI_cursor_fetch(portal, true, count);
+	}
+	PG_CATCH();
+	{
+		OrmRethrowShortened(caller);
+	}
+	PG_END_TRY();
+	return SPI_processed;
 }
