@@ -63,6 +63,10 @@ SELECT orm.define('Diary', '{"body": "TEXT", "mood": {"type": "sec_alice.watched
 SELECT * FROM orm.sync('{"models": ["Diary"], "alter": true}');
 RESET ROLE;
 SELECT DISTINCT who FROM sec_shared.seen ORDER BY 1;
+-- a where value read as her domain in the superuser's find: as alice too
+TRUNCATE sec_shared.seen;
+SELECT orm.find_all('Diary', '{"attributes": ["body"], "where": {"mood": "calm"}, "order": ["body"]}');
+SELECT DISTINCT who FROM sec_shared.seen ORDER BY 1;
 -- what the superuser's sync makes for alice's model is alice's
 SET ROLE regress_orm_sec_alice;
 SELECT orm.define('Page', '{"n": "INTEGER", "kind": {"type": "ENUM", "values": ["a", "b"]}}', '{"schema": "sec_alice"}') IS NOT NULL AS defined;
@@ -219,6 +223,17 @@ CREATE FUNCTION tree(depth int) RETURNS jsonb LANGUAGE sql AS $$
 		   FROM unnest(ARRAY['a', 'b', 'c', 'd']) x) END $$;
 SELECT err(format('SELECT orm.find_all_sql(%L, %L)', 'Node', jsonb_build_object('include', tree(5))));
 SELECT err(format('SELECT orm.find_all_sql(%L, %L)', 'Node', jsonb_build_object('include', tree(4)))) AS four_levels;
+-- planned without JIT, which would compile such a plan for many seconds
+-- without noticing statement_timeout; the caller's setting is kept
+SET jit = on;
+SET jit_above_cost = 0;
+SET statement_timeout = '10s';
+SELECT orm.find_all('Node', jsonb_build_object('include', tree(3)));
+SELECT count(*) FROM orm.find_all_rows('Node', jsonb_build_object('include', tree(3)));
+SHOW jit;
+RESET statement_timeout;
+RESET jit_above_cost;
+RESET jit;
 SELECT err(format('SELECT orm.define(%L, %L)', 'Big',
 	json_build_object('e', json_build_object('type', 'ENUM', 'values', (SELECT json_agg('v' || i) FROM generate_series(1, 10001) i)))));
 SELECT err(format('SELECT orm.define(%L, %L)', 'Big',

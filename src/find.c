@@ -129,6 +129,7 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
 		kind == 'c' ? ORM_FIND_COUNT : ORM_FIND_ROWS;
 
 	RequireTables(root);
+	st->root = m;
 	st->key_param = -1;
 	if (kind == 'p')
 	{
@@ -201,7 +202,7 @@ CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
 
 /* find_by_pk's key argument as a value of the key attribute's type. */
 static Datum
-KeyValue(FunctionCallInfo fcinfo, OrmStatement *st, const char *model)
+KeyValue(FunctionCallInfo fcinfo, OrmStatement *st)
 {
 	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 	Oid			typout;
@@ -213,7 +214,7 @@ KeyValue(FunctionCallInfo fcinfo, OrmStatement *st, const char *model)
 	getTypeOutputInfo(argtype, &typout, &varlena);
 	v.val.string.val = OidOutputFunctionCall(typout, PG_GETARG_DATUM(1));
 	v.val.string.len = strlen(v.val.string.val);
-	return OrmValueDatum(&v, st->key_attr, model, st->key_attr->typid);
+	return OrmValueDatum(&v, st->key_attr, st->root, st->key_attr->typid);
 }
 
 /*
@@ -257,7 +258,7 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 	Datum		result;
 
 	if (st->key_param >= 0)
-		key = KeyValue(fcinfo, st, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+		key = KeyValue(fcinfo, st);
 	result = RunScalar(st, key, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -318,11 +319,14 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 	OrmStatement *st = CallStatement(fcinfo, 'r', 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
+	int			jit;
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();
+	jit = OrmJitOff();
 	portal = SPI_cursor_open(NULL, OrmStatementPlan(st), st->params.values,
 							 st->params.nulls, true);
+	OrmJitRestore(jit);
 	for (;;)
 	{
 		OrmSpiFetch(portal, ROWS_BATCH);

@@ -334,6 +334,8 @@ extern void OrmRethrowShortened(MemoryContext context) pg_attribute_noreturn();
 extern uint64 OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 							 bool read_only, long count);
 extern uint64 OrmSpiFetch(Portal portal, long count);
+extern int	OrmJitOff(void);
+extern void OrmJitRestore(int level);
 
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);
@@ -363,6 +365,7 @@ typedef struct OrmStatement
 	OrmParams	params;			/* the query's values; find_by_pk sets its
 								 * key's on every call */
 	int			key_param;		/* index of that parameter, or -1 */
+	OrmModel   *root;			/* the model queried */
 	OrmAttribute *key_attr;
 	List	   *models;			/* OrmModel *: the tables it reads */
 	bool		kept;			/* in the cache (not a one-off) */
@@ -434,7 +437,7 @@ extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
 								   int strategy, bool negate);
 extern void OrmResetOperatorCache(void);
 extern Datum OrmValueDatum(JsonbValue *v, OrmAttribute *attr,
-						   const char *model, Oid typid);
+						   OrmModel *model, Oid typid);
 
 /* query_sql.c: query tree -> one SQL statement */
 typedef enum OrmFindShape

@@ -9,8 +9,10 @@
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "jit/jit.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
@@ -197,14 +199,42 @@ OrmRethrowShortened(MemoryContext context)
 }
 
 /*
- * SPI_execute_plan, checked, with its errors' context cut short; returns
- * the number of rows processed.
+ * Until OrmJitRestore(level), statements are planned without JIT.  LLVM
+ * compiles the expressions of a plan before it runs, without checking for
+ * interrupts: for a find statement with a deep include tree that took
+ * seconds past statement_timeout (84 include nodes: 13.6 s with JIT, 72 ms
+ * without), to save nothing on queries that read rows by key.
+ */
+int
+OrmJitOff(void)
+{
+	int			level;
+
+	if (!jit_enabled)
+		return -1;
+	level = NewGUCNestLevel();
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+void
+OrmJitRestore(int level)
+{
+	if (level >= 0)
+		AtEOXact_GUC(true, level);
+}
+
+/*
+ * SPI_execute_plan, checked, planned without JIT, with its errors' context
+ * cut short; returns the number of rows processed.
  */
 uint64
 OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 			   bool read_only, long count)
 {
 	MemoryContext caller = CurrentMemoryContext;
+	int			jit = OrmJitOff();
 	int			rc = 0;
 
 	PG_TRY();
@@ -216,6 +246,7 @@ OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 		OrmRethrowShortened(caller);
 	}
 	PG_END_TRY();
+	OrmJitRestore(jit);
 	if (rc < 0)
 		elog(ERROR, "could not run a statement: %s", SPI_result_code_string(rc));
 	return SPI_processed;

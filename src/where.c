@@ -217,10 +217,31 @@ OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
 	return CachedOperator(a->typid, strategy, negate, OperatorSql(opr));
 }
 
+/*
+ * A value read by the attribute type's input function with the rights of
+ * the model's owner: a domain's CHECK is the owner's code, and must not
+ * run as whoever queries the model.  While a model is parsed (an index
+ * predicate), it has no owner yet: parsing runs as the owner already.
+ */
+static Datum
+OwnersInput(const char *text, Oid typid, OrmAttribute *a, OrmModel *m)
+{
+	OrmSavedRole saved;
+	Datum		value;
+
+	if (!OidIsValid(m->owner) || m->owner == GetUserId())
+		return OrmInputValue(text, typid, -1, m->name, a->name);
+	OrmBecomeRole(m->owner, &saved);
+	value = OrmInputValue(text, typid, -1, m->name, a->name);
+	OrmRestoreRole(&saved);
+	return value;
+}
+
 /* Converts a JSON value to a Datum of typid, for attribute a. */
 Datum
-OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
+OrmValueDatum(JsonbValue *v, OrmAttribute *a, OrmModel *m, Oid typid)
 {
+	const char *model = m->name;
 	Oid			elemtype;
 
 	if (!OidIsValid(typid))
@@ -256,7 +277,7 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 			int			i = foreach_current_index(lc);
 
 			nulls[i] = e->type == jbvNull;
-			datums[i] = nulls[i] ? (Datum) 0 : OrmValueDatum(e, a, model, elemtype);
+			datums[i] = nulls[i] ? (Datum) 0 : OrmValueDatum(e, a, m, elemtype);
 		}
 		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 		return PointerGetDatum(construct_md_array(datums, nulls, 1, dims, lbs,
@@ -269,7 +290,7 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, const char *model, Oid typid)
 				errmsg("invalid value for attribute \"%s.%s\" of type %s",
 					   model, a->name, format_type_be(typid)),
 				errdetail("A JSON %s is not a value of this type.", OrmJsonTypeName(v)));
-	return OrmInputValue(OrmJsonValueText(v), typid, -1, model, a->name);
+	return OwnersInput(OrmJsonValueText(v), typid, a, m);
 }
 
 /*
@@ -298,7 +319,7 @@ AppendDatum(WhereContext *cx, Oid typid, Datum value)
 static void
 AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
 {
-	AppendDatum(cx, typid, OrmValueDatum(v, a, cx->model->name, typid));
+	AppendDatum(cx, typid, OrmValueDatum(v, a, cx->model, typid));
 }
 
 /* col <op> $n, with the column type's operator of a btree strategy */
