@@ -466,9 +466,12 @@ else
 	fail "1c. carol's sync alter of sec_alice's model: '${st:-lost}': $(errline)"
 fi
 planted "1c. carol's sync alter (a member role)"
-expect "$SUPER" 00000 "1c. the superuser's forced sync of sec_alice's models" \
-	"SELECT count(*) FROM orm.sync('{\"models\": [\"AliceAlt\", \"AliceLoad\"], \"force\": true}')"
+expect "$SUPER" 00000 "1c. the superuser's forced sync of every model" \
+	"SELECT count(*) FROM orm.sync('{\"force\": true}')"
 planted "1c. superuser's sync force"
+owned_by "1c. superuser's forced sync, sec_alice's models" sec_own_a sec_alice
+owned_by "1c. superuser's forced sync, sec_alice's models (carol's schema)" sec_carol_a sec_alice
+owned_by "1c. superuser's forced sync, sec_bob's models" sec_own_b sec_bob
 expect_out "$SUPER" "1c. the tables the superuser's forced sync made are sec_alice's" \
 	"SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'sec_alice_schema'::regnamespace AND relkind = 'r' AND relname IN ('AliceAlts', 'AliceLoads')" \
 	"AliceAlts:sec_alice,AliceLoads:sec_alice"
