@@ -243,6 +243,18 @@ SELECT orm.define('Big', json_build_object('e', json_build_object('type', 'ENUM'
 SELECT orm.undefine('Big');
 SELECT orm.undefine('Node');
 DROP TABLE "Nodes";
+-- a cancel while the catalog loads (a model's domain check sleeps) ends
+-- the statement, and the session is not left in an aborted transaction
+CREATE FUNCTION slow_check(v text) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(0.3) IS NOT NULL';
+CREATE DOMAIN slow_text AS text CHECK (slow_check(VALUE));
+SELECT orm.define('Slow', '{"s": {"type": "slow_text", "defaultValue": "x"}}') IS NOT NULL AS defined;
+SET statement_timeout = '100ms';
+SELECT orm.find_all('Slow');
+RESET statement_timeout;
+SELECT 'session usable' AS after_cancel;
+SELECT orm.undefine('Slow');
+DROP DOMAIN slow_text;
+DROP FUNCTION slow_check(text);
 -- a failing statement's text is cut short in the error's context, which
 -- names the role it ran as
 SET ROLE regress_orm_sec_bob;

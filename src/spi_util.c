@@ -133,14 +133,19 @@ OrmTry(void (*fn) (void *), void *arg)
 	}
 	PG_CATCH();
 	{
+		/*
+		 * Roll the subtransaction back before anything is raised: an error
+		 * that left it open would leave the session's transaction aborted,
+		 * even in autocommit (AbortCurrentTransaction's SUBABORT state).
+		 */
 		MemoryContextSwitchTo(caller);
 		error = CopyErrorData();
-		if (!CatchableError(error))
-			PG_RE_THROW();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(caller);
 		CurrentResourceOwner = owner;
+		if (!CatchableError(error))
+			ReThrowError(error);
 	}
 	PG_END_TRY();
 	return error;

@@ -259,8 +259,11 @@ OrmResolveType(const char *spec, const char *model, const char *attr,
 }
 
 /*
- * Runs a type's input function on text; a failure becomes an error naming
- * the attribute, with the input function's message as detail.
+ * Runs a type's input function on text; a bad value (a data exception, a
+ * domain's constraint, a name regclass cannot find) becomes an error naming
+ * the attribute, with the
+ * input function's message as detail.  Anything else it raises (a cancel,
+ * an error in a domain's own code) is raised as it was.
  */
 Datum
 OrmInputValue(const char *text, Oid typid, int32 typmod, const char *model,
@@ -285,6 +288,11 @@ OrmInputValue(const char *text, Oid typid, int32 typmod, const char *model,
 		FlushErrorState();
 	}
 	PG_END_TRY();
+	if (edata &&
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION &&
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION)
+		ReThrowError(edata);
 	if (edata)
 		ereport(ERROR,
 				errcode(edata->sqlerrcode),
