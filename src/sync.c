@@ -302,7 +302,7 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 		{
 			OrmAttribute *a = lfirst(lc2);
 
-			if (a->enum_values)
+			if (a->enum_values && OrmIsColumnAttribute(m, a))
 				stmts = list_concat(stmts,
 									EnumStatements(m, a, force &&
 												   list_member_ptr(created, m)));
