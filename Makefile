@@ -48,6 +48,7 @@ REGRESS = \
 	ddl_watch \
 	drift \
 	validate \
+	models_folder \
 	atomicity
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 

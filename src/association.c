@@ -349,8 +349,7 @@ OptKeyType(OrmAssociation *a, const AssocOption *o, JsonbValue *v)
 		AssocWrongType(a, o->kw.name, v, "a type name");
 	spec = OrmJsonString(v);
 	nest = OrmTypeSearchPath(a->source->schema);
-	OrmResolveType(spec, a->source->name, psprintf("%s.keyType", AssocTitle(a)),
-				   &a->key_typid, &a->key_typmod);
+	OrmResolveType(spec, AssocTitle(a), "keyType", &a->key_typid, &a->key_typmod);
 	AtEOXact_GUC(true, nest);
 }
 

@@ -45,6 +45,10 @@ UnquotedName(OrmModel *m, const char *key, const char *s, bool qualified)
 	StringInfoData buf;
 	ListCell   *lc;
 
+	/* names only: "btree; DROP ..." is no name */
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.\"") != strlen(s) &&
+		strchr(s, '"') == NULL)
+		IndexError(m, psprintf("\"%s\" is not a valid %s", s, key), NULL);
 #if PG_VERSION_NUM >= 160000
 	names = stringToQualifiedNameList(s, NULL);
 #else

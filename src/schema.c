@@ -4,6 +4,10 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
 #include "orm_models.h"
 
 /* The model of that name, or NULL. */
@@ -209,8 +213,25 @@ CheckTableUnique(OrmSchema *schema, OrmModel *m)
 }
 
 /*
+ * Whether a foreign key of type fk can reference a key of type key, as
+ * PostgreSQL allows it: the key's btree operator family compares the two
+ * (a bigint keyType referencing an integer key).
+ */
+static bool
+ComparableKeys(Oid fk, Oid key)
+{
+	TypeCacheEntry *tc;
+
+	if (!OidIsValid(fk) || !OidIsValid(key))
+		return false;
+	tc = lookup_type_cache(key, TYPECACHE_BTREE_OPFAMILY);
+	return OidIsValid(tc->btree_opf) &&
+		OidIsValid(get_opfamily_member(tc->btree_opf, fk, key, BTEqualStrategyNumber));
+}
+
+/*
  * A foreign key to a model must name one of its attributes (as a column)
- * and have that attribute's type.
+ * and have that attribute's type, or one that type's operators compare.
  */
 static void
 CheckReference(OrmModel *m, OrmAttribute *a)
@@ -236,7 +257,7 @@ CheckReference(OrmModel *m, OrmAttribute *a)
 				errmsg("attribute \"%s.%s\" references \"%s\", which is not an attribute of model \"%s\"",
 					   m->name, a->name, a->ref_key ? a->ref_key : "(primary key)",
 					   t->name));
-	if (key->typid != a->typid)
+	if (key->typid != a->typid && !ComparableKeys(a->typid, key->typid))
 		ereport(ERROR,
 				errcode(ERRCODE_DATATYPE_MISMATCH),
 				errmsg("foreign key \"%s.%s\" of type %s cannot reference \"%s.%s\" of type %s",

@@ -316,6 +316,7 @@ AppendDatum(WhereContext *cx, Oid typid, Datum value)
 	appendStringInfo(cx->buf, "%s::%s",
 					 quote_literal_cstr(OidOutputFunctionCall(typout, value)),
 					 format_type_extended(LiteralType(typid), -1,
+										  FORMAT_TYPE_TYPEMOD_GIVEN |
 										  FORMAT_TYPE_FORCE_QUALIFY));
 }
 
