@@ -303,6 +303,8 @@ SELECT orm.define_models('{
  "Pet": {"attributes": {"name": "STRING"}, "options": {"schema": "mf", "paranoid": true, "timestamps": false}}
 }') -> 'Pet' -> 'attributes' -> 'OwnerId' ->> 'type' AS key_type;
 SELECT orm.describe('Pet') -> 'options' ->> 'paranoid' AS paranoid;
+SELECT orm.describe('Owner') -> 'options' -> 'uniqueKeys' AS unique_keys,
+       orm.describe('Owner') -> 'options' -> 'rejectOnEmpty' AS reject_on_empty;
 SELECT * FROM orm.sync('{"models": ["Owner", "Pet"]}') WHERE sync LIKE 'CREATE TABLE%';
 SELECT err($$SELECT orm.find_one('Owner')$$);
 SELECT err($$SELECT orm.find_all('Owner', '{"where": {"code": "x"}}')$$);
