@@ -84,9 +84,20 @@ SELECT err($$SELECT orm.find_all('Order', '{"include": [{"all": true, "as": "Pro
 SELECT err($$SELECT orm.find_all('Order', '{"include": [{"all": true, "nested": 1}]}')$$);
 SELECT err($$SELECT orm.find_all('Order', '{"include": [{"all": true, "bogus": 1}]}')$$);
 SELECT err($$SELECT orm.find_all('Order', '{"include": [{"all": false}]}')$$);
+-- the all object's options apply to each include it makes, so a small
+-- document could ask for exponentially many: at most 512 includes
+SELECT err(format('SELECT orm.find_all(%L, %L)', 'Order',
+	'{"include": [' || repeat('{"all": true, "include": [', 12) || '{"all": true}' || repeat(']}', 12) || ']}'));
 -- {"model": name} without "as" finds an aliased association (Sequelize
 -- refuses it; README lists the difference)
 SELECT orm.find_by_pk('Product', 1, '{"include": [{"model": "Product", "attributes": ["id"]}], "attributes": ["id"]}');
+-- two belongsToMany through one junction whose keys do not agree: the
+-- later one's injection would take the earlier one's key (Sequelize throws)
+SELECT err($$SELECT orm.define_models('{
+ "Ant": {"attributes": {}, "options": {"schema": "mf"}, "associations": [{"belongsToMany": "Bee", "as": "bees", "through": "Hives"}]},
+ "Bee": {"attributes": {}, "options": {"schema": "mf"},
+         "associations": [{"belongsToMany": "Ant", "as": "ants", "through": "Hives", "foreignKey": "beeRef", "otherKey": "antRef"}]}
+}')$$);
 SELECT orm.undefine(name) FROM orm.models WHERE name IN ('Order', 'Product', 'Cart', 'Shop', 'Stock', 'Listing', 'Team');
 DROP TABLE mf."OrderProducts", mf."CartProducts", mf."TeamOrders", mf."Stocks", mf."Listings",
 	mf."Orders", mf."Products", mf."Carts", mf."Shops", mf.teams;

@@ -865,6 +865,39 @@ Pair(OrmAssociation *a, OrmAssociation *p)
 		InjectJunction(p);
 }
 
+/*
+ * Fails when a's injection took a key of another belongsToMany through the
+ * same junction: Sequelize's _injectAttributes deletes the junction's
+ * auto-generated keys that are not its own, and the other association is
+ * left with a column that is gone (Sequelize throws a TypeError there).
+ */
+static void
+CheckJunctionKeys(OrmSchema *schema, OrmAssociation *a)
+{
+	ListCell   *lc;
+
+	foreach(lc, schema->associations)
+	{
+		OrmAssociation *b = lfirst(lc);
+		const char *lost;
+
+		if (b == a)
+			break;
+		if (b->kind != ORM_BELONGS_TO_MANY || b->junction != a->junction || b->shadowed)
+			continue;
+		lost = OrmFindAttribute(b->junction, b->foreign_key) == NULL ? b->foreign_key :
+			OrmFindAttribute(b->junction, b->other_key) == NULL ? b->other_key : NULL;
+		if (lost)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					errmsg("associations %s and %s through \"%s\" do not agree on their keys",
+						   AssocTitle(b), AssocTitle(a), a->through),
+					errdetail("%s uses key \"%s\", which the junction loses to the keys of %s (\"%s\", \"%s\"); Sequelize fails on these associations too.",
+							  AssocTitle(b), lost, AssocTitle(a), a->foreign_key, a->other_key),
+					errhint("Give both the same two keys: the foreignKey of one is the otherKey of the other."));
+	}
+}
+
 /* belongsToMany: the junction, its two keys, and its pair. */
 static void
 ResolveJunction(OrmSchema *schema, OrmAssociation *a)
@@ -892,6 +925,7 @@ ResolveJunction(OrmSchema *schema, OrmAssociation *a)
 					   AssocTitle(a), a->foreign_key),
 				errhint("The junction needs one column for each side."));
 	InjectJunction(a);
+	CheckJunctionKeys(schema, a);
 	if (a->on_delete == NULL && a->constraints)
 		a->on_delete = "CASCADE";
 	if (a->on_update == NULL && a->constraints)

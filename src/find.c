@@ -14,6 +14,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
@@ -222,6 +223,22 @@ KeyValue(FunctionCallInfo fcinfo, OrmStatement *st, const char *model)
 }
 
 /*
+ * Turns JIT off until AtEOXact_GUC(true, level) with the level returned: a
+ * find statement is a tree of small correlated sub-selects whose summed
+ * cost estimates make PostgreSQL JIT-compile every one of them, seconds of
+ * compiling for a statement that runs in milliseconds.
+ */
+static int
+NoJit(void)
+{
+	int			nest = NewGUCNestLevel();
+
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+/*
  * Runs a statement that returns one value; the value, copied out of SPI.
  * key, if st has a key parameter, is its value for this call.
  */
@@ -231,6 +248,7 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 	Datum	   *values = st->params.values;
 	Datum		value = (Datum) 0;
 	int			rc;
+	int			nest;
 
 	*isnull = true;
 	if (st->key_param >= 0)
@@ -239,6 +257,7 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 		memcpy(values, st->params.values, sizeof(Datum) * st->params.count);
 		values[st->key_param] = key;
 	}
+	nest = NoJit();
 	OrmSpiConnect();
 	rc = SPI_execute_plan(OrmStatementPlan(st), values, st->params.nulls, true, 1);
 	if (rc != SPI_OK_SELECT)
@@ -254,6 +273,7 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 			value = SPI_datumTransfer(value, att->attbyval, att->attlen);
 	}
 	OrmSpiFinish();
+	AtEOXact_GUC(true, nest);
 	return value;
 }
 
@@ -346,8 +366,10 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 	uint64		rows = 0;
+	int			nest;
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
+	nest = NoJit();
 	OrmSpiConnect();
 	portal = SPI_cursor_open(NULL, OrmStatementPlan(st), st->params.values,
 							 st->params.nulls, true);
@@ -369,6 +391,7 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 	}
 	SPI_cursor_close(portal);
 	OrmSpiFinish();
+	AtEOXact_GUC(true, nest);
 	if (rows == 0 && st->reject_on_empty)
 		RejectEmpty(fcinfo);
 	return (Datum) 0;

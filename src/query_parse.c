@@ -19,9 +19,16 @@ typedef struct ParseState
 	OrmSchema  *schema;
 	int			next_index;		/* table alias numbers */
 	int			depth;
+	OrmModel   *root;			/* the model queried, for messages */
 } ParseState;
 
 #define MAX_INCLUDE_DEPTH 32
+
+/*
+ * Include nodes per query: {"all": true} repeats its options into every
+ * include it makes, so a small document can ask for exponentially many.
+ */
+#define MAX_INCLUDE_NODES 512
 
 static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
 							 JsonbContainer *options, bool root);
@@ -307,6 +314,12 @@ NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 {
 	OrmQueryNode *node = palloc0(sizeof(OrmQueryNode));
 
+	if (ps->next_index > MAX_INCLUDE_NODES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a query of model \"%s\" has too many includes",
+					   ps->root->name),
+				errdetail("At most %d includes are allowed.", MAX_INCLUDE_NODES));
 	node->model = m;
 	node->assoc = assoc;
 	node->key = assoc ? assoc->alias : m->name;
@@ -783,7 +796,7 @@ ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 OrmQueryNode *
 OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
 {
-	ParseState	ps = {schema, 0, 0};
+	ParseState	ps = {schema, 0, 0, model};
 	OrmQueryNode *root = NewNode(&ps, model, NULL);
 
 	root->reject_on_empty = model->reject_on_empty;
