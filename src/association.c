@@ -174,6 +174,44 @@ ParseForeignKey(OrmAssociation *a, JsonbValue *v)
 	a->fk_name_given = a->foreign_key != NULL;
 }
 
+static void
+ThroughModel(OrmAssociation *a, JsonbValue *v)
+{
+	a->through = AssocName(a, "through.model", v);
+}
+
+static void
+ThroughUnique(OrmAssociation *a, JsonbValue *v)
+{
+	a->through_unique = AssocBool(a, "through.unique", v);
+}
+
+static void
+ThroughParanoid(OrmAssociation *a, JsonbValue *v)
+{
+	a->through_paranoid = AssocBool(a, "through.paranoid", v);
+}
+
+static void
+ThroughScope(OrmAssociation *a, JsonbValue *v)
+{
+	a->through_scope = Scope(a, "through.scope", v);
+}
+
+typedef struct ThroughKey
+{
+	OrmKeyword	kw;
+	void		(*parse) (OrmAssociation *a, JsonbValue *v);
+} ThroughKey;
+
+/* The keys of a "through" object, as belongs-to-many.js reads them. */
+static const ThroughKey through_keys[] = {
+	{{"model", ORM_KEY_PARSED}, ThroughModel},
+	{{"unique", ORM_KEY_PARSED}, ThroughUnique},
+	{{"scope", ORM_KEY_PARSED}, ThroughScope},
+	{{"paranoid", ORM_KEY_PARSED}, ThroughParanoid},
+};
+
 /* through: a junction name, or {"model", "unique", "scope", "paranoid"} */
 static void
 ParseThrough(OrmAssociation *a, JsonbValue *v)
@@ -190,21 +228,19 @@ ParseThrough(OrmAssociation *a, JsonbValue *v)
 	foreach(lc, OrmJsonFields(v->val.binary.data))
 	{
 		OrmJsonField *f = lfirst(lc);
+		const ThroughKey *k = (const ThroughKey *)
+			OrmFindKeyword(through_keys, lengthof(through_keys),
+						   sizeof(ThroughKey), f->key);
 
-		if (strcmp(f->key, "model") == 0)
-			a->through = AssocName(a, "through.model", &f->value);
-		else if (strcmp(f->key, "unique") == 0)
-			a->through_unique = AssocBool(a, "through.unique", &f->value);
-		else if (strcmp(f->key, "paranoid") == 0)
-			a->through_paranoid = AssocBool(a, "through.paranoid", &f->value);
-		else if (strcmp(f->key, "scope") == 0)
-			a->through_scope = Scope(a, "through.scope", &f->value);
-		else
+		if (k == NULL)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unrecognized key \"through.%s\" in association %s",
 						   f->key, AssocTitle(a)),
-					errhint("Valid keys are: model, unique, scope, paranoid."));
+					errhint("Valid keys are: %s.",
+							OrmKeywordList(through_keys, lengthof(through_keys),
+										   sizeof(ThroughKey))));
+		k->parse(a, &f->value);
 	}
 	if (a->through == NULL)
 		ereport(ERROR,
