@@ -561,6 +561,8 @@ NewKeyAttribute(const char *name, OrmAttribute *key, OrmAssociation *a,
 		if (fk->default_value)
 			OrmFinishAttribute(fk, NULL, holder->name);
 	}
+	if (fk->unique && fk->unique[0] == '\x01')	/* unique: {"msg"} alone */
+		fk->unique = psprintf("%s_%s_unique", holder->table_name, name);
 	return fk;
 }
 
@@ -577,7 +579,9 @@ MergeKeySpec(OrmAttribute *fk, OrmAttribute *spec, OrmModel *holder)
 		fk->field = spec->field;
 	if (fk->comment == NULL)
 		fk->comment = spec->comment;
-	if (fk->unique == NULL)
+	if (fk->unique == NULL && spec->unique && spec->unique[0] == '\x01')
+		fk->unique = psprintf("%s_%s_unique", holder->table_name, fk->name);
+	else if (fk->unique == NULL)
 		fk->unique = spec->unique;
 	if (fk->validate == NULL)
 		fk->validate = spec->validate;
