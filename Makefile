@@ -49,6 +49,7 @@ REGRESS = \
 	ddl_watch \
 	drift \
 	validate \
+	models_folder \
 	atomicity \
 	security
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale

@@ -47,7 +47,7 @@ ALTER TABLE drift."Shops" ALTER COLUMN rating DROP DEFAULT;                    -
 ALTER TABLE drift."Shops" ALTER COLUMN region SET DEFAULT 'north';             -- unexpected default
 ALTER TABLE drift."Audits" DROP CONSTRAINT "Audits_pkey";                      -- missing primary key
 ALTER TABLE drift."Shops" DROP CONSTRAINT "Shops_name_key";                    -- missing unique constraint
-ALTER TABLE drift."Shops" DROP CONSTRAINT shop_code;                           -- missing unique constraint (composite)
+ALTER TABLE drift."Shops" DROP CONSTRAINT "Shops_code_region_key";            -- missing unique constraint (composite)
 ALTER TABLE drift."Products" DROP CONSTRAINT "Products_supplierId_fkey";      -- missing foreign key
 ALTER TABLE drift."Products" DROP CONSTRAINT "Products_shopId_fkey",           -- foreign key actions differ
   ADD FOREIGN KEY ("shopId") REFERENCES drift."Shops" (id) ON DELETE RESTRICT;

@@ -17,7 +17,7 @@ SELECT * FROM orm.sync();
 -- errors
 SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": {}}');
 SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": [{}]}');
-SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": [{"fields": ["y"]}]}');
+SELECT orm.define_models('{"Bad": {"attributes": {"x": "TEXT"}, "options": {"indexes": [{"fields": ["y"]}]}}}');
 SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": [{"fields": ["x"], "bogus": 1}]}');
 SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": [{"fields": [{"name": "x", "order": "UP"}]}]}');
 SELECT orm.define('Bad', '{"x": "TEXT"}', '{"indexes": [{"fields": ["x"], "where": {"x": {"$nope": 1}}}]}');

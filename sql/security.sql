@@ -216,7 +216,7 @@ SELECT orm.associate('Node', 'hasMany', 'Node', '{"as": "b", "foreignKey": "bId"
 SELECT orm.associate('Node', 'hasMany', 'Node', '{"as": "c", "foreignKey": "cId"}') IS NOT NULL AS c;
 SELECT orm.associate('Node', 'hasMany', 'Node', '{"as": "d", "foreignKey": "dId"}') IS NOT NULL AS d;
 SELECT count(*) > 0 AS synced FROM orm.sync('{"models": ["Node"]}');
--- four aliases nested five levels: 1,364 include nodes
+-- four aliases nested five levels: 1,364 include nodes (512 at most)
 CREATE FUNCTION tree(depth int) RETURNS jsonb LANGUAGE sql AS $$
 	SELECT CASE WHEN depth = 0 THEN '[]'::jsonb ELSE
 		(SELECT jsonb_agg(jsonb_build_object('association', x, 'include', tree(depth - 1)))

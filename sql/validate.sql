@@ -168,7 +168,7 @@ SELECT type, validate, err(format($$SELECT orm.define('E', '{"a": {"type": "%s",
   ('ARRAY(INTEGER)', '{"min": 1}'), ('INTEGER', '{"min": [1, 2]}'), ('BLOB', '{"isIn": [["a"]]}'), ('INET', '{"isIP": true}')
 ) v(type, validate);
 SELECT err($$SELECT orm.define('E', '{"id": {"type": "INTEGER", "primaryKey": true, "autoIncrement": true, "validate": {"min": 1}}}')$$);
-SELECT err($$SELECT orm.define('E', '{"a": "STRING"}', '{"validate": {}}')$$);
+SELECT err($$SELECT orm.define('E', '{"a": "STRING"}', '{"validate": {"bothOrNone": "function () {}"}}')$$);
 \pset format aligned
 
 -- version: INTEGER NOT NULL DEFAULT 0 after the timestamps, named "version"

@@ -638,6 +638,28 @@ OrmStoreAssociation(OrmAssociation *assoc, Jsonb *options)
 	OrmSpiFinish();
 }
 
+/*
+ * Files an association whose alias a later one takes (Sequelize's
+ * source.associations[alias] is replaced) under "<alias>#<position>",
+ * leaving the alias, and the relationship function, to the later one.
+ */
+void
+OrmShadowAssociation(OrmAssociation *assoc)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(assoc->source->name);
+	values[1] = CStringGetTextDatum(assoc->alias);
+	OrmSpiConnect();
+	CatalogExec("UPDATE orm.associations SET "
+				"alias = alias OPERATOR(pg_catalog.||) '#' "
+				"OPERATOR(pg_catalog.||) position::pg_catalog.text, function = NULL "
+				"WHERE source OPERATOR(pg_catalog.=) $1 AND alias OPERATOR(pg_catalog.=) $2",
+				2, argtypes, values);
+	OrmSpiFinish();
+}
+
 /* Removes a model and the associations from or to it. */
 void
 OrmDeleteModel(const char *name)

@@ -86,7 +86,36 @@ AppendColumn(StringInfo buf, OrmModel *m, OrmAttribute *a, List *later)
 		AppendReferences(buf, m, a);
 }
 
-/* The quoted fields of the attributes for which pred holds. */
+/*
+ * The attribute that defines the column of attribute a (the last one with
+ * its field), or NULL when an earlier attribute has that column already:
+ * the column comes where its first attribute is, as Sequelize's object of
+ * columns keyed by field has it.
+ */
+static OrmAttribute *
+ColumnAt(OrmModel *m, OrmAttribute *a)
+{
+	OrmAttribute *def = a;
+	ListCell   *lc;
+	bool		after = false;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *b = lfirst(lc);
+
+		if (b == a)
+			after = true;
+		else if (strcmp(b->field, a->field) != 0)
+			continue;
+		else if (!after)
+			return NULL;
+		else
+			def = b;
+	}
+	return def;
+}
+
+/* The quoted fields of the column attributes for which pred holds. */
 static char *
 FieldList(OrmModel *m, bool (*pred) (OrmAttribute *, const char *),
 		  const char *arg)
@@ -99,7 +128,7 @@ FieldList(OrmModel *m, bool (*pred) (OrmAttribute *, const char *),
 	{
 		OrmAttribute *a = lfirst(lc);
 
-		if (!pred(a, arg))
+		if (!OrmIsColumnAttribute(m, a) || !pred(a, arg))
 			continue;
 		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
 						 quote_identifier(a->field));
@@ -113,57 +142,50 @@ IsPrimaryKey(OrmAttribute *a, const char *arg)
 	return a->primary_key;
 }
 
-static bool
-InUniqueGroup(OrmAttribute *a, const char *group)
+/* The quoted, comma-separated names of a list of column names. */
+static char *
+QuotedColumns(List *names)
 {
-	return a->unique && strcmp(a->unique, group) == 0;
-}
-
-/* The composite unique groups of a model, each named once. */
-static List *
-UniqueGroups(OrmModel *m)
-{
-	List	   *groups = NIL;
+	StringInfoData buf;
 	ListCell   *lc;
 
-	foreach(lc, m->attributes)
-	{
-		OrmAttribute *a = lfirst(lc);
-		ListCell   *lc2;
-		bool		seen = false;
-
-		if (a->unique == NULL || a->unique[0] == '\0')
-			continue;
-		foreach(lc2, groups)
-			seen |= strcmp(lfirst(lc2), a->unique) == 0;
-		if (!seen)
-			groups = lappend(groups, a->unique);
-	}
-	return groups;
+	initStringInfo(&buf);
+	foreach(lc, names)
+		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+						 quote_identifier(lfirst(lc)));
+	return buf.data;
 }
 
-/* CREATE TABLE with columns, primary key, unique groups, inline FKs. */
+/*
+ * CREATE TABLE with columns, primary key, inline FKs and the unique
+ * constraints, unnamed as Sequelize's postgres dialect writes them
+ * (PostgreSQL names them "<table>_<columns>_key").
+ */
 static char *
 CreateTable(OrmModel *m, List *later)
 {
 	StringInfoData buf;
 	ListCell   *lc;
 	char	   *pk = FieldList(m, IsPrimaryKey, NULL);
+	bool		first = true;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE TABLE %s (", OrmQualifiedTable(m));
 	foreach(lc, m->attributes)
 	{
-		if (foreach_current_index(lc) > 0)
+		OrmAttribute *def = ColumnAt(m, lfirst(lc));
+
+		if (def == NULL)
+			continue;
+		if (!first)
 			appendStringInfoString(&buf, ", ");
-		AppendColumn(&buf, m, lfirst(lc), later);
+		AppendColumn(&buf, m, def, later);
+		first = false;
 	}
 	if (pk[0])
 		appendStringInfo(&buf, ", PRIMARY KEY (%s)", pk);
-	foreach(lc, UniqueGroups(m))
-		appendStringInfo(&buf, ", CONSTRAINT %s UNIQUE (%s)",
-						 quote_identifier(lfirst(lc)),
-						 FieldList(m, InUniqueGroup, lfirst(lc)));
+	foreach(lc, OrmUniqueGroups(m))
+		appendStringInfo(&buf, ", UNIQUE (%s)", QuotedColumns(lfirst(lc)));
 	foreach(lc, m->attributes)
 	{
 		ListCell   *lc2;
@@ -176,8 +198,8 @@ CreateTable(OrmModel *m, List *later)
 }
 
 /*
- * Whether an index already leads with this column: the primary key's or a
- * unique constraint's.
+ * Whether an index already leads with this column: the primary key's, a
+ * unique constraint's, or one of the "indexes" option's.
  */
 static bool
 LeadsAnIndex(OrmModel *m, OrmAttribute *a)
@@ -186,16 +208,20 @@ LeadsAnIndex(OrmModel *m, OrmAttribute *a)
 
 	if (a->unique && a->unique[0] == '\0')
 		return true;
-	if (OrmPrimaryKey(m) == a)
+	if (OrmPrimaryKey(m) && strcmp(OrmPrimaryKey(m)->field, a->field) == 0)
 		return true;
-	if (a->unique == NULL)
-		return false;
-	foreach(lc, m->attributes)
+	foreach(lc, OrmUniqueGroups(m))
+		if (strcmp(linitial((List *) lfirst(lc)), a->field) == 0)
+			return true;
+	foreach(lc, m->indexes)
 	{
-		OrmAttribute *b = lfirst(lc);
+		OrmIndex   *idx = lfirst(lc);
+		OrmIndexField *field = linitial(idx->fields);
 
-		if (b->unique && strcmp(b->unique, a->unique) == 0)
-			return b == a;
+		if (field->attr && strcmp(field->attr->field, a->field) == 0 &&
+			idx->where == NULL &&
+			(idx->method == NULL || strcmp(idx->method, "btree") == 0))
+			return true;
 	}
 	return false;
 }
@@ -217,7 +243,7 @@ Comments(OrmModel *m)
 
 		ListCell   *lc2;
 
-		if (a->comment)
+		if (a->comment && OrmIsColumnAttribute(m, a))
 			stmts = lappend(stmts, psprintf("COMMENT ON COLUMN %s.%s IS %s",
 											OrmQualifiedTable(m),
 											quote_identifier(a->field),
@@ -246,7 +272,7 @@ OrmCreateTableSql(OrmModel *m, List *later)
 	{
 		OrmAttribute *a = lfirst(lc);
 
-		if (a->ref_model && !LeadsAnIndex(m, a))
+		if (a->ref_model && OrmIsColumnAttribute(m, a) && !LeadsAnIndex(m, a))
 			stmts = lappend(stmts, psprintf("CREATE INDEX ON %s (%s)",
 											OrmQualifiedTable(m),
 											quote_identifier(a->field)));
@@ -272,7 +298,8 @@ OrmDeferredForeignKeys(OrmModel *m, List *later)
 		OrmAttribute *a = lfirst(lc);
 		StringInfoData buf;
 
-		if (a->ref_model == NULL || InlineReference(m, a, later))
+		if (a->ref_model == NULL || InlineReference(m, a, later) ||
+			!OrmIsColumnAttribute(m, a))
 			continue;
 		initStringInfo(&buf);
 		appendStringInfo(&buf, "ALTER TABLE %s ADD FOREIGN KEY (%s)",
@@ -293,7 +320,8 @@ AppendArgKey(StringInfo buf, OrmModel *m, const char *attr)
 
 /*
  * The body of an association's relationship function: the target rows of
- * one source row, soft-deleted ones hidden.
+ * one source row, soft-deleted ones hidden, within the association's
+ * scopes.
  */
 char *
 OrmRelationshipBody(OrmAssociation *a)
@@ -328,6 +356,20 @@ OrmRelationshipBody(OrmAssociation *a)
 	if (t->deleted_at)
 		appendStringInfo(&buf, " AND t.%s IS NULL",
 						 quote_identifier(OrmFindAttribute(t, t->deleted_at)->field));
+	if (a->scope)
+	{
+		OrmParams	literals = {.literals = true};
+
+		appendStringInfoString(&buf, " AND ");
+		OrmAppendWhere(&buf, t, "t", a->scope, &literals);
+	}
+	if (a->through_scope)
+	{
+		OrmParams	literals = {.literals = true};
+
+		appendStringInfoString(&buf, " AND ");
+		OrmAppendWhere(&buf, a->junction, "j", a->through_scope, &literals);
+	}
 	if (a->kind == ORM_HAS_ONE || a->kind == ORM_BELONGS_TO)
 		appendStringInfoString(&buf, " LIMIT 1");
 	return buf.data;

@@ -87,6 +87,8 @@ orm_define(PG_FUNCTION_ARGS)
 	DefineModel(name, PG_GETARG_TEXT_PP(1), PG_GETARG_JSONB_P(2));
 	schema = OrmLoadSchema();
 	OrmCheckNewlyBroken(before, schema);
+	/* an index may name a column an association is yet to add */
+	OrmCheckIndexes(ExistingModel(schema, name), true);
 	PG_RETURN_JSONB_P(OrmModelToJsonb(ExistingModel(schema, name)));
 }
 
@@ -132,7 +134,15 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	if (old && old->kind == a->kind && old->target == tgt &&
 		JsonbEqual(old->raw_options, options))
 		return old;
-	if (old)
+	foreach(lc, schema->shadowed)
+	{
+		OrmAssociation *b = lfirst(lc);
+
+		if (b->source == src && b->kind == a->kind && b->target == tgt &&
+			JsonbEqual(b->raw_options, options))
+			return b;
+	}
+	if (old && a->alias_given)
 		ereport(ERROR,
 				errcode(ERRCODE_DUPLICATE_OBJECT),
 				errmsg("model \"%s\" already has an association \"%s\"",
@@ -141,6 +151,10 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	a->raw_options = options;
 	schema->associations = lappend(schema->associations, a);
 	OrmResolveAssociation(schema, a);
+	/* without "as", a takes old's alias; old keeps only its key */
+	if (old && old->shadowed)
+		OrmShadowAssociation(old);
+	OrmSetAsideShadowed(schema);
 	CheckHolderOwner(a);
 	holder = a->kind == ORM_BELONGS_TO ? src :
 		a->kind == ORM_BELONGS_TO_MANY ? a->junction : tgt;
@@ -149,6 +163,8 @@ Associate(OrmSchema *schema, const char *source, const char *kind,
 	foreach(lc, schema->models)
 		OrmCheckReferences(schema, lfirst(lc));
 	OrmStoreAssociation(a, options);
+	if (old && old->shadowed && OidIsValid(old->function))
+		OrmSetAssociationFunction(a, old->function);
 	return a;
 }
 
@@ -365,6 +381,9 @@ orm_define_models(PG_FUNCTION_ARGS)
 
 		AssociateEntry(schema, e->key, e->value);
 	}
+	/* with every association in, an index names columns that exist */
+	foreach(lc, names)
+		OrmCheckIndexes(ExistingModel(schema, lfirst(lc)), false);
 	PG_RETURN_JSONB_P(DescribeModels(schema, names));
 }
 

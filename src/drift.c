@@ -250,6 +250,18 @@ DefaultMatches(OrmAttribute *a, const char *default_bin)
 }
 
 /*
+ * Whether a stored default is a null constant, cast or not (what Sequelize's
+ * DEFAULT NULL leaves on a varchar(n) column): the same as none at all.
+ */
+static bool
+NullDefault(const char *default_text)
+{
+	return default_text && strncmp(default_text, "NULL", 4) == 0 &&
+		(default_text[4] == '\0' ||
+		 (strncmp(default_text + 4, "::", 2) == 0 && !strchr(default_text + 6, ':')));
+}
+
+/*
  * Type, nullability and default of one attribute's column.  An ENUM whose
  * type is missing differs too: sync creates the type before the repairs.
  */
@@ -287,7 +299,8 @@ CheckColumn(DriftState *ds, OrmAttribute *a)
 						  a->allow_null ? "true" : "false"),
 				 psprintf("ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", Table(ds), c,
 						  a->allow_null ? "DROP" : "SET"));
-	if (wants_default != col->hasdefault)
+	if (wants_default != col->hasdefault &&
+		!(col->hasdefault && !wants_default && NullDefault(col->default_text)))
 		AddDrift(ds, wants_default ? "missing default" : "unexpected default",
 				 psprintf("column %s has %s default, attribute \"%s\" %s", c,
 						  col->hasdefault ? "a" : "no", a->name,
@@ -381,29 +394,33 @@ CheckKeys(DriftState *ds)
 	foreach(lc, ds->model->attributes)
 	{
 		OrmAttribute *a = lfirst(lc);
+
+		if (a->unique == NULL || a->unique[0] != '\0' || a->primary_key ||
+			!OrmIsColumnAttribute(ds->model, a))
+			continue;
+		keys = KeysOf(ds, list_make1(a));
+		if (keys && !FindKeys(ds, "pui", keys))
+			AddDrift(ds, "missing unique constraint",
+					 psprintf("no unique constraint on (%s)", quote_identifier(a->field)),
+					 psprintf("ALTER TABLE %s ADD UNIQUE (%s)", Table(ds),
+							  quote_identifier(a->field)));
+	}
+	foreach(lc, OrmUniqueGroups(ds->model))
+	{
 		List	   *group = NIL;
 		ListCell   *lc2;
 
-		if (a->unique == NULL || a->primary_key)
-			continue;
-		foreach(lc2, ds->model->attributes)
+		foreach(lc2, (List *) lfirst(lc))
 		{
-			OrmAttribute *b = lfirst(lc2);
+			OrmAttribute *col = palloc0(sizeof(OrmAttribute));
 
-			if (b->unique && strcmp(b->unique, a->unique) == 0)
-				group = lappend(group, b);
+			col->field = lfirst(lc2);
+			group = lappend(group, col);
 		}
-		if (a->unique[0] != '\0' && linitial(group) != a)
-			continue;			/* a group is checked at its first attribute */
-		if (a->unique[0] == '\0')
-			group = list_make1(a);
 		keys = KeysOf(ds, group);
 		if (keys && !FindKeys(ds, "pui", keys))
 			AddDrift(ds, "missing unique constraint",
 					 psprintf("no unique constraint on (%s)", FieldNames(group)),
-					 a->unique[0] ?
-					 psprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE (%s)", Table(ds),
-							  quote_identifier(a->unique), FieldNames(group)) :
 					 psprintf("ALTER TABLE %s ADD UNIQUE (%s)", Table(ds), FieldNames(group)));
 	}
 }
@@ -500,6 +517,17 @@ CheckIndexes(DriftState *ds)
 		ListCell   *lc2;
 		bool		found = false;
 
+		if (!idx->resolved)
+		{
+			foreach(lc2, idx->fields)
+				if (((OrmIndexField *) lfirst(lc2))->attr == NULL)
+					break;
+			AddDrift(ds, "missing index",
+					 psprintf("index %s names \"%s\", which is not an attribute",
+							  quote_identifier(idx->name),
+							  ((OrmIndexField *) lfirst(lc2))->name), NULL);
+			continue;
+		}
 		foreach(lc2, ds->live)
 		{
 			LiveItem   *it = lfirst(lc2);
@@ -650,11 +678,13 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 	}
 	ReadLive(&ds);
 	foreach(lc, m->attributes)
-		CheckColumn(&ds, lfirst(lc));
+		if (OrmIsColumnAttribute(m, lfirst(lc)))
+			CheckColumn(&ds, lfirst(lc));
 	CheckExtraColumns(&ds);
 	CheckKeys(&ds);
 	foreach(lc, m->attributes)
-		if (((OrmAttribute *) lfirst(lc))->ref_model)
+		if (((OrmAttribute *) lfirst(lc))->ref_model &&
+			OrmIsColumnAttribute(m, lfirst(lc)))
 			CheckForeignKey(&ds, lfirst(lc));
 	CheckIndexes(&ds);
 	CheckValidators(&ds);

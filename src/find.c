@@ -142,6 +142,7 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
 		root->limit = 1;
 	st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
+	st->reject_on_empty = root->reject_on_empty && kind != 'c';
 	return st;
 }
 
@@ -248,7 +249,21 @@ RunScalar(OrmStatement *st, Datum key, bool *isnull)
 	return value;
 }
 
-/* Runs the call's statement; its one value, or SQL NULL. */
+/* Fails because a query of a model with rejectOnEmpty found nothing. */
+static void
+RejectEmpty(FunctionCallInfo fcinfo)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_NO_DATA_FOUND),
+			errmsg("query of model \"%s\" found no rows",
+				   text_to_cstring(PG_GETARG_TEXT_PP(0))),
+			errdetail("rejectOnEmpty is set, as Sequelize's EmptyResultError."));
+}
+
+/*
+ * Runs the call's statement; its one value, or SQL NULL (with
+ * rejectOnEmpty, no rows is an error).
+ */
 static Datum
 RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 {
@@ -260,6 +275,9 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 	if (st->key_param >= 0)
 		key = KeyValue(fcinfo, st);
 	result = RunScalar(st, key, &isnull);
+	if (st->reject_on_empty &&
+		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
+		RejectEmpty(fcinfo);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
@@ -320,6 +338,7 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 	int			jit;
+	uint64		rows = 0;
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();
@@ -338,11 +357,14 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 		}
+		rows += SPI_processed;
 		if (SPI_processed < ROWS_BATCH)
 			break;
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
 	OrmSpiFinish();
+	if (rows == 0 && st->reject_on_empty)
+		RejectEmpty(fcinfo);
 	return (Datum) 0;
 }

@@ -11,9 +11,12 @@
 
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/json.h"
 #include "utils/jsonfuncs.h"
+#include "utils/numeric.h"
 
 #include "orm_models.h"
 
@@ -283,4 +286,114 @@ char *
 OrmJsonString(JsonbValue *v)
 {
 	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* Appends v as JSON.stringify writes it: no whitespace between tokens. */
+static void
+AppendCompact(StringInfo buf, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	check_stack_depth();
+	switch (v->type)
+	{
+		case jbvNull:
+			appendStringInfoString(buf, "null");
+			return;
+		case jbvBool:
+			appendStringInfoString(buf, v->val.boolean ? "true" : "false");
+			return;
+		case jbvNumeric:
+			appendStringInfoString(buf,
+								   DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric))));
+			return;
+		case jbvString:
+			escape_json(buf, OrmJsonString(v));
+			return;
+		default:
+			break;
+	}
+	if (OrmJsonIsArray(v))
+	{
+		appendStringInfoChar(buf, '[');
+		foreach(lc, OrmJsonElements(v->val.binary.data))
+		{
+			if (foreach_current_index(lc) > 0)
+				appendStringInfoChar(buf, ',');
+			AppendCompact(buf, lfirst(lc));
+		}
+		appendStringInfoChar(buf, ']');
+		return;
+	}
+	appendStringInfoChar(buf, '{');
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoChar(buf, ',');
+		escape_json(buf, f->key);
+		appendStringInfoChar(buf, ':');
+		AppendCompact(buf, &f->value);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * A JSON value as compact text (object keys in jsonb's order, which is
+ * not always the order written).
+ */
+char *
+OrmJsonCompact(JsonbValue *v)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	AppendCompact(&buf, v);
+	return buf.data;
+}
+
+/* null, {} or []: a value that says nothing. */
+bool
+OrmJsonIsEmpty(JsonbValue *v)
+{
+	if (v->type == jbvNull)
+		return true;
+	if (v->type != jbvBinary)
+		return false;
+	return JsonContainerSize(v->val.binary.data) == 0;
+}
+
+/* The row of a vocabulary table with that name, or NULL. */
+const OrmKeyword *
+OrmFindKeyword(const void *table, int n, size_t rowsize, const char *name)
+{
+	for (int i = 0; i < n; i++)
+	{
+		const OrmKeyword *kw = (const OrmKeyword *) ((const char *) table +
+													 i * rowsize);
+
+		if (strcmp(kw->name, name) == 0)
+			return kw;
+	}
+	return NULL;
+}
+
+/* "a, b, c": the keys of a vocabulary table that are not refused. */
+char *
+OrmKeywordList(const void *table, int n, size_t rowsize)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+	{
+		const OrmKeyword *kw = (const OrmKeyword *) ((const char *) table +
+													 i * rowsize);
+
+		if (kw->use != ORM_KEY_REFUSED)
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", kw->name);
+	}
+	return buf.data;
 }

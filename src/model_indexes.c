@@ -1,18 +1,27 @@
 /*
  * model_indexes.c
- *		The "indexes" model option: parsed with the model, created by sync.
+ *		The "indexes" model option: parsed with the model, resolved with the
+ *		schema, created by sync.
  *
- * An index is {"fields": [...], "unique", "name", "using", "where"} as in
- * Sequelize; a field is an attribute (or column) name, or {"name" or
- * "attribute", "order"}.  The default name is Sequelize's: the table name
- * and the fields, joined with "_" and underscored.  A partial index's
- * where is a find-style where object, written with literal values.
+ * An index is Sequelize's {"fields", "unique", "name", "using", "where",
+ * ...} (the keys its postgres dialect reads, in index_keys below); a field
+ * is an attribute (or column) name, or {"name" or "attribute", "order",
+ * "collate", "operator"}.  The default name is Sequelize's: the table name
+ * and the fields, joined with "_" and underscored.  The fields are only
+ * names until the schema is resolved, since an index may name a column an
+ * association adds.  A partial index's where is a find-style where object,
+ * written with literal values.  As Sequelize's sync does, sync skips an
+ * index whose name the new table already has (sequelize-auto names indexes
+ * like the ones PostgreSQL makes for keys: "users_pkey").
  */
 #include "postgres.h"
 
+#include "commands/defrem.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
+#include "nodes/value.h"
 #include "utils/builtins.h"
+#include "utils/regproc.h"
 
 #include "orm_models.h"
 
@@ -23,6 +32,278 @@ IndexError(OrmModel *m, const char *msg, const char *detail)
 			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			errmsg("invalid index of model \"%s\": %s", m->name, msg),
 			detail ? errdetail("%s", detail) : 0);
+}
+
+/*
+ * A name Sequelize writes into CREATE INDEX unquoted (using, operator):
+ * folded and split as PostgreSQL's parser would read it, then quoted.
+ */
+static char *
+UnquotedName(OrmModel *m, const char *key, const char *s, bool qualified)
+{
+	List	   *names;
+	StringInfoData buf;
+	ListCell   *lc;
+
+	/* names only: "btree; DROP ..." is no name */
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.\"") != strlen(s) &&
+		strchr(s, '"') == NULL)
+		IndexError(m, psprintf("\"%s\" is not a valid %s", s, key), NULL);
+#if PG_VERSION_NUM >= 160000
+	names = stringToQualifiedNameList(s, NULL);
+#else
+	names = stringToQualifiedNameList(s);
+#endif
+	if (list_length(names) > (qualified ? 2 : 1))
+		IndexError(m, psprintf("\"%s\" is not a valid %s", s, key), NULL);
+	initStringInfo(&buf);
+	foreach(lc, names)
+		appendStringInfo(&buf, "%s%s", foreach_current_index(lc) ? "." : "",
+						 quote_identifier(strVal(lfirst(lc))));
+	return buf.data;
+}
+
+/* A direction as Sequelize writes it after a field, normalized, or NULL. */
+static const char *
+IndexOrder(const char *s)
+{
+	static const char *const orders[] = {
+		"ASC", "DESC", "ASC NULLS FIRST", "ASC NULLS LAST",
+		"DESC NULLS FIRST", "DESC NULLS LAST", "NULLS FIRST", "NULLS LAST"
+	};
+
+	for (int i = 0; i < (int) lengthof(orders); i++)
+		if (pg_strcasecmp(s, orders[i]) == 0)
+			return orders[i];
+	return NULL;
+}
+
+/*
+ * One entry of "fields": a name, or {"name"/"attribute", "order",
+ * "collate", "operator", "length"} (length is MySQL's prefix length, which
+ * Sequelize's postgres dialect leaves out).
+ */
+static void
+ParseIndexField(OrmModel *m, OrmIndex *idx, JsonbValue *v, StringInfo names)
+{
+	OrmIndexField *field = palloc0(sizeof(OrmIndexField));
+	ListCell   *lc;
+
+	if (v->type == jbvString)
+		field->name = OrmJsonString(v);
+	else if (OrmJsonIsObject(v))
+		foreach(lc, OrmJsonFields(v->val.binary.data))
+		{
+			OrmJsonField *f = lfirst(lc);
+
+			if (strcmp(f->key, "length") == 0)
+				continue;
+			if (f->value.type != jbvString)
+				IndexError(m, "field keys must be strings", NULL);
+			if (strcmp(f->key, "name") == 0 || strcmp(f->key, "attribute") == 0)
+				field->name = OrmJsonString(&f->value);
+			else if (strcmp(f->key, "order") == 0 &&
+					 IndexOrder(OrmJsonString(&f->value)))
+				field->order = IndexOrder(OrmJsonString(&f->value));
+			else if (strcmp(f->key, "collate") == 0)
+				field->collate = OrmJsonString(&f->value);
+			else if (strcmp(f->key, "operator") == 0)
+				field->opclass = UnquotedName(m, "operator class",
+											  OrmJsonString(&f->value), true);
+			else
+				IndexError(m, psprintf("unrecognized field key \"%s\"", f->key),
+						   "A field is a name, or {\"name\", \"order\": \"ASC\" or \"DESC\", \"collate\", \"operator\"}.");
+		}
+	if (field->name == NULL)
+		IndexError(m, "a field has no name", NULL);
+	OrmCheckName("index field", field->name);
+	idx->fields = lappend(idx->fields, field);
+	appendStringInfo(names, "_%s", field->name);
+}
+
+typedef struct IndexParse
+{
+	OrmModel   *m;
+	OrmIndex   *idx;
+	StringInfo	names;			/* for the default name */
+	char	   *opclass;		/* "operator" of the index */
+} IndexParse;
+
+typedef struct IndexKey IndexKey;
+typedef bool (*IndexKeyParser) (IndexParse *ip, JsonbValue *v);
+
+struct IndexKey
+{
+	OrmKeyword	kw;
+	IndexKeyParser parse;		/* parsed keys: false on a wrong value */
+};
+
+static bool
+IndexFields(IndexParse *ip, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	if (!OrmJsonIsArray(v))
+		return false;
+	foreach(lc, OrmJsonElements(v->val.binary.data))
+		ParseIndexField(ip->m, ip->idx, lfirst(lc), ip->names);
+	return true;
+}
+
+static bool
+IndexUnique(IndexParse *ip, JsonbValue *v)
+{
+	if (v->type != jbvBool)
+		return false;
+	ip->idx->unique = v->val.boolean;
+	return true;
+}
+
+/* type: "UNIQUE" is unique; FULLTEXT and SPATIAL are MySQL's, left out */
+static bool
+IndexType(IndexParse *ip, JsonbValue *v)
+{
+	if (v->type != jbvString)
+		return false;
+	if (pg_strcasecmp(OrmJsonString(v), "UNIQUE") == 0)
+		ip->idx->unique = true;
+	return true;
+}
+
+static bool
+IndexName(IndexParse *ip, JsonbValue *v)
+{
+	if (v->type != jbvString)
+		return false;
+	ip->idx->name = OrmJsonString(v);
+	OrmCheckName("index", ip->idx->name);
+	return true;
+}
+
+/* using: written unquoted by Sequelize, so "BTREE" is btree */
+static bool
+IndexUsing(IndexParse *ip, JsonbValue *v)
+{
+	if (v->type != jbvString)
+		return false;
+	ip->idx->method = UnquotedName(ip->m, "index method", OrmJsonString(v), false);
+	return true;
+}
+
+static bool
+IndexOperator(IndexParse *ip, JsonbValue *v)
+{
+	if (v->type != jbvString)
+		return false;
+	ip->opclass = UnquotedName(ip->m, "operator class", OrmJsonString(v), true);
+	return true;
+}
+
+static bool
+IndexWhere(IndexParse *ip, JsonbValue *v)
+{
+	if (!OrmJsonIsObject(v))
+		return false;
+	ip->idx->where = palloc(sizeof(JsonbValue));
+	*ip->idx->where = *v;
+	return true;
+}
+
+/* The keys of an index, as Sequelize's postgres dialect reads them. */
+static const IndexKey index_keys[] = {
+	{{"fields", ORM_KEY_PARSED}, IndexFields},
+	{{"unique", ORM_KEY_PARSED}, IndexUnique},
+	{{"type", ORM_KEY_PARSED}, IndexType},
+	{{"name", ORM_KEY_PARSED}, IndexName},
+	{{"using", ORM_KEY_PARSED}, IndexUsing},
+	{{"method", ORM_KEY_PARSED}, IndexUsing},
+	{{"operator", ORM_KEY_PARSED}, IndexOperator},
+	{{"where", ORM_KEY_PARSED}, IndexWhere},
+	{{"concurrently", ORM_KEY_NOOP,
+	"sync runs in one transaction, where CREATE INDEX CONCURRENTLY cannot; the index is built with an ordinary lock."}},
+	{{"prefix", ORM_KEY_NOOP,
+	"Sequelize names a model's indexes before it reads prefix."}},
+	{{"parser", ORM_KEY_NOOP,
+	"A MySQL FULLTEXT option; Sequelize's postgres dialect leaves it out."}},
+};
+
+/* One key of an index object. */
+static void
+ParseIndexKey(IndexParse *ip, OrmJsonField *f)
+{
+	const IndexKey *k = (const IndexKey *)
+		OrmFindKeyword(index_keys, lengthof(index_keys), sizeof(IndexKey), f->key);
+
+	if (k && k->kw.use != ORM_KEY_PARSED)
+		return;
+	if (k == NULL || !k->parse(ip, &f->value))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid index of model \"%s\": unrecognized key \"%s\", or a value of the wrong type",
+					   ip->m->name, f->key),
+				errdetail("An index takes fields (an array), unique (a boolean), where (an object) and strings."),
+				errhint("Valid keys are: %s.",
+						OrmKeywordList(index_keys, lengthof(index_keys), sizeof(IndexKey))));
+}
+
+/*
+ * Parses the "indexes" option of a model, and adds the GIN index of each
+ * JSONB attribute with "index": true (after them, as Sequelize does).
+ */
+void
+OrmParseIndexes(OrmModel *m, JsonbValue *indexes)
+{
+	ListCell   *lc;
+
+	foreach(lc, indexes ? OrmJsonElements(indexes->val.binary.data) : NIL)
+	{
+		JsonbValue *v = lfirst(lc);
+		OrmIndex   *idx = palloc0(sizeof(OrmIndex));
+		StringInfoData names;
+		IndexParse	ip = {m, idx, &names, NULL};
+		ListCell   *lc2;
+
+		if (!OrmJsonIsObject(v))
+			IndexError(m, "an index must be an object", NULL);
+		initStringInfo(&names);
+		appendStringInfoString(&names, m->table_name);
+		foreach(lc2, OrmJsonFields(v->val.binary.data))
+			ParseIndexKey(&ip, lfirst(lc2));
+		if (idx->fields == NIL)
+			IndexError(m, "an index needs \"fields\"", NULL);
+		foreach(lc2, idx->fields)
+		{
+			OrmIndexField *field = lfirst(lc2);
+
+			if (field->opclass == NULL)
+				field->opclass = ip.opclass;
+		}
+		if (idx->name == NULL)
+		{
+			idx->name = OrmUnderscore(names.data);
+			idx->name[pg_mbcliplen(idx->name, strlen(idx->name),
+								   NAMEDATALEN - 1)] = '\0';
+		}
+		m->indexes = lappend(m->indexes, idx);
+	}
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		OrmIndex   *idx;
+		OrmIndexField *field;
+
+		if (!a->gin_index)
+			continue;
+		idx = palloc0(sizeof(OrmIndex));
+		field = palloc0(sizeof(OrmIndexField));
+		field->name = a->field;
+		idx->fields = list_make1(field);
+		idx->method = "gin";
+		idx->name = OrmUnderscore(psprintf("%s_%s", m->table_name, a->field));
+		idx->name[pg_mbcliplen(idx->name, strlen(idx->name), NAMEDATALEN - 1)] = '\0';
+		m->indexes = lappend(m->indexes, idx);
+	}
+	OrmResolveIndexes(m);
 }
 
 /* The attribute an index field names: by attribute name, else column. */
@@ -40,118 +321,69 @@ IndexAttribute(OrmModel *m, const char *name)
 		if (strcmp(a->field, name) == 0)
 			return a;
 	}
-	ereport(ERROR,
-			errcode(ERRCODE_UNDEFINED_COLUMN),
-			errmsg("index of model \"%s\" names \"%s\", which is not an attribute",
-				   m->name, name));
 	return NULL;
 }
 
-/* One entry of "fields": a name, or {"name"/"attribute", "order"} */
-static void
-ParseIndexField(OrmModel *m, OrmIndex *idx, JsonbValue *v, StringInfo names)
-{
-	const char *name = NULL;
-	const char *order = "ASC";
-	ListCell   *lc;
-
-	if (v->type == jbvString)
-		name = OrmJsonString(v);
-	else if (OrmJsonIsObject(v))
-		foreach(lc, OrmJsonFields(v->val.binary.data))
-		{
-			OrmJsonField *f = lfirst(lc);
-
-			if (f->value.type != jbvString)
-				IndexError(m, "field keys must be strings", NULL);
-			if (strcmp(f->key, "name") == 0 || strcmp(f->key, "attribute") == 0)
-				name = OrmJsonString(&f->value);
-			else if (strcmp(f->key, "order") == 0 &&
-					 (pg_strcasecmp(OrmJsonString(&f->value), "ASC") == 0 ||
-					  pg_strcasecmp(OrmJsonString(&f->value), "DESC") == 0))
-				order = pg_strcasecmp(OrmJsonString(&f->value), "ASC") == 0 ?
-					"ASC" : "DESC";
-			else
-				IndexError(m, psprintf("unrecognized field key \"%s\"", f->key),
-						   "A field is a name, or {\"name\", \"order\": \"ASC\" or \"DESC\"}.");
-		}
-	if (name == NULL)
-		IndexError(m, "a field has no name", NULL);
-	idx->fields = lappend(idx->fields, IndexAttribute(m, name));
-	idx->directions = lappend(idx->directions, (char *) order);
-	appendStringInfo(names, "_%s", name);
-}
-
-/* One key of an index object. */
-static void
-ParseIndexKey(OrmModel *m, OrmIndex *idx, OrmJsonField *f, StringInfo names)
-{
-	JsonbValue *v = &f->value;
-	ListCell   *lc;
-
-	if (strcmp(f->key, "fields") == 0 && OrmJsonIsArray(v))
-		foreach(lc, OrmJsonElements(v->val.binary.data))
-			ParseIndexField(m, idx, lfirst(lc), names);
-	else if (strcmp(f->key, "unique") == 0 && v->type == jbvBool)
-		idx->unique = v->val.boolean;
-	else if (strcmp(f->key, "type") == 0 && v->type == jbvString &&
-			 pg_strcasecmp(OrmJsonString(v), "UNIQUE") == 0)
-		idx->unique = true;
-	else if (strcmp(f->key, "name") == 0 && v->type == jbvString)
-	{
-		idx->name = OrmJsonString(v);
-		OrmCheckName("index", idx->name);
-	}
-	else if ((strcmp(f->key, "using") == 0 || strcmp(f->key, "method") == 0) &&
-			 v->type == jbvString)
-		idx->method = OrmJsonString(v);
-	else if (strcmp(f->key, "where") == 0 && OrmJsonIsObject(v))
-	{
-		idx->where = palloc(sizeof(JsonbValue));
-		*idx->where = *v;
-	}
-	else
-		IndexError(m, psprintf("unrecognized key \"%s\", or a value of the wrong type",
-							   f->key),
-				   "An index takes fields (array), unique (boolean), name, using (strings) and where (object).");
-}
-
-/* Parses the "indexes" option of a model, once its columns are known. */
+/*
+ * Resolves the fields of a model's indexes against its attributes, those
+ * its associations added included; never fails (see OrmCheckIndexes).
+ */
 void
-OrmParseIndexes(OrmModel *m, JsonbValue *indexes)
+OrmResolveIndexes(OrmModel *m)
 {
 	ListCell   *lc;
 
-	foreach(lc, OrmJsonElements(indexes->val.binary.data))
+	foreach(lc, m->indexes)
 	{
-		JsonbValue *v = lfirst(lc);
-		OrmIndex   *idx = palloc0(sizeof(OrmIndex));
-		StringInfoData names;
+		OrmIndex   *idx = lfirst(lc);
 		ListCell   *lc2;
 
-		if (!OrmJsonIsObject(v))
-			IndexError(m, "an index must be an object", NULL);
-		initStringInfo(&names);
-		appendStringInfoString(&names, m->table_name);
-		foreach(lc2, OrmJsonFields(v->val.binary.data))
-			ParseIndexKey(m, idx, lfirst(lc2), &names);
-		if (idx->fields == NIL)
-			IndexError(m, "an index needs \"fields\"", NULL);
+		idx->resolved = true;
+		foreach(lc2, idx->fields)
+		{
+			OrmIndexField *field = lfirst(lc2);
+
+			field->attr = IndexAttribute(m, field->name);
+			idx->resolved &= field->attr != NULL;
+		}
+	}
+}
+
+/*
+ * Fails unless every index of a model names its attributes and has a
+ * valid where.  With only_resolved, indexes that name an attribute the
+ * model does not have (yet: an association may add it) pass.
+ */
+void
+OrmCheckIndexes(OrmModel *m, bool only_resolved)
+{
+	ListCell   *lc;
+
+	OrmResolveIndexes(m);
+	foreach(lc, m->indexes)
+	{
+		OrmIndex   *idx = lfirst(lc);
+		StringInfoData scratch;
+		OrmParams	literals = {.literals = true};
+		ListCell   *lc2;
+
+		if (!idx->resolved && only_resolved)
+			continue;
+		foreach(lc2, idx->fields)
+		{
+			OrmIndexField *field = lfirst(lc2);
+
+			if (field->attr == NULL)
+				ereport(ERROR,
+						errcode(ERRCODE_UNDEFINED_COLUMN),
+						errmsg("index \"%s\" of model \"%s\" names \"%s\", which is not an attribute",
+							   idx->name, m->name, field->name));
+		}
 		if (idx->where)
 		{
-			StringInfoData scratch;
-			OrmParams	literals = {.literals = true};
-
-			initStringInfo(&scratch);	/* checks the where now, not at sync */
+			initStringInfo(&scratch);
 			OrmAppendWhere(&scratch, m, NULL, idx->where, &literals);
 		}
-		if (idx->name == NULL)
-		{
-			idx->name = OrmUnderscore(names.data);
-			idx->name[pg_mbcliplen(idx->name, strlen(idx->name),
-								   NAMEDATALEN - 1)] = '\0';
-		}
-		m->indexes = lappend(m->indexes, idx);
 	}
 }
 
@@ -160,19 +392,32 @@ char *
 OrmOneIndexSql(OrmModel *m, OrmIndex *idx)
 {
 	StringInfoData buf;
-	ListCell   *f;
-	ListCell   *d;
+	ListCell   *lc;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE %sINDEX %s ON %s", idx->unique ? "UNIQUE " : "",
 					 quote_identifier(idx->name), OrmQualifiedTable(m));
 	if (idx->method)
-		appendStringInfo(&buf, " USING %s", quote_identifier(idx->method));
+		appendStringInfo(&buf, " USING %s", idx->method);
 	appendStringInfoString(&buf, " (");
-	forboth(f, idx->fields, d, idx->directions)
-		appendStringInfo(&buf, "%s%s%s", foreach_current_index(f) ? ", " : "",
-						 quote_identifier(((OrmAttribute *) lfirst(f))->field),
-						 strcmp(lfirst(d), "DESC") == 0 ? " DESC" : "");
+	foreach(lc, idx->fields)
+	{
+		OrmIndexField *field = lfirst(lc);
+
+		if (field->attr == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_UNDEFINED_COLUMN),
+					errmsg("index \"%s\" of model \"%s\" names \"%s\", which is not an attribute",
+						   idx->name, m->name, field->name));
+		appendStringInfo(&buf, "%s%s", foreach_current_index(lc) ? ", " : "",
+						 quote_identifier(field->attr->field));
+		if (field->collate)
+			appendStringInfo(&buf, " COLLATE %s", quote_identifier(field->collate));
+		if (field->opclass)
+			appendStringInfo(&buf, " %s", field->opclass);
+		if (field->order)
+			appendStringInfo(&buf, " %s", field->order);
+	}
 	appendStringInfoChar(&buf, ')');
 	if (idx->where)
 	{
@@ -184,14 +429,84 @@ OrmOneIndexSql(OrmModel *m, OrmIndex *idx)
 	return buf.data;
 }
 
-/* CREATE INDEX statements for a model's "indexes". */
+/* Sequelize's "name1_name2" of index columns (indexcmds.c's own rule). */
+static char *
+ColumnNames(List *fields)
+{
+	char		buf[NAMEDATALEN * 2];
+	int			len = 0;
+	ListCell   *lc;
+
+	buf[0] = '\0';
+	foreach(lc, fields)
+	{
+		const char *name = lfirst(lc);
+
+		if (len > 0)
+			buf[len++] = '_';
+		strlcpy(buf + len, name, NAMEDATALEN);
+		len += strlen(buf + len);
+		if (len >= NAMEDATALEN)
+			break;
+	}
+	return pstrdup(buf);
+}
+
+/*
+ * The names PostgreSQL gives the indexes of a new table's primary key
+ * and unique constraints (makeObjectName, as index_create names them;
+ * a name taken by another relation would get a number, which is not
+ * predicted here).
+ */
+static List *
+KeyIndexNames(OrmModel *m)
+{
+	List	   *names = NIL;
+	List	   *pk = NIL;
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (!OrmIsColumnAttribute(m, a))
+			continue;
+		if (a->primary_key)
+			pk = lappend(pk, a->field);
+		if (a->unique && a->unique[0] == '\0' && !a->primary_key)
+			names = lappend(names, makeObjectName(m->table_name, a->field, "key"));
+	}
+	if (pk)
+		names = lappend(names, makeObjectName(m->table_name, NULL, "pkey"));
+	foreach(lc, OrmUniqueGroups(m))
+		names = lappend(names, makeObjectName(m->table_name,
+											  ColumnNames(lfirst(lc)), "key"));
+	return names;
+}
+
+/*
+ * CREATE INDEX statements for a new table's "indexes", except those whose
+ * name the table has once it is created (the index of a key): Sequelize's
+ * sync creates only the indexes whose names the table lacks.
+ */
 List *
 OrmIndexSql(OrmModel *m)
 {
 	List	   *stmts = NIL;
+	List	   *taken = KeyIndexNames(m);
 	ListCell   *lc;
 
 	foreach(lc, m->indexes)
-		stmts = lappend(stmts, OrmOneIndexSql(m, lfirst(lc)));
+	{
+		OrmIndex   *idx = lfirst(lc);
+		ListCell   *lc2;
+		bool		skip = false;
+
+		foreach(lc2, taken)
+			skip |= strcmp(lfirst(lc2), idx->name) == 0;
+		if (skip)
+			continue;
+		stmts = lappend(stmts, OrmOneIndexSql(m, idx));
+	}
 	return stmts;
 }

@@ -118,6 +118,31 @@ PushOptions(JsonbParseState **st, OrmModel *m)
 	PushString(st, "deletedAt", m->deleted_at);
 	if (m->version)
 		PushString(st, "version", m->version);
+	if (m->reject_on_empty)
+		PushBool(st, "rejectOnEmpty", true);
+	if (m->unique_keys_given)
+	{
+		ListCell   *lc;
+
+		PushKey(st, "uniqueKeys");
+		pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+		foreach(lc, OrmUniqueGroups(m))
+		{
+			ListCell   *lc2;
+
+			pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+			foreach(lc2, (List *) lfirst(lc))
+			{
+				JsonbValue	v = {.type = jbvString};
+
+				v.val.string.val = lfirst(lc2);
+				v.val.string.len = strlen(lfirst(lc2));
+				pushJsonbValue(st, WJB_ELEM, &v);
+			}
+			pushJsonbValue(st, WJB_END_ARRAY, NULL);
+		}
+		pushJsonbValue(st, WJB_END_ARRAY, NULL);
+	}
 	PushKey(st, "name");
 	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 	PushString(st, "singular", m->singular);

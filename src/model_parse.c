@@ -96,7 +96,7 @@ OrmReferentialAction(JsonbValue *v, const char *model, const char *attr,
 	return NULL;
 }
 
-/* Fails on a key this object does not take. */
+/* Fails on a key this object does not take, with the keys it does take. */
 static void
 UnrecognizedKey(const char *model, const char *attr, const char *key,
 				const char *valid)
@@ -106,7 +106,21 @@ UnrecognizedKey(const char *model, const char *attr, const char *key,
 			attr ? errmsg("unrecognized key \"%s\" in attribute \"%s.%s\"",
 						  key, model, attr) :
 			errmsg("unrecognized option \"%s\" for model \"%s\"", key, model),
-			errhint("Valid keys are: %s.", valid));
+			attr ? errhint("Valid keys are: %s.", valid) :
+			errhint("Valid options are: %s.", valid));
+}
+
+/* Fails on a key that Sequelize takes but that cannot work here. */
+static void
+RefusedKey(const char *model, const char *attr, const OrmKeyword *kw)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			attr ? errmsg("key \"%s\" of attribute \"%s.%s\" is not supported",
+						  kw->name, model, attr) :
+			errmsg("option \"%s\" of model \"%s\" is not supported",
+				   kw->name, model),
+			errdetail("%s", kw->why));
 }
 
 /*
@@ -144,6 +158,13 @@ ParseReferences(OrmAttribute *a, JsonbValue *v, const char *model)
 {
 	ListCell   *lc;
 
+	if (v->type == jbvString)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("\"references\" of attribute \"%s.%s\" must be an object, not a string",
+					   model, a->name),
+				errdetail("Sequelize 6 reads references.model and references.key; a string has neither."),
+				errhint("Write {\"model\": \"%s\", \"key\": \"id\"}.", OrmJsonString(v)));
 	if (!OrmJsonIsObject(v))
 		WrongType(model, a->name, "references", v, "an object");
 	foreach(lc, OrmJsonFields(v->val.binary.data))
@@ -258,59 +279,195 @@ EnumDefault(OrmAttribute *a, const char *model)
 	return NULL;
 }
 
-/* One key of an attribute object. */
-static void
-ParseAttributeKey(OrmAttribute *a, OrmJsonField *f, const char *model,
-				  char **type_spec)
+/* What one key of an attribute is read into. */
+typedef struct AttrParse
 {
-	const char *k = f->key;
-	JsonbValue *v = &f->value;
+	OrmAttribute *a;
+	const char *model;
+	char	   *type_spec;
+} AttrParse;
 
-	if (strcmp(k, "type") == 0)
-		*type_spec = GetString(v, model, a->name, k);
-	else if (strcmp(k, "allowNull") == 0)
+typedef struct AttributeKey AttributeKey;
+typedef void (*AttributeKeyParser) (AttrParse *ap, const AttributeKey *k,
+									JsonbValue *v);
+
+struct AttributeKey
+{
+	OrmKeyword	kw;
+	AttributeKeyParser parse;	/* parsed keys: reads the value */
+};
+
+static void
+KeyType(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->type_spec = GetString(v, ap->model, ap->a->name, k->kw.name);
+}
+
+static void
+KeyAllowNull(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->allow_null = GetBool(v, ap->model, ap->a->name, k->kw.name);
+	ap->a->allow_null_given = true;
+}
+
+static void
+KeyDefaultValue(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->default_value = palloc(sizeof(JsonbValue));
+	*ap->a->default_value = *v;
+}
+
+static void
+KeyPrimaryKey(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->primary_key = GetBool(v, ap->model, ap->a->name, k->kw.name);
+}
+
+static void
+KeyAutoIncrement(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->auto_increment = GetBool(v, ap->model, ap->a->name, k->kw.name);
+}
+
+/*
+ * unique: true (a unique column), a name (the group of a composite unique
+ * constraint), or {"name", "msg"}; msg is the text of Sequelize's
+ * validation error, which has no place in PostgreSQL.  Without a name the
+ * object makes a group of its own, as Sequelize's "<table>_<attr>_unique".
+ */
+static void
+KeyUnique(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	OrmAttribute *a = ap->a;
+	ListCell   *lc;
+
+	if (v->type == jbvBool)
 	{
-		a->allow_null = GetBool(v, model, a->name, k);
-		a->allow_null_given = true;
+		a->unique = v->val.boolean ? "" : NULL;
+		return;
 	}
-	else if (strcmp(k, "defaultValue") == 0)
+	if (v->type == jbvString)
 	{
-		a->default_value = palloc(sizeof(JsonbValue));
-		*a->default_value = *v;
+		a->unique = GetName(v, ap->model, a->name, k->kw.name);
+		return;
 	}
-	else if (strcmp(k, "primaryKey") == 0)
-		a->primary_key = GetBool(v, model, a->name, k);
-	else if (strcmp(k, "autoIncrement") == 0)
-		a->auto_increment = GetBool(v, model, a->name, k);
-	else if (strcmp(k, "unique") == 0)
+	if (!OrmJsonIsObject(v))
+		WrongType(ap->model, a->name, k->kw.name, v, "a boolean, a string or an object");
+	a->unique = psprintf("\x01%s", a->name);	/* a group of its own */
+	foreach(lc, OrmJsonFields(v->val.binary.data))
 	{
-		if (v->type == jbvBool)
-			a->unique = v->val.boolean ? "" : NULL;
-		else if (v->type == jbvString)
-			a->unique = GetName(v, model, a->name, k);
-		else
-			WrongType(model, a->name, k, v, "a boolean or a string");
+		OrmJsonField *f = lfirst(lc);
+
+		if (strcmp(f->key, "name") == 0)
+			a->unique = GetName(&f->value, ap->model, a->name, "unique.name");
+		else if (strcmp(f->key, "msg") != 0)
+			UnrecognizedKey(ap->model, a->name, psprintf("unique.%s", f->key),
+							"name, msg");
 	}
-	else if (strcmp(k, "field") == 0)
-		a->field = GetName(v, model, a->name, k);
-	else if (strcmp(k, "comment") == 0)
-		a->comment = GetString(v, model, a->name, k);
-	else if (strcmp(k, "references") == 0)
-		ParseReferences(a, v, model);
-	else if (strcmp(k, "onDelete") == 0)
-		a->on_delete = OrmReferentialAction(v, model, a->name, k);
-	else if (strcmp(k, "onUpdate") == 0)
-		a->on_update = OrmReferentialAction(v, model, a->name, k);
-	else if (strcmp(k, "values") == 0)
-		a->enum_values = EnumValues(v, model, a->name);
-	else if (strcmp(k, "validate") == 0)
-	{
-		a->validate = palloc(sizeof(JsonbValue));
-		*a->validate = *v;
-	}
+}
+
+static void
+KeyField(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->field = GetName(v, ap->model, ap->a->name, k->kw.name);
+}
+
+static void
+KeyComment(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->comment = GetString(v, ap->model, ap->a->name, k->kw.name);
+}
+
+static void
+KeyReferences(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ParseReferences(ap->a, v, ap->model);
+}
+
+static void
+KeyAction(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	char	   *action = OrmReferentialAction(v, ap->model, ap->a->name, k->kw.name);
+
+	if (k->kw.name[2] == 'D')
+		ap->a->on_delete = action;
 	else
-		UnrecognizedKey(model, a->name, k,
-						"type, allowNull, defaultValue, primaryKey, autoIncrement, unique, field, comment, references, onDelete, onUpdate, values, validate");
+		ap->a->on_update = action;
+}
+
+static void
+KeyValues(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->enum_values = EnumValues(v, ap->model, ap->a->name);
+}
+
+static void
+KeyValidate(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->validate = palloc(sizeof(JsonbValue));
+	*ap->a->validate = *v;
+}
+
+/* index: true makes a GIN index on a JSONB column; elsewhere nothing */
+static void
+KeyIndex(AttrParse *ap, const AttributeKey *k, JsonbValue *v)
+{
+	ap->a->gin_index = GetBool(v, ap->model, ap->a->name, k->kw.name);
+}
+
+/*
+ * The keys of an attribute definition, Sequelize 6's
+ * ModelAttributeColumnOptions and what its postgres dialect reads.
+ */
+static const AttributeKey attribute_keys[] = {
+	{{"type", ORM_KEY_PARSED}, KeyType},
+	{{"allowNull", ORM_KEY_PARSED}, KeyAllowNull},
+	{{"defaultValue", ORM_KEY_PARSED}, KeyDefaultValue},
+	{{"primaryKey", ORM_KEY_PARSED}, KeyPrimaryKey},
+	{{"autoIncrement", ORM_KEY_PARSED}, KeyAutoIncrement},
+	{{"autoIncrementIdentity", ORM_KEY_NOOP,
+	"autoIncrement is always an identity column (GENERATED BY DEFAULT AS IDENTITY) here."}},
+	{{"unique", ORM_KEY_PARSED}, KeyUnique},
+	{{"field", ORM_KEY_PARSED}, KeyField},
+	{{"comment", ORM_KEY_PARSED}, KeyComment},
+	{{"references", ORM_KEY_PARSED}, KeyReferences},
+	{{"onDelete", ORM_KEY_PARSED}, KeyAction},
+	{{"onUpdate", ORM_KEY_PARSED}, KeyAction},
+	{{"values", ORM_KEY_PARSED}, KeyValues},
+	{{"validate", ORM_KEY_PARSED}, KeyValidate},
+	{{"index", ORM_KEY_PARSED,
+	"Only on a JSONB attribute, where it is a GIN index; Sequelize ignores it elsewhere."}, KeyIndex},
+	{{"foreignKeyConstraint", ORM_KEY_NOOP,
+	"Sequelize reads foreignKeyConstraint from an association's options, never from an attribute."}},
+	{{"get", ORM_KEY_REFUSED,
+	"A getter is a JavaScript function; find_* return the stored value."}},
+	{{"set", ORM_KEY_REFUSED,
+	"A setter is a JavaScript function; it cannot be written in JSON."}},
+};
+
+/*
+ * One key of an attribute object, read into a (the type's spec into
+ * *type_spec).  Also reads the attribute keys of an association's
+ * foreignKey and otherKey objects.
+ */
+void
+OrmParseAttributeKey(OrmAttribute *a, OrmJsonField *f, const char *model,
+					 char **type_spec)
+{
+	const AttributeKey *k = (const AttributeKey *)
+		OrmFindKeyword(attribute_keys, lengthof(attribute_keys),
+					   sizeof(AttributeKey), f->key);
+	AttrParse	ap = {a, model, *type_spec};
+
+	if (k == NULL)
+		UnrecognizedKey(model, a->name, f->key,
+						OrmKeywordList(attribute_keys, lengthof(attribute_keys),
+									   sizeof(AttributeKey)));
+	if (k->kw.use == ORM_KEY_REFUSED)
+		RefusedKey(model, a->name, &k->kw);
+	if (k->kw.use == ORM_KEY_PARSED)
+		k->parse(&ap, k, &f->value);
+	*type_spec = ap.type_spec;
 }
 
 /* Checks what the keys of one attribute mean together. */
@@ -353,6 +510,40 @@ SetAttributeType(OrmAttribute *a, const char *spec, const char *model)
 	a->type_name = format_type_with_typemod(a->typid, a->typmod);
 }
 
+/*
+ * Completes an attribute once its keys are read: its type from type_spec
+ * (NULL when the caller has set it, as for a foreign key typed like its
+ * key), the checks of what its keys mean together, its default's SQL.
+ */
+void
+OrmFinishAttribute(OrmAttribute *a, const char *type_spec, const char *model)
+{
+	if (type_spec == NULL)
+		;
+	else if (strcmp(type_spec, "ENUM") == 0 || strncmp(type_spec, "ENUM(", 5) == 0)
+	{
+		if (type_spec[4] == '(' && a->enum_values == NIL)
+			a->enum_values = OrmParseEnumValues(type_spec, model, a->name);
+		CheckEnumValues(a, model);
+		a->type_name = "ENUM";	/* named once the column is known */
+	}
+	else if (a->enum_values)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				errmsg("attribute \"%s.%s\" has \"values\" but its type is not ENUM",
+					   model, a->name));
+	else
+		SetAttributeType(a, type_spec, model);
+	CheckAttribute(a, model);
+	if (a->primary_key)
+		a->allow_null = false;
+	if (a->gin_index && a->typid != JSONBOID)
+		a->gin_index = false;	/* Sequelize's index: true is JSONB's only */
+	if (a->default_value)
+		a->default_sql = a->enum_values ? EnumDefault(a, model) :
+			OrmDefaultSql(a->default_value, a, model);
+}
+
 /* One attribute: a bare type string, or an object of attribute keys. */
 static OrmAttribute *
 ParseAttribute(const char *model, const char *name, JsonbValue *v)
@@ -371,7 +562,7 @@ ParseAttribute(const char *model, const char *name, JsonbValue *v)
 		ListCell   *lc;
 
 		foreach(lc, OrmJsonFields(v->val.binary.data))
-			ParseAttributeKey(a, lfirst(lc), model, &type_spec);
+			OrmParseAttributeKey(a, lfirst(lc), model, &type_spec);
 	}
 	else
 		ereport(ERROR,
@@ -383,26 +574,7 @@ ParseAttribute(const char *model, const char *name, JsonbValue *v)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("attribute \"%s.%s\" has no type", model, name),
 				errhint("Add \"type\", for example \"type\": \"STRING\"."));
-	if (strcmp(type_spec, "ENUM") == 0 || strncmp(type_spec, "ENUM(", 5) == 0)
-	{
-		if (type_spec[4] == '(' && a->enum_values == NIL)
-			a->enum_values = OrmParseEnumValues(type_spec, model, a->name);
-		CheckEnumValues(a, model);
-		a->type_name = "ENUM";	/* named once the column is known */
-	}
-	else if (a->enum_values)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				errmsg("attribute \"%s.%s\" has \"values\" but its type is not ENUM",
-					   model, a->name));
-	else
-		SetAttributeType(a, type_spec, model);
-	CheckAttribute(a, model);
-	if (a->primary_key)
-		a->allow_null = false;
-	if (a->default_value)
-		a->default_sql = a->enum_values ? EnumDefault(a, model) :
-			OrmDefaultSql(a->default_value, a, model);
+	OrmFinishAttribute(a, type_spec, model);
 	return a;
 }
 
@@ -432,10 +604,29 @@ TimestampName(JsonbValue *v, const char *model, const char *key)
 	return GetName(v, model, NULL, key);
 }
 
+/* What the model options are read into, besides the model. */
+typedef struct ModelParse
+{
+	OrmModel   *m;
+	char	   *table_name;
+	JsonbValue *indexes;
+} ModelParse;
+
+typedef struct ModelOption ModelOption;
+typedef void (*ModelOptionParser) (ModelParse *mp, const ModelOption *o,
+								   JsonbValue *v);
+
+struct ModelOption
+{
+	OrmKeyword	kw;
+	ModelOptionParser parse;	/* parsed options: reads the value */
+};
+
 /* name: {"singular": ..., "plural": ...} */
 static void
-ParseNameOption(OrmModel *m, JsonbValue *v)
+OptName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
 {
+	OrmModel   *m = mp->m;
 	ListCell   *lc;
 
 	if (!OrmJsonIsObject(v))
@@ -454,54 +645,248 @@ ParseNameOption(OrmModel *m, JsonbValue *v)
 	}
 }
 
+static void
+OptTableName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->table_name = GetName(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptFreezeTableName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->freeze_table_name = GetBool(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptSchema(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->schema = GetName(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptTimestamps(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->timestamps = GetBool(v, mp->m->name, NULL, o->kw.name);
+}
+
+/* createdAt, updatedAt, deletedAt, version: true or absent gives the
+ * default name, false none */
+static void
+OptTimestampName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	char	   *name = TimestampName(v, mp->m->name, o->kw.name);
+
+	switch (o->kw.name[0])
+	{
+		case 'c':
+			mp->m->created_at = name;
+			break;
+		case 'u':
+			mp->m->updated_at = name;
+			break;
+		case 'd':
+			mp->m->deleted_at = name;
+			break;
+		default:
+			mp->m->version = name;
+	}
+}
+
+static void
+OptParanoid(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->paranoid = GetBool(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptUnderscored(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->underscored = GetBool(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptComment(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->comment = GetString(v, mp->m->name, NULL, o->kw.name);
+}
+
+static void
+OptIndexes(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	if (!OrmJsonIsArray(v))
+		WrongType(mp->m->name, NULL, o->kw.name, v, "an array");
+	mp->indexes = palloc(sizeof(JsonbValue));
+	*mp->indexes = *v;
+}
+
+/*
+ * uniqueKeys: {"name": {"fields": [...], "customIndex"}}: Sequelize's
+ * createTable takes them in place of the groups of the attributes'
+ * "unique"; each one with customIndex (the default) is a unique constraint
+ * on those columns.
+ */
+static void
+OptUniqueKeys(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	OrmModel   *m = mp->m;
+	ListCell   *lc;
+
+	if (!OrmJsonIsObject(v))
+		WrongType(m->name, NULL, o->kw.name, v, "an object");
+	m->unique_keys_given = true;
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		List	   *fields = NIL;
+		bool		custom = true;
+		ListCell   *lc2;
+
+		if (!OrmJsonIsObject(&f->value))
+			WrongType(m->name, NULL, psprintf("uniqueKeys.%s", f->key), &f->value,
+					  "an object");
+		foreach(lc2, OrmJsonFields(f->value.val.binary.data))
+		{
+			OrmJsonField *g = lfirst(lc2);
+			char	   *key = psprintf("uniqueKeys.%s.%s", f->key, g->key);
+
+			if (strcmp(g->key, "fields") == 0 && OrmJsonIsArray(&g->value))
+			{
+				ListCell   *lc3;
+
+				foreach(lc3, OrmJsonElements(g->value.val.binary.data))
+					fields = lappend(fields, GetName(lfirst(lc3), m->name, NULL, key));
+			}
+			else if (strcmp(g->key, "fields") == 0)
+				WrongType(m->name, NULL, key, &g->value, "an array of column names");
+			else if (strcmp(g->key, "customIndex") == 0)
+				custom = GetBool(&g->value, m->name, NULL, key);
+			else if (strcmp(g->key, "name") != 0 && strcmp(g->key, "msg") != 0)
+				UnrecognizedKey(m->name, NULL, key, "fields, customIndex, name, msg");
+		}
+		if (fields == NIL && custom)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("option \"uniqueKeys.%s\" of model \"%s\" has no \"fields\"",
+						   f->key, m->name));
+		if (custom)
+			m->unique_keys = lappend(m->unique_keys, fields);
+	}
+}
+
+/* modelName: the model's name already; another name would be two names */
+static void
+OptModelName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	char	   *name = GetString(v, mp->m->name, NULL, o->kw.name);
+
+	if (strcmp(name, mp->m->name) != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("option \"modelName\" \"%s\" of model \"%s\" names another model",
+					   name, mp->m->name),
+				errdetail("sequelize.define ignores modelName, Model.init takes it as the name; here the model's name is the one it is defined under."),
+				errhint("Define the model as \"%s\", or drop \"modelName\".", name));
+}
+
+/* Functions and hooks: an empty object (what JSON.stringify leaves) only. */
+static void
+OptEmptyOnly(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	if (!OrmJsonIsEmpty(v) && !(v->type == jbvBool && !v->val.boolean))
+		RefusedKey(mp->m->name, NULL, &o->kw);
+}
+
+/* whereMergeStrategy: "and" or "overwrite", as Sequelize checks it */
+static void
+OptWhereMergeStrategy(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	char	   *s = GetString(v, mp->m->name, NULL, o->kw.name);
+
+	if (strcmp(s, "and") != 0 && strcmp(s, "overwrite") != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid whereMergeStrategy \"%s\" for model \"%s\"", s, mp->m->name),
+				errhint("Use \"and\" or \"overwrite\"."));
+}
+
+static void
+OptRejectOnEmpty(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	if (v->type != jbvBool)
+		RefusedKey(mp->m->name, NULL, &o->kw);
+	mp->m->reject_on_empty = v->val.boolean;
+}
+
+/*
+ * The options of Sequelize 6's Model.init and sequelize.define, as its
+ * model.js and its dialects read them.
+ */
+static const ModelOption model_options[] = {
+	{{"tableName", ORM_KEY_PARSED}, OptTableName},
+	{{"freezeTableName", ORM_KEY_PARSED}, OptFreezeTableName},
+	{{"name", ORM_KEY_PARSED}, OptName},
+	{{"modelName", ORM_KEY_PARSED}, OptModelName},
+	{{"schema", ORM_KEY_PARSED}, OptSchema},
+	{{"timestamps", ORM_KEY_PARSED}, OptTimestamps},
+	{{"createdAt", ORM_KEY_PARSED}, OptTimestampName},
+	{{"updatedAt", ORM_KEY_PARSED}, OptTimestampName},
+	{{"deletedAt", ORM_KEY_PARSED}, OptTimestampName},
+	{{"paranoid", ORM_KEY_PARSED}, OptParanoid},
+	{{"underscored", ORM_KEY_PARSED}, OptUnderscored},
+	{{"comment", ORM_KEY_PARSED}, OptComment},
+	{{"indexes", ORM_KEY_PARSED}, OptIndexes},
+	{{"uniqueKeys", ORM_KEY_PARSED}, OptUniqueKeys},
+	{{"version", ORM_KEY_PARSED}, OptTimestampName},
+	{{"rejectOnEmpty", ORM_KEY_PARSED,
+	"Only true or false: an error object or class is JavaScript."}, OptRejectOnEmpty},
+	{{"whereMergeStrategy", ORM_KEY_PARSED}, OptWhereMergeStrategy},
+	{{"validate", ORM_KEY_PARSED,
+	"Model validators are JavaScript functions; they cannot be written in JSON. Put what can be checked on one attribute into that attribute's \"validate\"."},
+	OptEmptyOnly},
+	{{"hooks", ORM_KEY_PARSED,
+	"Hooks are JavaScript functions; they cannot be written in JSON."}, OptEmptyOnly},
+	{{"getterMethods", ORM_KEY_PARSED,
+	"Getters are JavaScript functions; they cannot be written in JSON."}, OptEmptyOnly},
+	{{"setterMethods", ORM_KEY_PARSED,
+	"Setters are JavaScript functions; they cannot be written in JSON."}, OptEmptyOnly},
+	{{"defaultScope", ORM_KEY_PARSED,
+	"Scopes are not in this version of orm_models."}, OptEmptyOnly},
+	{{"scopes", ORM_KEY_PARSED,
+	"Scopes are not in this version of orm_models."}, OptEmptyOnly},
+	{{"omitNull", ORM_KEY_NOOP,
+	"It leaves null values out of Sequelize's INSERT and UPDATE statements; orm_models does not write rows."}},
+	{{"schemaDelimiter", ORM_KEY_NOOP,
+	"It joins schema and table names on dialects without schemas; PostgreSQL has schemas."}},
+	{{"charset", ORM_KEY_NOOP,
+	"A MySQL table option; PostgreSQL's character set is the database's encoding."}},
+	{{"collate", ORM_KEY_NOOP,
+	"A MySQL table option; Sequelize's postgres dialect ignores it."}},
+	{{"engine", ORM_KEY_NOOP, "A MySQL table option (the storage engine)."}},
+	{{"rowFormat", ORM_KEY_NOOP, "A MySQL table option."}},
+	{{"initialAutoIncrement", ORM_KEY_NOOP,
+	"A MySQL table option (AUTO_INCREMENT=n); Sequelize's postgres dialect ignores it."}},
+	{{"hasTrigger", ORM_KEY_NOOP,
+	"An MSSQL option (OUTPUT INTO a table variable); it changes nothing on PostgreSQL."}},
+	{{"sequelize", ORM_KEY_REFUSED,
+	"It is the Sequelize instance of Model.init, a JavaScript object."}},
+};
+
 /* One model option. */
 static void
-ParseOption(OrmModel *m, OrmJsonField *f, char **table_name,
-			JsonbValue **indexes)
+ParseOption(ModelParse *mp, OrmJsonField *f)
 {
-	const char *k = f->key;
-	JsonbValue *v = &f->value;
+	const ModelOption *o = (const ModelOption *)
+		OrmFindKeyword(model_options, lengthof(model_options),
+					   sizeof(ModelOption), f->key);
 
-	if (strcmp(k, "tableName") == 0)
-		*table_name = GetName(v, m->name, NULL, k);
-	else if (strcmp(k, "freezeTableName") == 0)
-		m->freeze_table_name = GetBool(v, m->name, NULL, k);
-	else if (strcmp(k, "name") == 0)
-		ParseNameOption(m, v);
-	else if (strcmp(k, "schema") == 0)
-		m->schema = GetName(v, m->name, NULL, k);
-	else if (strcmp(k, "timestamps") == 0)
-		m->timestamps = GetBool(v, m->name, NULL, k);
-	else if (strcmp(k, "createdAt") == 0)
-		m->created_at = TimestampName(v, m->name, k);
-	else if (strcmp(k, "updatedAt") == 0)
-		m->updated_at = TimestampName(v, m->name, k);
-	else if (strcmp(k, "deletedAt") == 0)
-		m->deleted_at = TimestampName(v, m->name, k);
-	else if (strcmp(k, "paranoid") == 0)
-		m->paranoid = GetBool(v, m->name, NULL, k);
-	else if (strcmp(k, "underscored") == 0)
-		m->underscored = GetBool(v, m->name, NULL, k);
-	else if (strcmp(k, "comment") == 0)
-		m->comment = GetString(v, m->name, NULL, k);
-	else if (strcmp(k, "indexes") == 0)
-	{
-		if (!OrmJsonIsArray(v))
-			WrongType(m->name, NULL, k, v, "an array");
-		*indexes = palloc(sizeof(JsonbValue));
-		**indexes = *v;
-	}
-	else if (strcmp(k, "version") == 0)
-		m->version = TimestampName(v, m->name, k);
-	else if (strcmp(k, "validate") == 0)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("option \"validate\" of model \"%s\" cannot be enforced", m->name),
-				errdetail("Model validators are JavaScript functions; they cannot be written in JSON."),
-				errhint("Put what can be checked on one attribute into that attribute's \"validate\"."));
-	else
-		UnrecognizedKey(m->name, NULL, k,
-						"tableName, freezeTableName, name, schema, timestamps, createdAt, updatedAt, deletedAt, paranoid, underscored, comment, indexes, version");
+	if (o == NULL)
+		UnrecognizedKey(mp->m->name, NULL, f->key,
+						OrmKeywordList(model_options, lengthof(model_options),
+									   sizeof(ModelOption)));
+	if (o->kw.use == ORM_KEY_REFUSED)
+		RefusedKey(mp->m->name, NULL, &o->kw);
+	if (o->kw.use == ORM_KEY_PARSED)
+		o->parse(mp, o, &f->value);
 }
 
 /* The timestamp attributes of a model must have distinct names. */
@@ -520,11 +905,16 @@ CheckTimestampNames(OrmModel *m)
 				errhint("Give createdAt, updatedAt and deletedAt distinct names."));
 }
 
-/* Model options, with Sequelize's defaults. */
+/*
+ * Model options, with Sequelize's defaults.  As in Sequelize, a paranoid
+ * model without timestamps or without deletedAt is not paranoid: there is
+ * no column to mark deleted rows with.
+ */
 static void
 ParseOptions(OrmModel *m, Jsonb *options, JsonbValue **indexes)
 {
-	char	   *table_name = NULL;
+	ModelParse	mp = {m, NULL, NULL};
+	char	   *table_name;
 	ListCell   *lc;
 
 	m->timestamps = true;
@@ -537,7 +927,10 @@ ParseOptions(OrmModel *m, Jsonb *options, JsonbValue **indexes)
 				errmsg("options of model \"%s\" must be an object", m->name));
 	if (options)
 		foreach(lc, OrmJsonFields(&options->root))
-			ParseOption(m, lfirst(lc), &table_name, indexes);
+			ParseOption(&mp, lfirst(lc));
+	table_name = mp.table_name;
+	*indexes = mp.indexes;
+	m->raw_options = options;
 	if (m->singular == NULL)
 		m->singular = OrmSingularize(m->name);
 	if (m->plural == NULL)
@@ -565,19 +958,11 @@ ParseOptions(OrmModel *m, Jsonb *options, JsonbValue **indexes)
 						  ORM_SCHEMA));
 	if (!m->timestamps)
 		m->created_at = m->updated_at = m->deleted_at = NULL;
-	if (m->paranoid && m->timestamps && m->deleted_at == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				errmsg("paranoid model \"%s\" needs deletedAt", m->name),
-				errhint("Do not set \"deletedAt\" to false on a paranoid model."));
-	CheckTimestampNames(m);
+	if (m->deleted_at == NULL)
+		m->paranoid = false;
 	if (!m->paranoid)
 		m->deleted_at = NULL;
-	else if (!m->timestamps)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				errmsg("paranoid model \"%s\" needs timestamps", m->name),
-				errhint("Set \"timestamps\" to true, or \"paranoid\" to false."));
+	CheckTimestampNames(m);
 }
 
 /* The user's attributes, in the order written. */
@@ -599,6 +984,7 @@ ParseAttributes(OrmModel *m, Jsonb *attributes, List *order)
 	{
 		char	   *name = lfirst(lc);
 		JsonbValue *v;
+		OrmAttribute *a;
 
 		CHECK_FOR_INTERRUPTS();
 
@@ -609,7 +995,10 @@ ParseAttributes(OrmModel *m, Jsonb *attributes, List *order)
 		v = getKeyJsonValueFromContainer(&attributes->root, name,
 										 strlen(name), NULL);
 		Assert(v != NULL);
-		m->attributes = lappend(m->attributes, ParseAttribute(m->name, name, v));
+		a = ParseAttribute(m->name, name, v);
+		if (a->unique && a->unique[0] == '\x01')
+			a->unique = psprintf("%s_%s_unique", m->table_name, a->name);
+		m->attributes = lappend(m->attributes, a);
 	}
 }
 
@@ -658,6 +1047,7 @@ AddDefaultAttributes(OrmModel *m)
 					errdetail("A model without a primary key gets \"id\" as its key."),
 					errhint("Add \"primaryKey\": true to \"id\", or mark another attribute as the primary key."));
 		id = OrmMakeAttribute("id", INT4OID, false, ORM_ATTR_DEFAULT_PK);
+		id->auto_generated = true;
 		id->primary_key = id->auto_increment = true;
 		m->attributes = lcons(id, m->attributes);
 	}
@@ -686,7 +1076,11 @@ AddDefaultAttributes(OrmModel *m)
 	AddVersionAttribute(m);
 }
 
-/* Column names: given, or the attribute name (snake_case if underscored). */
+/*
+ * Column names: given, or the attribute name (snake_case if underscored).
+ * Two attributes may name one column: it is one column, defined by the
+ * later one, as in Sequelize (OrmIsColumnAttribute).
+ */
 void
 OrmAssignFields(OrmModel *m)
 {
@@ -702,34 +1096,97 @@ OrmAssignFields(OrmModel *m)
 	foreach(lc, m->attributes)
 	{
 		OrmAttribute *a = lfirst(lc);
-		ListCell   *lc2;
 
 		CHECK_FOR_INTERRUPTS();
 		if (a->field == NULL)
 			a->field = m->underscored ? OrmUnderscore(a->name) : a->name;
 		OrmCheckName("column", a->field);
-		foreach(lc2, m->attributes)
-		{
-			OrmAttribute *b = lfirst(lc2);
-
-			if (b == a)
-				break;
-			if (strcmp(b->field, a->field) == 0)
-				ereport(ERROR,
-						errcode(ERRCODE_DUPLICATE_COLUMN),
-						errmsg("attributes \"%s.%s\" and \"%s.%s\" have the same column \"%s\"",
-							   m->name, b->name, m->name, a->name, a->field));
-		}
 	}
 }
 
 /*
+ * Sets search_path for resolving a model's type names: pg_catalog, the
+ * model's schema and public, whatever the caller's, so a model means the
+ * same in every session; pg_temp is named last, or PostgreSQL would search
+ * it first and a session's temporary types could stand in for real ones.
+ * Returns the GUC nest level to end with AtEOXact_GUC(true, level).
+ */
+int
+OrmTypeSearchPath(const char *schema)
+{
+	int			nest = NewGUCNestLevel();
+
+	(void) set_config_option("search_path",
+							 psprintf("pg_catalog, %s, public, pg_temp",
+									  quote_identifier(schema)),
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	return nest;
+}
+
+/*
+ * The options of the model Sequelize makes for a belongsToMany's "through"
+ * string: the source model's options (belongs-to-many.js defines it with
+ * the association's options, into which mixin.js copied the source's),
+ * less hooks and scopes, with the association's timestamps (default
+ * true), through.paranoid, tableName the through name, and neither
+ * indexes nor validators.
+ */
+Jsonb *
+OrmJunctionOptions(OrmModel *source, const char *through, int timestamps,
+				   bool paranoid)
+{
+	static const char *const dropped[] = {
+		"hooks", "timestamps", "scopes", "defaultScope", "tableName",
+		"freezeTableName", "indexes", "validate", "paranoid", "name",
+		"modelName", "uniqueKeys", "getterMethods", "setterMethods",
+	};
+	JsonbParseState *st = NULL;
+	JsonbValue	k = {.type = jbvString};
+	JsonbValue	v;
+	ListCell   *lc;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, source->raw_options ? OrmJsonFields(&source->raw_options->root) : NIL)
+	{
+		OrmJsonField *f = lfirst(lc);
+		bool		drop = false;
+
+		for (int i = 0; i < (int) lengthof(dropped); i++)
+			drop |= strcmp(f->key, dropped[i]) == 0;
+		if (drop)
+			continue;
+		k.val.string.val = f->key;
+		k.val.string.len = strlen(f->key);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		pushJsonbValue(&st, WJB_VALUE, &f->value);
+	}
+	k.val.string.val = "tableName";
+	k.val.string.len = strlen("tableName");
+	pushJsonbValue(&st, WJB_KEY, &k);
+	v.type = jbvString;
+	v.val.string.val = (char *) through;
+	v.val.string.len = strlen(through);
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	k.val.string.val = "timestamps";
+	k.val.string.len = strlen("timestamps");
+	pushJsonbValue(&st, WJB_KEY, &k);
+	v.type = jbvBool;
+	v.val.boolean = timestamps != 0;
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	k.val.string.val = "paranoid";
+	k.val.string.len = strlen("paranoid");
+	pushJsonbValue(&st, WJB_KEY, &k);
+	v.val.boolean = paranoid;
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/*
  * Parses one model from its name, attributes (jsonb, with the attribute
- * names in the order written) and options.  Type names resolve in
- * pg_catalog, the model's schema and public, whatever the caller's
- * search_path, so a model means the same in every session; pg_temp is
- * named last, or PostgreSQL would search it first and a session's
- * temporary types could stand in for real ones.
+ * names in the order written) and options.  Type names resolve as
+ * OrmTypeSearchPath says.  Index fields that name no attribute yet are
+ * left for the schema to resolve (an association may add the column).
  */
 OrmModel *
 OrmParseModel(const char *name, Jsonb *attributes, List *order,
@@ -743,12 +1200,7 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 	OrmCheckName("model", name);
 	m->name = pstrdup(name);
 	ParseOptions(m, options, &indexes);
-	nest = NewGUCNestLevel();
-	(void) set_config_option("search_path",
-							 psprintf("pg_catalog, %s, public, pg_temp",
-									  quote_identifier(m->schema)),
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
+	nest = OrmTypeSearchPath(m->schema);
 	ParseAttributes(m, attributes, order);
 	AtEOXact_GUC(true, nest);
 	AddDefaultAttributes(m);
@@ -756,8 +1208,7 @@ OrmParseModel(const char *name, Jsonb *attributes, List *order,
 	foreach(lc, m->attributes)
 		if (((OrmAttribute *) lfirst(lc))->enum_values)
 			OrmResolveEnum(m, lfirst(lc));
-	if (indexes)
-		OrmParseIndexes(m, indexes);
+	OrmParseIndexes(m, indexes);
 	foreach(lc, m->attributes)
 		OrmParseValidators(m, lfirst(lc));
 	return m;

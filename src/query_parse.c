@@ -19,19 +19,20 @@ typedef struct ParseState
 	OrmSchema  *schema;
 	int			next_index;		/* table alias numbers */
 	int			depth;
-	const char *root_model;
+	OrmModel   *root;			/* the model queried, for messages */
 } ParseState;
 
 #define MAX_INCLUDE_DEPTH 32
 
 /*
- * Include nodes in one query, all levels: a few aliases nested a few levels
- * deep multiply into more statement than any planner should be given.
+ * Include nodes per query: {"all": true} repeats its options into every
+ * include it makes, so a small document can ask for exponentially many.
  */
-#define MAX_INCLUDE_NODES 1000
+#define MAX_INCLUDE_NODES 512
 
 static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
 							 JsonbContainer *options, bool root);
+static bool QueryBool(OrmModel *m, const char *key, JsonbValue *v);
 
 static void
 QueryWrongType(const char *model, const char *key, JsonbValue *v,
@@ -93,6 +94,7 @@ ParseAttributes(OrmQueryNode *node, JsonbValue *v)
 	OrmModel   *m = node->model;
 	ListCell   *lc;
 
+	node->attributes_given = true;
 	if (OrmJsonIsArray(v))
 	{
 		node->attributes = NIL;
@@ -317,15 +319,14 @@ NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 {
 	OrmQueryNode *node;
 
+	CHECK_FOR_INTERRUPTS();
+	node = palloc0(sizeof(OrmQueryNode));
 	if (ps->next_index > MAX_INCLUDE_NODES)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("query of model \"%s\" has more than %d includes",
-					   ps->root_model, MAX_INCLUDE_NODES),
-				errhint("Load the rest with further queries."));
-	CHECK_FOR_INTERRUPTS();
-	node = palloc0(sizeof(OrmQueryNode));
-
+				errmsg("a query of model \"%s\" has too many includes",
+					   ps->root->name),
+				errdetail("At most %d includes are allowed.", MAX_INCLUDE_NODES));
 	node->model = m;
 	node->assoc = assoc;
 	node->key = assoc ? assoc->alias : m->name;
@@ -376,43 +377,26 @@ IncludeAlias(ParseState *ps, OrmQueryNode *parent, JsonbContainer *item)
 	return NULL;
 }
 
-/* Adds one include (or every association, for {"all": true}). */
+/* Whether an object include is {"all": ...}. */
+static bool
+IsAllInclude(JsonbValue *v)
+{
+	return OrmJsonIsObject(v) &&
+		getKeyJsonValueFromContainer(v->val.binary.data, "all", 3, NULL) != NULL;
+}
+
+/* Adds one include: an alias, or an object naming an association. */
 static void
 ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 {
 	OrmQueryNode *child;
+	OrmAssociation *a;
 	const char *alias;
 
 	if (v->type == jbvString)
 		alias = OrmJsonString(v);
 	else if (OrmJsonIsObject(v))
-	{
-		JsonbValue *all = getKeyJsonValueFromContainer(v->val.binary.data,
-													   "all", 3, NULL);
-
-		if (all && all->type == jbvBool && all->val.boolean)
-		{
-			ListCell   *lc;
-
-			foreach(lc, ps->schema->broken)
-				if (strcmp(((OrmBroken *) lfirst(lc))->model, parent->model->name) == 0)
-					OrmRaiseBroken(lfirst(lc));
-			foreach(lc, ps->schema->associations)
-			{
-				OrmAssociation *a = lfirst(lc);
-
-				if (a->source == parent->model && !IncludedChild(parent, a->alias))
-				{
-					OrmQueryNode *child = NewNode(ps, a->target, a);
-
-					child->parent = parent;
-					parent->children = lappend(parent->children, child);
-				}
-			}
-			return;
-		}
 		alias = IncludeAlias(ps, parent, v->val.binary.data);
-	}
 	else
 	{
 		QueryWrongType(parent->model->name, "include", v,
@@ -424,21 +408,265 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 				errcode(ERRCODE_DUPLICATE_OBJECT),
 				errmsg("association \"%s\" of model \"%s\" is included twice",
 					   alias, parent->model->name));
-	{
-		OrmAssociation *a = QueryAssociation(ps, parent->model, alias);
-
-		child = NewNode(ps, a->target, a);
-		child->parent = parent;
-	}
+	a = QueryAssociation(ps, parent->model, alias);
+	child = NewNode(ps, a->target, a);
+	child->parent = parent;
 	parent->children = lappend(parent->children, child);
 	if (OrmJsonIsObject(v))
 		ParseNodeOptions(ps, child, v->val.binary.data, false);
 }
 
-/* "include": a list of includes, or one */
+/* Association kinds of {"all": ...}: bit (1 << OrmAssocKind) each. */
+#define ALL_KINDS ((1 << ORM_HAS_ONE) | (1 << ORM_HAS_MANY) | \
+				   (1 << ORM_BELONGS_TO) | (1 << ORM_BELONGS_TO_MANY))
+
+/*
+ * "all": true, or Sequelize's association types: "BelongsTo", "HasOne",
+ * "HasMany", "One" (BelongsTo, HasOne), "Has" (HasOne, HasMany), "Many"
+ * (HasMany) or "All", as a string or an array.  Only true and "All" take
+ * belongsToMany, as in Sequelize's _expandIncludeAllElement.
+ */
+static int
+AllKinds(OrmModel *m, JsonbValue *v)
+{
+	static const struct
+	{
+		const char *name;
+		int			kinds;
+	}			types[] = {
+		{"BelongsTo", 1 << ORM_BELONGS_TO}, {"HasOne", 1 << ORM_HAS_ONE},
+		{"HasMany", 1 << ORM_HAS_MANY},
+		{"One", (1 << ORM_BELONGS_TO) | (1 << ORM_HAS_ONE)},
+		{"Has", (1 << ORM_HAS_ONE) | (1 << ORM_HAS_MANY)},
+		{"Many", 1 << ORM_HAS_MANY}, {"All", ALL_KINDS},
+	};
+	List	   *items;
+	int			kinds = 0;
+	ListCell   *lc;
+
+	if (v->type == jbvBool && v->val.boolean)
+		return ALL_KINDS;
+	items = v->type == jbvString ? list_make1(v) :
+		OrmJsonIsArray(v) ? OrmJsonElements(v->val.binary.data) : NIL;
+	if (items == NIL)
+		QueryWrongType(m->name, "include.all", v,
+					   "true, an association type or an array of them");
+	foreach(lc, items)
+	{
+		JsonbValue *e = lfirst(lc);
+		int			i;
+
+		for (i = 0; i < (int) lengthof(types); i++)
+			if (e->type == jbvString && strcmp(OrmJsonString(e), types[i].name) == 0)
+				break;
+		if (i == (int) lengthof(types))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("include all \"%s\" of a query of model \"%s\" is not valid",
+						   e->type == jbvString ? OrmJsonString(e) : OrmJsonTypeName(e),
+						   m->name),
+					errhint("Use true, or BelongsTo, HasOne, HasMany, One, Has, Many or All."));
+		kinds |= types[i].kinds;
+	}
+	return kinds;
+}
+
+/* What one {"all": ...} include expands with. */
+typedef struct AllInclude
+{
+	int			kinds;
+	bool		nested;
+	JsonbValue *options;		/* the object's other keys, for each */
+	List	   *used;			/* Sequelize's "used" models */
+} AllInclude;
+
+/*
+ * Whether parent already has an include of association a, as Sequelize's
+ * _.some(includes, {model, as}) sees it: by model and, when the
+ * association was given "as", by alias.
+ */
+static bool
+AlreadyIncluded(OrmQueryNode *parent, OrmAssociation *a)
+{
+	ListCell   *lc;
+
+	foreach(lc, parent->children)
+	{
+		OrmQueryNode *c = lfirst(lc);
+
+		if (c->model == a->target &&
+			(!a->alias_given || strcmp(c->key, a->alias) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The place of an association in Sequelize's source.associations: the
+ * first declaration of its alias (an association without "as" takes the
+ * alias of an earlier one, and its place).
+ */
+static int
+AliasSlot(ParseState *ps, OrmAssociation *a)
+{
+	int			slot = a->position;
+	ListCell   *lc;
+
+	foreach(lc, ps->schema->shadowed)
+	{
+		OrmAssociation *b = lfirst(lc);
+
+		if (b->source == a->source && strcmp(b->alias, a->alias) == 0 &&
+			b->position < slot)
+			slot = b->position;
+	}
+	return slot;
+}
+
+static int
+CompareSlots(const ListCell *x, const ListCell *y)
+{
+	int			a = ((const int *) lfirst(x))[0];
+	int			b = ((const int *) lfirst(y))[0];
+
+	return a < b ? -1 : a > b;
+}
+
+/* The associations of a model, in the order Sequelize iterates them. */
+static List *
+ModelAssociations(ParseState *ps, OrmModel *m)
+{
+	List	   *slots = NIL;
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, ps->schema->associations)
+	{
+		OrmAssociation *a = lfirst(lc);
+		int		   *slot;
+
+		if (a->source != m)
+			continue;
+		slot = palloc(sizeof(int) * 2);
+		slot[0] = AliasSlot(ps, a);
+		slot[1] = foreach_current_index(lc);
+		slots = lappend(slots, slot);
+	}
+	list_sort(slots, CompareSlots);
+	foreach(lc, slots)
+		out = lappend(out, list_nth(ps->schema->associations, ((int *) lfirst(lc))[1]));
+	return out;
+}
+
+static void AddAllIncludes(ParseState *ps, OrmQueryNode *parent, AllInclude *all);
+
+/*
+ * One include of an {"all": ...}: the association, with the all object's
+ * other options; nested, the associations of its model in turn.
+ */
+static void
+AddAllInclude(ParseState *ps, OrmQueryNode *parent, OrmAssociation *a,
+			  AllInclude *all)
+{
+	OrmQueryNode *child = NewNode(ps, a->target, a);
+
+	child->parent = parent;
+	parent->children = lappend(parent->children, child);
+	ParseNodeOptions(ps, child, all->options->val.binary.data, false);
+	if (all->nested)
+	{
+		if (++ps->depth > MAX_INCLUDE_DEPTH)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("includes of a query of model \"%s\" are nested too deeply",
+						   child->model->name),
+					errdetail("At most %d levels are allowed.", MAX_INCLUDE_DEPTH));
+		AddAllIncludes(ps, child, all);
+		ps->depth--;
+	}
+}
+
+/*
+ * Sequelize's addAllIncludes: every association of the parent's model of
+ * the kinds asked for that is not included already; nested, recursively,
+ * never into a model in "used" (pushed once per association, popped once
+ * per level, exactly as _expandIncludeAllElement keeps it).
+ */
+static void
+AddAllIncludes(ParseState *ps, OrmQueryNode *parent, AllInclude *all)
+{
+	ListCell   *lc;
+
+	check_stack_depth();
+	/* an association that cannot be loaded is one of "every" */
+	foreach(lc, ps->schema->broken)
+		if (strcmp(((OrmBroken *) lfirst(lc))->model, parent->model->name) == 0)
+			OrmRaiseBroken(lfirst(lc));
+	foreach(lc, ModelAssociations(ps, parent->model))
+	{
+		OrmAssociation *a = lfirst(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!(all->kinds & (1 << a->kind)) || AlreadyIncluded(parent, a))
+			continue;
+		if (all->nested && list_member_ptr(all->used, a->target))
+			continue;
+		all->used = lappend(all->used, parent->model);
+		AddAllInclude(ps, parent, a, all);
+	}
+	if (all->used)
+		all->used = list_delete_last(all->used);
+}
+
+/*
+ * {"all": true | types, "nested": true, ...}: every association of the
+ * model not included otherwise, with the object's other options.
+ */
+static void
+ParseAllInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
+{
+	AllInclude	all = {0};
+	JsonbParseState *st = NULL;
+	ListCell   *lc;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		JsonbValue	k = {.type = jbvString};
+
+		if (strcmp(f->key, "all") == 0)
+			all.kinds = AllKinds(parent->model, &f->value);
+		else if (strcmp(f->key, "nested") == 0)
+			all.nested = QueryBool(parent->model, "include.nested", &f->value);
+		else if (strcmp(f->key, "association") == 0 || strcmp(f->key, "model") == 0 ||
+				 strcmp(f->key, "as") == 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("an include of model \"%s\" with \"all\" cannot have \"%s\"",
+						   parent->model->name, f->key),
+					errhint("Include every association with {\"all\": true}, or one with {\"association\": alias}."));
+		else
+		{
+			k.val.string.val = f->key;
+			k.val.string.len = strlen(f->key);
+			pushJsonbValue(&st, WJB_KEY, &k);
+			pushJsonbValue(&st, WJB_VALUE, &f->value);
+		}
+	}
+	all.options = OrmJsonRoot(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
+	AddAllIncludes(ps, parent, &all);
+}
+
+/*
+ * "include": a list of includes, or one.  Includes of every association
+ * ({"all": ...}) come after the others, as Sequelize's _expandIncludeAll
+ * appends them.
+ */
 static void
 ParseIncludes(ParseState *ps, OrmQueryNode *node, JsonbValue *v)
 {
+	List	   *items;
 	ListCell   *lc;
 
 	if (++ps->depth > MAX_INCLUDE_DEPTH)
@@ -448,11 +676,13 @@ ParseIncludes(ParseState *ps, OrmQueryNode *node, JsonbValue *v)
 					   node->model->name),
 				errdetail("At most %d levels are allowed.", MAX_INCLUDE_DEPTH));
 	check_stack_depth();
-	if (OrmJsonIsArray(v))
-		foreach(lc, OrmJsonElements(v->val.binary.data))
+	items = OrmJsonIsArray(v) ? OrmJsonElements(v->val.binary.data) : list_make1(v);
+	foreach(lc, items)
+		if (!IsAllInclude(lfirst(lc)))
 			ParseInclude(ps, node, lfirst(lc));
-	else
-		ParseInclude(ps, node, v);
+	foreach(lc, items)
+		if (IsAllInclude(lfirst(lc)))
+			ParseAllInclude(ps, node, lfirst(lc));
 	ps->depth--;
 }
 
@@ -531,6 +761,8 @@ ParseNodeOption(ParseState *ps, OrmQueryNode *node, OrmJsonField *f,
 		node->offset = Max(QueryCount(m, k, v), 0);
 	else if (strcmp(k, "paranoid") == 0)
 		node->paranoid = QueryBool(m, k, v) && m->deleted_at != NULL;
+	else if (root && strcmp(k, "rejectOnEmpty") == 0)
+		node->reject_on_empty = QueryBool(m, k, v);
 	else if (!root && strcmp(k, "required") == 0)
 	{
 		node->required = QueryBool(m, k, v);
@@ -546,7 +778,7 @@ ParseNodeOption(ParseState *ps, OrmQueryNode *node, OrmJsonField *f,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("unrecognized option \"%s\" in a query of model \"%s\"",
 					   k, m->name),
-				root ? errhint("Valid options are: attributes, where, include, order, limit, offset, paranoid.") :
+				root ? errhint("Valid options are: attributes, where, include, order, limit, offset, paranoid, rejectOnEmpty.") :
 				errhint("Valid options of an include are: association, model, as, attributes, where, required, include, order, limit, offset, paranoid, through."));
 }
 
@@ -575,9 +807,10 @@ ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 OrmQueryNode *
 OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
 {
-	ParseState	ps = {schema, 0, 0, model->name};
+	ParseState	ps = {schema, 0, 0, model};
 	OrmQueryNode *root = NewNode(&ps, model, NULL);
 
+	root->reject_on_empty = model->reject_on_empty;
 	if (query && !JB_ROOT_IS_OBJECT(query))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),

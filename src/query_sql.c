@@ -145,8 +145,8 @@ AppendAncestorFilters(StringInfo buf, OrmQueryNode *node, const char **lead,
 
 /*
  * The conditions of a level: the link to its parent, soft deletion, its
- * where, the junction's where, its required includes, and (with filters)
- * its ancestors' where entries that name it.
+ * where, its association's scopes, the junction's where, its required
+ * includes, and (with filters) its ancestors' where entries that name it.
  */
 static void
 AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
@@ -179,6 +179,17 @@ AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	{
 		NextCondition(buf, &lead);
 		OrmAppendNodeWhere(buf, node, OrmTableAlias(node), params);
+	}
+	if (node->assoc && node->assoc->scope)
+	{
+		NextCondition(buf, &lead);
+		OrmAppendWhere(buf, node->model, OrmTableAlias(node), node->assoc->scope, params);
+	}
+	if (node->assoc && node->assoc->through_scope)
+	{
+		NextCondition(buf, &lead);
+		OrmAppendWhere(buf, node->assoc->junction, JunctionAlias(node),
+					   node->assoc->through_scope, params);
 	}
 	if (node->through_where)
 	{
@@ -416,6 +427,8 @@ static void
 AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 {
 	bool		first = true;
+	bool		junction = node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
+		node->through_attributes;
 	ListCell   *lc;
 
 	foreach(lc, node->attributes)
@@ -425,6 +438,17 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		appendStringInfo(buf, "%s%s AS %s", first ? "" : ", ",
 						 OrmOutputColumnSql(a, OrmTableAlias(node)),
 						 quote_identifier(a->name));
+		first = false;
+	}
+	/*
+	 * A belongsToMany row's junction row: before its includes, as
+	 * Sequelize's row values have it, unless the include lists its
+	 * attributes, when Sequelize's build sets those, then the includes,
+	 * the junction last.
+	 */
+	if (junction && !node->attributes_given)
+	{
+		AppendJunctionColumn(buf, node, first);
 		first = false;
 	}
 	foreach(lc, node->children)
@@ -441,8 +465,7 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		appendStringInfo(buf, " AS %s", quote_identifier(child->key));
 		first = false;
 	}
-	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
-		node->through_attributes)
+	if (junction && node->attributes_given)
 		AppendJunctionColumn(buf, node, first);
 }
 

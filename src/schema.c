@@ -4,6 +4,10 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
 #include "orm_models.h"
 
 /* The model of that name, or NULL. */
@@ -76,6 +80,99 @@ OrmPrimaryKey(OrmModel *model)
 	return NULL;
 }
 
+/*
+ * Whether an attribute defines its column: of attributes mapped to one
+ * column with "field", the last one does, as in Sequelize (whose
+ * attributesToSQL keys the columns by field).
+ */
+bool
+OrmIsColumnAttribute(OrmModel *model, OrmAttribute *a)
+{
+	bool		after = false;
+	ListCell   *lc;
+
+	foreach(lc, model->attributes)
+	{
+		OrmAttribute *b = lfirst(lc);
+
+		if (b == a)
+			after = true;
+		else if (after && b->field && a->field && strcmp(b->field, a->field) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* Adds a column name to a list unless it is there. */
+static List *
+AddColumnName(List *names, char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+		if (strcmp(lfirst(lc), name) == 0)
+			return names;
+	return lappend(names, name);
+}
+
+/*
+ * The columns of each table-level unique constraint, as Sequelize's
+ * createTable makes them: the "uniqueKeys" option when given, else one
+ * per group of the attributes' "unique" (a name, or an object), in the
+ * order the groups first appear.  A List of Lists of column names.
+ */
+List *
+OrmUniqueGroups(OrmModel *model)
+{
+	List	   *names = NIL;
+	List	   *groups = NIL;
+	ListCell   *lc;
+
+	if (model->unique_keys_given)
+	{
+		foreach(lc, model->unique_keys)
+		{
+			List	   *cols = NIL;
+			ListCell   *lc2;
+
+			foreach(lc2, (List *) lfirst(lc))
+			{
+				char	   *name = lfirst(lc2);
+				OrmAttribute *a = NULL;
+				ListCell   *lc3;
+
+				foreach(lc3, model->attributes)
+					if (strcmp(((OrmAttribute *) lfirst(lc3))->field, name) == 0)
+						a = lfirst(lc3);
+				if (a == NULL)
+					a = OrmFindAttribute(model, name);
+				cols = AddColumnName(cols, a ? a->field : name);
+			}
+			groups = lappend(groups, cols);
+		}
+		return groups;
+	}
+	foreach(lc, model->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+		int			i;
+
+		if (a->unique == NULL || a->unique[0] == '\0')
+			continue;
+		for (i = 0; i < list_length(names); i++)
+			if (strcmp(list_nth(names, i), a->unique) == 0)
+				break;
+		if (i == list_length(names))
+		{
+			names = lappend(names, a->unique);
+			groups = lappend(groups, NIL);
+		}
+		list_nth_cell(groups, i)->ptr_value =
+			AddColumnName(list_nth(groups, i), a->field);
+	}
+	return groups;
+}
+
 /* The association of a source model with that alias, or NULL. */
 OrmAssociation *
 OrmFindAssociation(OrmSchema *schema, const char *source, const char *alias)
@@ -116,8 +213,25 @@ CheckTableUnique(OrmSchema *schema, OrmModel *m)
 }
 
 /*
+ * Whether a foreign key of type fk can reference a key of type key, as
+ * PostgreSQL allows it: the key's btree operator family compares the two
+ * (a bigint keyType referencing an integer key).
+ */
+static bool
+ComparableKeys(Oid fk, Oid key)
+{
+	TypeCacheEntry *tc;
+
+	if (!OidIsValid(fk) || !OidIsValid(key))
+		return false;
+	tc = lookup_type_cache(key, TYPECACHE_BTREE_OPFAMILY);
+	return OidIsValid(tc->btree_opf) &&
+		OidIsValid(get_opfamily_member(tc->btree_opf, fk, key, BTEqualStrategyNumber));
+}
+
+/*
  * A foreign key to a model must name one of its attributes (as a column)
- * and have that attribute's type.
+ * and have that attribute's type, or one that type's operators compare.
  */
 static void
 CheckReference(OrmModel *m, OrmAttribute *a)
@@ -143,7 +257,7 @@ CheckReference(OrmModel *m, OrmAttribute *a)
 				errmsg("attribute \"%s.%s\" references \"%s\", which is not an attribute of model \"%s\"",
 					   m->name, a->name, a->ref_key ? a->ref_key : "(primary key)",
 					   t->name));
-	if (key->typid != a->typid)
+	if (key->typid != a->typid && !ComparableKeys(a->typid, key->typid))
 		ereport(ERROR,
 				errcode(ERRCODE_DATATYPE_MISMATCH),
 				errmsg("foreign key \"%s.%s\" of type %s cannot reference \"%s.%s\" of type %s",
@@ -169,12 +283,16 @@ OrmResolveSchema(OrmSchema *schema)
 		schema->resolving = list_make2(a->source, a->target);
 		OrmResolveAssociation(schema, a);
 	}
+	schema->resolving = NIL;
+	OrmSetAsideShadowed(schema);
 	foreach(lc, schema->models)
 	{
 		OrmModel   *m = lfirst(lc);
 
 		schema->resolving = list_make1(m);
 		OrmAssignFields(m);
+		OrmFinishKeyAttributes(m);
+		OrmResolveIndexes(m);
 		CheckTableUnique(schema, m);
 	}
 	/* after every model has its columns: a reference may name a later one */
@@ -260,6 +378,24 @@ OrmLookupModel(OrmSchema *schema, const char *name)
 			errcode(ERRCODE_UNDEFINED_OBJECT),
 			errmsg("model \"%s\" does not exist", name));
 	return NULL;
+}
+
+/*
+ * The validators of the foreign keys associations added (a foreignKey
+ * object's "validate"), once their columns are named.
+ */
+void
+OrmFinishKeyAttributes(OrmModel *m)
+{
+	ListCell   *lc;
+
+	foreach(lc, m->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		if (a->origin == ORM_ATTR_FOREIGN_KEY && a->validate && a->checks == NIL)
+			OrmParseValidators(m, a);
+	}
 }
 
 /* Links a model's references to the models they name, and checks them. */

@@ -411,7 +411,7 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 		{
 			OrmAttribute *a = lfirst(lc2);
 
-			if (a->enum_values)
+			if (a->enum_values && OrmIsColumnAttribute(m, a))
 				stmts = AddStatements(stmts, m,
 									  EnumStatements(m, a, force &&
 													 list_member_ptr(created, m)));

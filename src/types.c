@@ -21,6 +21,13 @@
 #include "parser/parse_func.h"
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "miscadmin.h"
 #include "utils/formatting.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -323,10 +330,284 @@ OrmJsonValueText(JsonbValue *value)
 	}
 }
 
+/* Fails on a JSON value that is no default of the attribute's type. */
+static void
+NotAValue(JsonbValue *v, OrmAttribute *attr, const char *model, Oid typid)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			errmsg("invalid defaultValue for attribute \"%s.%s\" of type %s",
+				   model, attr->name, format_type_be(typid)),
+			errdetail("A JSON %s is not a value of this type.", OrmJsonTypeName(v)));
+}
+
+/* A JSON number as Sequelize writes it: the number, no trailing zeros. */
+static char *
+NumberText(JsonbValue *v)
+{
+	return numeric_normalize(v->val.numeric);
+}
+
+/*
+ * A timestamp literal for a JSON number: Sequelize's new Date(n), n
+ * milliseconds since 1970 (UTC), written in ISO form so that no DateStyle
+ * misreads it; a date takes the UTC day.
+ */
+static char *
+EpochLiteral(JsonbValue *v, Oid base, OrmAttribute *attr, const char *model)
+{
+	double		ms = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														NumericGetDatum(v->val.numeric)));
+	TimestampTz ts;
+	struct pg_tm tm;
+	fsec_t		fsec;
+	char		buf[MAXDATELEN + 1];
+
+	if (isnan(ms) || ms < -8.64e15 || ms > 8.64e15)	/* JavaScript's range */
+		NotAValue(v, attr, model, base);
+	ts = (TimestampTz) rint(ms * 1000.0) -
+		((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		NotAValue(v, attr, model, base);
+	if (base == DATEOID)
+	{
+		EncodeDateOnly(&tm, USE_ISO_DATES, buf);
+		return quote_literal_cstr(buf);
+	}
+	EncodeDateTime(&tm, fsec, false, 0, NULL, USE_ISO_DATES, buf);
+	return quote_literal_cstr(psprintf("%s+00", buf));
+}
+
+/* A string's bytes as a bytea literal, as Sequelize's Buffer.from writes it. */
+static char *
+ByteaLiteral(const char *s)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "'\\x");
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+		appendStringInfo(&buf, "%02x", *p);
+	appendStringInfoChar(&buf, '\'');
+	return buf.data;
+}
+
+/* One bound of a range, as Sequelize's range.stringify writes it. */
+static void
+AppendRangeBound(StringInfo buf, JsonbValue *b, bool *inclusive, int i,
+				 OrmAttribute *attr, const char *model, Oid typid)
+{
+	if (OrmJsonIsObject(b))
+	{
+		JsonbValue *inc = getKeyJsonValueFromContainer(b->val.binary.data, "inclusive", 9, NULL);
+		JsonbValue *val = getKeyJsonValueFromContainer(b->val.binary.data, "value", 5, NULL);
+
+		if (inc)
+			inclusive[i] = inc->type == jbvBool ? inc->val.boolean : inc->type != jbvNull;
+		if (val == NULL)
+			NotAValue(b, attr, model, typid);
+		b = val;
+	}
+	if (b->type == jbvNull)
+		return;
+	if (b->type == jbvString)
+		escape_json(buf, OrmJsonString(b));
+	else if (b->type == jbvNumeric)
+		appendStringInfoString(buf, NumberText(b));
+	else
+		NotAValue(b, attr, model, typid);
+}
+
+/* A range from [lower, upper] (or [] for empty): '[lower,upper)' */
+static char *
+RangeText(JsonbValue *v, OrmAttribute *attr, const char *model, Oid typid)
+{
+	List	   *bounds = OrmJsonElements(v->val.binary.data);
+	bool		inclusive[2] = {true, false};
+	StringInfoData lower;
+	StringInfoData upper;
+
+	if (bounds == NIL)
+		return "empty";
+	if (list_length(bounds) != 2)
+		NotAValue(v, attr, model, typid);
+	initStringInfo(&lower);
+	initStringInfo(&upper);
+	AppendRangeBound(&lower, linitial(bounds), inclusive, 0, attr, model, typid);
+	AppendRangeBound(&upper, lsecond(bounds), inclusive, 1, attr, model, typid);
+	return psprintf("%c%s,%s%c", inclusive[0] ? '[' : '(', lower.data, upper.data,
+					inclusive[1] ? ']' : ')');
+}
+
+/* An hstore from a JSON object: "key"=>"value", null as NULL. */
+static char *
+HstoreText(JsonbValue *v, OrmAttribute *attr, const char *model, Oid typid)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		appendStringInfo(&buf, "%s", buf.len ? "," : "");
+		escape_json(&buf, f->key);
+		appendStringInfoString(&buf, "=>");
+		if (f->value.type == jbvNull)
+			appendStringInfoString(&buf, "NULL");
+		else if (f->value.type == jbvBinary)
+			NotAValue(&f->value, attr, model, typid);
+		else
+			escape_json(&buf, OrmJsonValueText(&f->value));
+	}
+	return buf.data;
+}
+
+/* PostGIS's ST_GeomFromGeoJSON in the schema of a geometry type, or NULL. */
+static char *
+GeomFromGeoJson(Oid typid)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	char	   *nsp = NULL;
+	Oid			args[1] = {TEXTOID};
+
+	if (HeapTupleIsValid(tup))
+	{
+		nsp = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
+		ReleaseSysCache(tup);
+	}
+
+	if (nsp == NULL ||
+		!OidIsValid(LookupFuncName(list_make2(makeString(nsp),
+											  makeString("st_geomfromgeojson")),
+								   1, args, true)))
+		return NULL;
+	return psprintf("%s.st_geomfromgeojson", quote_identifier(nsp));
+}
+
+static char *DefaultLiteral(JsonbValue *v, Oid typid, int32 typmod,
+							OrmAttribute *attr, const char *model);
+
+/* ARRAY[...] of the elements of a JSON array, nested arrays as such. */
+static char *
+ArrayElements(JsonbValue *v, Oid elem, OrmAttribute *attr, const char *model)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	check_stack_depth();
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "ARRAY[");
+	foreach(lc, OrmJsonElements(v->val.binary.data))
+	{
+		JsonbValue *e = lfirst(lc);
+
+		appendStringInfoString(&buf, foreach_current_index(lc) ? "," : "");
+		if (e->type == jbvNull)
+			appendStringInfoString(&buf, "NULL");
+		else if (OrmJsonIsArray(e) && elem != JSONOID && elem != JSONBOID)
+			appendStringInfoString(&buf, ArrayElements(e, elem, attr, model));
+		else
+			appendStringInfoString(&buf, DefaultLiteral(e, elem, -1, attr, model));
+	}
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
+}
+
+/*
+ * A JSON scalar or container as a default of type typid, written as
+ * Sequelize's postgres dialect writes it (query-generator's escape and the
+ * types' stringify), so that the stored default is the one Sequelize
+ * makes: numbers bare (quoted for the float types, whose stringify quotes
+ * them), strings quoted, JSON as its text, arrays as ARRAY[...]::type[],
+ * bytes as hex.  Every value is checked against the type here; values
+ * Sequelize takes only by JavaScript's coercions (a string for FLOAT that
+ * becomes NaN, an array for DATE) are refused.
+ */
+static char *
+DefaultLiteral(JsonbValue *v, Oid typid, int32 typmod, OrmAttribute *attr,
+			   const char *model)
+{
+	Oid			base = getBaseType(typid);
+	Oid			elem = get_element_type(base);
+	char		category = TypeCategory(base);
+	char	   *text;
+	Oid			literal_type;
+
+	if (v->type == jbvNull)
+		return "NULL";
+	if (base == JSONOID || base == JSONBOID)
+	{
+		text = OrmJsonCompact(v);
+		OrmInputValue(text, typid, typmod, model, attr->name);
+		return quote_literal_cstr(text);
+	}
+	if (OrmJsonIsArray(v) && OidIsValid(elem))
+		return psprintf("%s::%s", ArrayElements(v, elem, attr, model),
+						format_type_extended(typid, typmod,
+											 FORMAT_TYPE_TYPEMOD_GIVEN |
+											 FORMAT_TYPE_FORCE_QUALIFY));
+	if (v->type == jbvBinary)
+	{
+		char	   *fn;
+
+		if (OrmJsonIsArray(v) && type_is_range(base))
+			text = RangeText(v, attr, model, typid);
+		else if (OrmJsonIsObject(v) && strcmp(format_type_be(base), "hstore") == 0)
+			text = HstoreText(v, attr, model, typid);
+		else if (OrmJsonIsObject(v) && (fn = GeomFromGeoJson(base)) != NULL &&
+				 (strcmp(format_type_be(base), "geometry") == 0 ||
+				  strcmp(format_type_be(base), "geography") == 0))
+			return psprintf("%s(%s)", fn, quote_literal_cstr(OrmJsonCompact(v)));
+		else
+			NotAValue(v, attr, model, typid);
+		OrmInputValue(text, typid, typmod, model, attr->name);
+		return quote_literal_cstr(text);
+	}
+	if (base == BYTEAOID)
+		return ByteaLiteral(OrmJsonValueText(v));
+	if (v->type == jbvNumeric &&
+		(base == DATEOID || base == TIMESTAMPTZOID))
+		return EpochLiteral(v, base, attr, model);
+	text = OrmJsonValueText(v);
+	if (v->type == jbvString)
+	{
+		OrmInputValue(text, typid, typmod, model, attr->name);
+		return quote_literal_cstr(text);
+	}
+	if (base == FLOAT4OID || base == FLOAT8OID)
+	{
+		text = v->type == jbvNumeric ? NumberText(v) : text;
+		OrmInputValue(text, typid, typmod, model, attr->name);
+		return quote_literal_cstr(text);
+	}
+	if (v->type == jbvNumeric && category == TYPCATEGORY_NUMERIC)
+	{
+		/* an integer column rounds it, as PostgreSQL's cast does */
+		if (base == INT2OID || base == INT4OID || base == INT8OID)
+			OrmInputValue(DatumGetCString(DirectFunctionCall1(numeric_out,
+															  DirectFunctionCall2(numeric_round,
+																				  NumericGetDatum(v->val.numeric),
+																				  Int32GetDatum(0)))),
+						  typid, typmod, model, attr->name);
+		else
+			OrmInputValue(text, typid, typmod, model, attr->name);
+		return NumberText(v);
+	}
+	if (v->type == jbvBool && base == BOOLOID)
+		return v->val.boolean ? "true" : "false";
+	/* a number or boolean elsewhere: bare where PostgreSQL takes it */
+	literal_type = v->type == jbvBool ? BOOLOID :
+		strchr(text, '.') ? NUMERICOID : INT4OID;
+	if (!can_coerce_type(1, &literal_type, &typid, COERCION_ASSIGNMENT))
+		NotAValue(v, attr, model, typid);
+	return v->type == jbvNumeric ? NumberText(v) : text;
+}
+
 /*
  * The SQL expression for an attribute's defaultValue: NULL, now() for
- * "NOW", gen_random_uuid() for "UUIDV4", else a literal checked against the
- * attribute's type.
+ * "NOW", gen_random_uuid() for "UUIDV4", else a literal (DefaultLiteral).
  */
 char *
 OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
@@ -335,8 +616,8 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 
 	if (value->type == jbvNull)
 		return pstrdup("NULL");
-	text = OrmJsonValueText(value);
-	if (value->type == jbvString && strcmp(text, "NOW") == 0)
+	text = value->type == jbvString ? OrmJsonString(value) : NULL;
+	if (text && strcmp(text, "NOW") == 0)
 	{
 		if (TypeCategory(attr->typid) != TYPCATEGORY_DATETIME)
 			ereport(ERROR,
@@ -346,7 +627,7 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 					errhint("Use \"NOW\" only with date and time types."));
 		return pstrdup("pg_catalog.now()");
 	}
-	if (value->type == jbvString && strcmp(text, "UUIDV4") == 0)
+	if (text && strcmp(text, "UUIDV4") == 0)
 	{
 		if (attr->typid != UUIDOID &&
 			TypeCategory(attr->typid) != TYPCATEGORY_STRING)
@@ -357,18 +638,13 @@ OrmDefaultSql(JsonbValue *value, OrmAttribute *attr, const char *model)
 					errhint("Use \"UUIDV4\" only with UUID and string types."));
 		return pstrdup("pg_catalog.gen_random_uuid()");
 	}
-	if (value->type == jbvString && strcmp(text, "UUIDV1") == 0)
+	if (text && strcmp(text, "UUIDV1") == 0)
 		ereport(ERROR,
 				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				errmsg("defaultValue \"UUIDV1\" of attribute \"%s.%s\" is not supported",
 					   model, attr->name),
 				errhint("Use \"UUIDV4\": PostgreSQL generates version 4 UUIDs."));
-	OrmInputValue(text, attr->typid, attr->typmod, model, attr->name);
-	/* a number as a number, as Sequelize writes it: DEFAULT 0 */
-	if (value->type == jbvNumeric &&
-		TypeCategory(getBaseType(attr->typid)) == TYPCATEGORY_NUMERIC)
-		return text;
-	return quote_literal_cstr(text);
+	return DefaultLiteral(value, attr->typid, attr->typmod, attr, model);
 }
 
 /*

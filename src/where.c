@@ -17,10 +17,12 @@
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
@@ -294,8 +296,30 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, OrmModel *m, Oid typid)
 }
 
 /*
+ * The type a literal of typid is written as in DDL: the input type of the
+ * operators that compare typid (text for varchar, inet for cidr), so the
+ * stored predicate reads as the same condition typed by hand would
+ * ("(status)::text <> 'deleted'::text").
+ */
+static Oid
+LiteralType(Oid typid)
+{
+	TypeCacheEntry *tc = lookup_type_cache(typid, TYPECACHE_BTREE_OPFAMILY);
+	Oid			elem;
+
+	if (OidIsValid(tc->btree_opintype) && tc->btree_opintype != typid &&
+		!IsPolymorphicType(tc->btree_opintype) &&
+		IsBinaryCoercible(typid, tc->btree_opintype))
+		return tc->btree_opintype;
+	if (OidIsValid(elem = get_element_type(typid)) && LiteralType(elem) != elem &&
+		OidIsValid(get_array_type(LiteralType(elem))))
+		return get_array_type(LiteralType(elem));
+	return typid;
+}
+
+/*
  * Appends a value: bound as the next parameter ($n), or, for DDL (an index
- * predicate), as a literal of its type.
+ * predicate), as a literal (LiteralType).
  */
 static void
 AppendDatum(WhereContext *cx, Oid typid, Datum value)
@@ -312,14 +336,28 @@ AppendDatum(WhereContext *cx, Oid typid, Datum value)
 	getTypeOutputInfo(typid, &typout, &varlena);
 	appendStringInfo(cx->buf, "%s::%s",
 					 quote_literal_cstr(OidOutputFunctionCall(typout, value)),
-					 format_type_extended(typid, -1, FORMAT_TYPE_FORCE_QUALIFY));
+					 format_type_extended(LiteralType(typid), -1,
+										  FORMAT_TYPE_TYPEMOD_GIVEN |
+										  FORMAT_TYPE_FORCE_QUALIFY));
 }
 
-/* A value of the attribute's type. */
+/*
+ * A value of the attribute's type.  In DDL a JSON number compared with a
+ * number is written as a number, as Sequelize and a hand-typed condition
+ * write it ("price < 10").
+ */
 static void
 AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
 {
-	AppendDatum(cx, typid, OrmValueDatum(v, a, cx->model, typid));
+	Datum		value = OrmValueDatum(v, a, cx->model, typid);
+
+	if (cx->params->literals && v->type == jbvNumeric &&
+		TypeCategory(getBaseType(typid)) == TYPCATEGORY_NUMERIC)
+	{
+		appendStringInfoString(cx->buf, numeric_normalize(v->val.numeric));
+		return;
+	}
+	AppendDatum(cx, typid, value);
 }
 
 /* col <op> $n, with the column type's operator of a btree strategy */

@@ -8,6 +8,14 @@
  *
  *   node compare.js SEQ.json ORM.json META.json ALLOWED.json [--verbose]
  *   node compare.js --print DESCRIPTION.json    (the description, readable)
+ *   node compare.js --drift DRIFT.json META.json [--verbose]
+ *
+ * --drift checks what orm.drift() reports over the tables Sequelize made,
+ * the case's models defined on them (DRIFT.json: [{table, problem,
+ * detail}]): only what the allowed differences explain may be there (an
+ * index on a foreign key, a validator's CHECK, a relationship function, a
+ * default Sequelize fills in JavaScript, DATE(n)'s precision).  Anything
+ * else, a default that compares unequal above all, is a failure.
  *
  * META.json is what sequelize_sync.js --meta wrote (the columns Sequelize
  * fills in JavaScript).  Exit status: 0 if every difference is allowed, 1 if
@@ -208,11 +216,56 @@ function printDescription(desc) {
 		console.log(`function ${f}`);
 }
 
+/* The column a drift detail names first ("column x ...", "column \"x\" ..."). */
+function driftColumn(detail) {
+	const m = /column ("(?:[^"]|"")*"|[^ ]+)/.exec(detail);
+	return m ? m[1].replace(/^"(.*)"$/, '$1').replace(/""/g, '"') : null;
+}
+
+/* The id of the allowed difference that explains a drift row, or null. */
+function driftAllowed(row, meta) {
+	const js = (meta.js_defaults || {})[row.table] || {};
+	const col = driftColumn(row.detail);
+
+	if (row.problem === 'missing index' && /^no index on foreign key column /.test(row.detail))
+		return 'fk-index';
+	if (row.problem === 'missing validator check')
+		return 'validate-check';
+	if (row.problem === 'missing relationship function')
+		return 'relationship-function';
+	if (row.problem === 'missing default' && col && js[col])
+		return ['createdAt', 'updatedAt'].includes(js[col]) ? 'timestamp-default' : 'js-default-value';
+	if (row.problem === 'type mismatch' &&
+		/ is timestamp with time zone, attribute .* is timestamp\([0-6]\) with time zone$/.test(row.detail))
+		return 'date-precision';
+	return null;
+}
+
+/* --drift: prints the rows no allowed difference explains; their count. */
+function checkDrift(rows, meta, verbose) {
+	let bad = 0;
+
+	for (const row of rows || []) {
+		const id = driftAllowed(row, meta);
+		if (!id) {
+			bad++;
+			console.log(`  drift on Sequelize's tables: ${row.table}: ${row.problem}: ${row.detail}`);
+		} else if (verbose) {
+			console.log(`  allowed (${id}): drift ${row.table}: ${row.problem}: ${row.detail}`);
+		}
+	}
+	return bad;
+}
+
 function main() {
 	const args = process.argv.slice(2);
 	if (args[0] === '--print' && args.length === 2) {
 		printDescription(JSON.parse(fs.readFileSync(args[1], 'utf8')));
 		return;
+	}
+	if (args[0] === '--drift' && args.length >= 3) {
+		const [rows, meta] = args.slice(1, 3).map(f => JSON.parse(fs.readFileSync(f, 'utf8')));
+		process.exit(checkDrift(rows, meta, args.includes('--verbose')) ? 1 : 0);
 	}
 	const verbose = args.includes('--verbose');
 	const files = args.filter(a => a !== '--verbose');

@@ -15,8 +15,9 @@
  *       "unique": [[columns], ...],            -- UNIQUE constraints
  *       "foreign_keys": [{"columns", "references", "ref_columns",
  *                         "on_delete", "on_update", "deferrable"}, ...],
- *       "indexes": [{"columns", "unique", "method", "where"}, ...],
- *                                              -- indexes not behind a constraint
+ *       "indexes": [{"columns", "unique", "method", "where", "definition"}, ...],
+ *                                              -- indexes not behind a constraint;
+ *                                              -- definition: "btree (c COLLATE ... DESC)"
  *       "checks": [{"definition", "columns",
  *                   "validator": the validator orm.sync made it from, by
  *                   its comment, or null}, ...],
@@ -120,7 +121,12 @@ idx AS (
 							   AND i.indkey[n - 1] <> 0),
 			'unique', i.indisunique,
 			'method', am.amname,
-			'where', pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)) AS descr
+			'where', pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
+			-- the key columns with their collation, operator class and order
+			'definition', pg_catalog.regexp_replace(
+				pg_catalog.regexp_replace(pg_catalog.pg_get_indexdef(i.indexrelid),
+										  '^.*? USING ', ''),
+				' WHERE .*$', '')) AS descr
 	FROM pg_catalog.pg_index i
 	JOIN tabs t ON t.oid = i.indrelid
 	JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid

@@ -10,7 +10,10 @@
 #   SELECT * FROM orm.sync('{"force": true}');
 # in the second; describes both with describe.sql and compares them
 # (compare.js).  Differences are allowed only where allowed_differences.json
-# says so.  Both databases are dropped afterwards.  One line per case,
+# says so.  Then orm_models' drift() runs over the tables Sequelize made, the
+# same models defined there, and may report only what those differences
+# explain (compare.js --drift): its comparison of defaults, keys and
+# indexes agrees with Sequelize's DDL.  Both databases are dropped afterwards.  One line per case,
 # "ok <case>" or "FAILED <case>" and the differences, then
 # "N passed, N failed"; exit status 1 if anything failed.
 #
@@ -118,6 +121,23 @@ orm_sync()
 	SQL
 }
 
+# orm.drift() in the database Sequelize made, with the case's models
+# defined there (nothing synced): its rows as JSON.
+seq_drift()
+{
+	local db=$1 file=$2
+
+	run_psql -At -d "$db" -v "models=$(cat "$file")" <<-'SQL'
+		SET client_min_messages = warning;
+		CREATE EXTENSION orm_models;
+		SELECT orm.define_models(:'models') \g /dev/null
+		SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+			'table', COALESCE(m.table_name, d.model), 'problem', d.problem,
+			'detail', d.detail)), '[]')
+		FROM orm.drift() d LEFT JOIN orm.models m ON m.name = d.model;
+	SQL
+}
+
 # Run one case; print its result line(s); return 1 if it failed.
 run_case()
 {
@@ -179,6 +199,21 @@ run_case()
 			1) problems="schemas differ" ;;
 			*) problems="compare.js failed" ;;
 		esac
+	fi
+
+	# drift() over Sequelize's own tables: every default compares equal, ...
+	if [ -z "$problems" ]; then
+		if ! seq_drift "$db_seq" "$file" >"$work/drift.json" 2>>"$work/out"; then
+			problems="orm_models define_models on Sequelize's tables failed"
+		else
+			node compare.js --drift "$work/drift.json" "$work/meta.json" $verbose \
+				>>"$work/diff" 2>&1
+			case $? in
+				0) ;;
+				1) problems="schemas differ" ;;
+				*) problems="compare.js failed" ;;
+			esac
+		fi
 	fi
 
 	drop_db "$db_seq" >/dev/null 2>&1

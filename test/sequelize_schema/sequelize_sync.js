@@ -24,14 +24,15 @@
  * is passed through as a raw SQL type string; "NOW" and "UUIDV4" defaults
  * become DataTypes.NOW and DataTypes.UUIDV4; references.model naming a
  * model becomes its table name (Sequelize reads a string as a table name);
- * everything else passes through unchanged.  A belongsToMany without
+ * "$op" keys of an index's where become Op symbols; everything else passes
+ * through unchanged.  A belongsToMany without
  * "through" gets Sequelize's own combinedTableName, which is what
  * orm_models names such a junction (Sequelize itself requires "through").
  */
 'use strict';
 
 const fs = require('fs');
-const { Sequelize, DataTypes, Deferrable } = require('sequelize');
+const { Sequelize, DataTypes, Deferrable, Op } = require('sequelize');
 const Utils = require('sequelize/lib/utils');
 
 const KINDS = ['hasOne', 'hasMany', 'belongsTo', 'belongsToMany'];
@@ -95,6 +96,30 @@ function parseType(text) {
 	return ctor(...splitArgs(m[2]).map(parseArg));
 }
 
+/* A where object with "$op" keys -> one with Sequelize's Op symbols. */
+function convertWhere(v) {
+	if (Array.isArray(v))
+		return v.map(convertWhere);
+	if (v === null || typeof v !== 'object')
+		return v;
+	const out = {};
+	for (const [k, val] of Object.entries(v)) {
+		if (k.startsWith('$') && !k.endsWith('$') && Op[k.slice(1)])
+			out[Op[k.slice(1)]] = convertWhere(val);
+		else
+			out[k] = convertWhere(val);
+	}
+	return out;
+}
+
+/* Model options, JSON -> Sequelize: the where of partial indexes. */
+function buildOptions(options) {
+	const out = { ...options };
+	if (Array.isArray(options.indexes))
+		out.indexes = options.indexes.map(i => (i.where ? { ...i, where: convertWhere(i.where) } : { ...i }));
+	return out;
+}
+
 /* One attribute definition, JSON -> Sequelize. */
 function buildAttribute(def, modelName, attrName) {
 	if (typeof def === 'string')
@@ -138,7 +163,7 @@ function buildModels(sequelize, doc) {
 		const attrs = {};
 		for (const [attrName, def] of Object.entries(spec.attributes || {}))
 			attrs[attrName] = buildAttribute(def, name, attrName);
-		models[name] = sequelize.define(name, attrs, { ...(spec.options || {}) });
+		models[name] = sequelize.define(name, attrs, buildOptions(spec.options || {}));
 	}
 	resolveReferences(models);
 
