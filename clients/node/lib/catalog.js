@@ -112,7 +112,7 @@ class Catalog {
 			out = { key: j.name, kinds: j.kinds };
 		} else {
 			const target = this.model(a.target);
-			const kinds = { createdAt: 'date', updatedAt: 'date', deletedAt: 'date' };
+			const kinds = { createdAt: { k: 'date' }, updatedAt: { k: 'date' }, deletedAt: { k: 'date' } };
 			const sk = source.kinds[a.sourceKey];
 			const tk = target.kinds[a.targetKey];
 			if (sk)
