@@ -52,6 +52,7 @@ const { OrmModels, importModels, serializeModels, loadModels } = require('orm-mo
 const db = require('./models');
 const queries = require('./queries');
 const { build, ORDER } = require('./data');
+const { compareSchemas } = require('./schema');
 
 const { sequelize } = db;
 let passed = 0;
@@ -122,41 +123,8 @@ async function copyData(pool) {
  * Schemas
  * ------------------------------------------------------------------- */
 
-const SCHEMA_SQL = `
-SELECT 'column ' || c.relname || '.' || a.attname || ': ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
-       || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END AS fact
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
- WHERE n.nspname = 'public' AND c.relkind = 'r'
-UNION ALL
-SELECT 'constraint ' || c.relname || ': ' || CASE co.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' ELSE 'FOREIGN KEY' END
-       || ' (' || (SELECT pg_catalog.string_agg(a.attname, ', ' ORDER BY a.attname) FROM pg_catalog.pg_attribute a
-                    WHERE a.attrelid = co.conrelid AND a.attnum = ANY (co.conkey)) || ')'
-       || CASE WHEN co.contype = 'f' THEN ' REFERENCES ' || co.confrelid::regclass::text
-              || ' ON DELETE ' || co.confdeltype::text || ' ON UPDATE ' || co.confupdtype::text ELSE '' END AS fact
-  FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = 'public' AND co.contype IN ('p', 'u', 'f')
-UNION ALL
-SELECT 'enum ' || t.typname || ': ' || (SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
-                                          FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)
-  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
- WHERE n.nspname = 'public' AND t.typtype = 'e'
-ORDER BY 1`;
-
-async function compareSchemas(pool) {
-	const [a] = await sequelize.query(SCHEMA_SQL);
-	const b = (await pool.query(SCHEMA_SQL)).rows;
-	const sa = new Set(a.map(r => r.fact));
-	const sb = new Set(b.map(r => r.fact));
-	const out = [];
-	for (const f of sa)
-		if (!sb.has(f))
-			out.push(`only Sequelize's schema: ${f}`);
-	for (const f of sb)
-		if (!sa.has(f))
-			out.push(`only orm_models' schema: ${f}`);
-	return out;
+function compareSchemaWith(pool) {
+	return compareSchemas(async sql => (await sequelize.query(sql))[0], async sql => (await pool.query(sql)).rows);
 }
 
 /* ---------------------------------------------------------------------
@@ -399,7 +367,7 @@ async function main() {
 		await loadData();
 		await copyData(pool);
 	});
-	await check('schemas: same tables, columns, keys, enums', () => compareSchemas(pool));
+	await check('schemas: same tables, columns, keys, enums, indexes', () => compareSchemaWith(pool));
 	await check('orm-models import --print gives the document', async () => {
 		const bin = path.join(__dirname, 'node_modules', '.bin', 'orm-models');
 		const out = execFileSync(bin, ['import', path.join(__dirname, 'models'), '--print'], {

@@ -189,6 +189,16 @@ module.exports = [
 		attributes: ['id', 'postId'], include: [{ association: 'post', attributes: ['id', 'status'], where: { status: 'archived' } }],
 		order: [['id', 'ASC']], limit: 25,
 	})),
+	q('belongsToMany with a nested include', m => m.Post.findAll({
+		attributes: ['id'], include: [{ association: 'tags', attributes: ['id', 'name'], include: [{ association: 'posts', attributes: ['id'] }] }],
+		where: { id: { [Op.lte]: 6 } }, order: [['id', 'ASC'], ['tags', 'id', 'ASC'], ['tags', 'posts', 'id', 'ASC']],
+	})),
+	q('attributes [] on an include without where', m => m.User.findAll({
+		attributes: ['id'], include: [{ association: 'posts', attributes: [] }], where: { id: { [Op.lte]: 5 } }, order: [['id', 'ASC']],
+	})),
+	q('attribute renamed with [name, alias]', m => m.User.findAll({
+		attributes: ['id', ['username', 'login']], order: [['id', 'ASC']], limit: 5,
+	}), { pending: 'extension: attributes as [column, alias] pairs are refused (22023: "must be a list of attribute names"); Sequelize renames' }),
 	q('limit with to-many include', m => m.Post.findAll({
 		include: ['comments', 'tags', 'category'], order: [['id', 'DESC'], ['comments', 'id', 'ASC'], ['tags', 'id', 'ASC']], limit: 7, offset: 3,
 	})),

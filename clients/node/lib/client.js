@@ -147,7 +147,11 @@ class OrmModel {
 	}
 
 	async _prepare(options, method) {
-		const catalog = await this.orm.catalog();
+		let catalog = await this.orm.catalog();
+		if (!catalog.models.has(this.name) && !catalog.broken.has(this.name)) {
+			/* defined since the catalog was read? */
+			catalog = await this.orm.refresh().catalog();
+		}
 		const model = catalog.model(this.name);
 		const { query, call } = translateFind(options, method, { resolver: catalog.resolver, model: this.name });
 		if (call.raw && query.include)

@@ -30,7 +30,7 @@
 'use strict';
 
 const { isDataType, typeString } = require('./types');
-const { translateWhere, translateFindOptions } = require('./options');
+const { translateWhere, translateFindOptions, sequelizeResolver } = require('./options');
 const { OrmOptionError, ImportError, fromPg } = require('./errors');
 
 /* Keys Sequelize adds to every attribute. */
@@ -320,14 +320,43 @@ function hooksOf(hooks, where, report) {
 	}
 }
 
+/* An index field: a name, or {name, order, length, collate} (attribute -> name). */
+function indexField(f) {
+	if (typeof f === 'string')
+		return f;
+	const out = {};
+	for (const [k, v] of Object.entries(f)) {
+		if (k === 'attribute')
+			out.name = out.name || v;
+		else if (v !== undefined)
+			out[k] = plainValue(v);
+	}
+	return out;
+}
+
+/*
+ * The model's indexes as declared: Sequelize's _indexes (options.indexes
+ * after _conformIndex and nameIndex, which add type '', parser null and the
+ * default name, and the GIN index of a JSONB attribute with index: true),
+ * less what Sequelize added.
+ */
 function indexes(model, report) {
-	return (model.options.indexes || []).map(ix => {
+	const Utils = model.sequelize.constructor.Utils;
+	let table = model.getTableName();
+	table = typeof table === 'string' ? table : table.tableName;
+	const list = model._indexes || model.options.indexes || [];
+	return list.map(ix => {
 		const out = {};
+		const names = (ix.fields || []).map(f => (typeof f === 'string' ? f : f.name || f.attribute));
 		for (const [k, v] of Object.entries(ix)) {
+			if (v === undefined || (k === 'type' && v === '') || (k === 'parser' && v === null))
+				continue;
+			if (k === 'name' && v === Utils.underscore(`${table}_${names.join('_')}`))
+				continue;
 			if (k === 'where')
 				out.where = translateWhere(v, `${model.name}.options.indexes.where`);
 			else if (k === 'fields')
-				out.fields = v.map(f => (typeof f === 'string' ? f : plainValue({ ...f, attribute: undefined }) || f));
+				out.fields = v.map(indexField);
 			else {
 				const x = plainValue(v);
 				if (x === undefined)
@@ -508,7 +537,7 @@ function scopes(model, report, carry) {
 			report.lost(where, `scope ${name}`, 'a scope with arguments is a JavaScript function');
 			return undefined;
 		}
-		return translateFindOptions(s, `${model.name}.scopes.${name}`, { sequelize: model.sequelize, model: model.name });
+		return translateFindOptions(s, `${model.name}.scopes.${name}`, { resolver: sequelizeResolver(model.sequelize), model: model.name });
 	};
 	if (Object.keys(defaults).length)
 		out.defaultScope = one('defaultScope', defaults);

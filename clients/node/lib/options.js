@@ -509,6 +509,20 @@ function translateFind(options, method, ctx) {
 	return { query, call };
 }
 
+/* The resolver of a Sequelize instance's models (for the importer). */
+function sequelizeResolver(sequelize) {
+	return {
+		associations(name) {
+			const m = sequelize.models[name];
+			if (!m)
+				fail('include', `model "${name}" is not defined on this Sequelize instance`);
+			return Object.values(m.associations).map(a => ({
+				as: a.as, target: a.target.name, type: a.associationType, aliased: Boolean(a.isAliased),
+			}));
+		},
+	};
+}
+
 /* A scope (for the importer): the query part only. */
 function translateFindOptions(options, path, ctx) {
 	try {
@@ -522,5 +536,5 @@ function translateFindOptions(options, path, ctx) {
 
 module.exports = {
 	translateFind, translateFindOptions, translateWhere, translateAttributes,
-	translateIncludes, translateOrder, modelName, METHOD_KEYS,
+	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS,
 };

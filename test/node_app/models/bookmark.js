@@ -5,7 +5,7 @@ module.exports = (sequelize, DataTypes) => {
 		note: DataTypes.STRING,
 		pinned: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
 		token: { type: DataTypes.UUID, allowNull: false, defaultValue: DataTypes.UUIDV4 },
-	}, { underscored: true });
+	}, { underscored: true, indexes: [{ unique: true, fields: ['token'] }, { fields: [{ name: 'created_at', order: 'DESC' }] }] });
 
 	Bookmark.associate = models => {
 		Bookmark.belongsTo(models.User, { as: 'owner', foreignKey: 'ownerId' });

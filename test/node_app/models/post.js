@@ -1,5 +1,7 @@
 'use strict';
 
+const { Op } = require('sequelize');
+
 module.exports = (sequelize, DataTypes) => {
 	const Post = sequelize.define('Post', {
 		title: { type: DataTypes.STRING, allowNull: false },
@@ -9,6 +11,11 @@ module.exports = (sequelize, DataTypes) => {
 		score: DataTypes.FLOAT,
 		publishedAt: DataTypes.DATE,
 		metadata: DataTypes.JSON,
+	}, {
+		indexes: [
+			{ fields: ['status', 'publishedAt'] },
+			{ name: 'posts_popular_title', fields: ['title'], where: { views: { [Op.gt]: 1000 } } },
+		],
 	});
 
 	Post.associate = models => {

@@ -13,7 +13,7 @@ module.exports = (sequelize, DataTypes) => {
 		birthDate: DataTypes.DATEONLY,
 		lastSeenAt: DataTypes.DATE,
 		active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-		settings: DataTypes.JSONB,
+		settings: { type: DataTypes.JSONB, index: true },
 		interests: DataTypes.ARRAY(DataTypes.STRING),
 		avatar: DataTypes.BLOB,
 		mentorId: DataTypes.INTEGER,
