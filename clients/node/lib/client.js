@@ -29,8 +29,16 @@ const SQL = {
 	count: 'SELECT orm.count($1, $2::jsonb) AS r',
 };
 
+const names = new Map();
+
+/* The statement's name: from its text, so that one name never means two texts. */
 function statementName(text) {
-	return `orm_models_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+	let name = names.get(text);
+	if (!name) {
+		name = `orm_models_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+		names.set(text, name);
+	}
+	return name;
 }
 
 /* Parsers of bigint/numeric text, as a Sequelize instance's connection manager has them. */

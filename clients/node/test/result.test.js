@@ -127,3 +127,26 @@ test('one row, null, and a model with nothing to convert', () => {
 	assert.strictEqual(parseResult(null, shapeOf(c, 'M', [], new Map()), DEFAULT_PARSERS), null);
 	assert.deepStrictEqual(parse({ s: 'text' }, '[{"id":1,"s":"x"}]'), [{ id: 1, s: 'x' }]);
 });
+
+test('timestamps read by hand agree with new Date() on every form PostgreSQL writes', () => {
+	const { parseTimestamp } = require('../lib/result');
+	let seed = 7;
+	const rnd = n => {
+		seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+		return seed % n;
+	};
+	const pad = (v, w) => String(v).padStart(w, '0');
+	const forms = ['0099-12-31T23:59:59+00:00', '0100-01-01T00:00:00+00:00', '2024-02-29T12:00:00.5+05:30',
+		'2024-02-29T12:00:00-09:30', '2024-02-29T12:00:00.123456789+14:00', '2024-01-01T00:00:00', '2024-01-01T00:00:00.25',
+		'1969-12-31T23:59:59.999999-00:01', '2024-01-01T00:00:00+01', '2024-06-01T01:02:03.4+02:00:30', '275760-09-13T00:00:00+00:00'];
+	for (let i = 0; i < 20000; i++) {
+		const frac = rnd(3) === 0 ? '' : `.${pad(rnd(1000000), 6).slice(0, 1 + rnd(6))}`;
+		const off = rnd(4) === 0 ? '+00:00' : `${rnd(2) ? '+' : '-'}${pad(rnd(15), 2)}:${pad(rnd(4) * 15, 2)}`;
+		forms.push(`${pad(1900 + rnd(200), 4)}-${pad(1 + rnd(12), 2)}-${pad(1 + rnd(28), 2)}T${pad(rnd(24), 2)}:${pad(rnd(60), 2)}:${pad(rnd(60), 2)}${frac}${off}`);
+	}
+	for (const s of forms) {
+		const a = parseTimestamp(s);
+		const b = new Date(s);
+		assert.ok(Number.isNaN(b.getTime()) ? Number.isNaN(a.getTime()) : a.getTime() === b.getTime(), s);
+	}
+});
