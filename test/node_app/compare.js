@@ -348,6 +348,7 @@ function copyFlat(target) {
 
 async function main() {
 	const pool = new pg.Pool({ database: ormDb, max: 4 });
+	pool.on('error', () => {});
 	let imported = null;
 	await check('Sequelize sync', async () => {
 		await sequelize.sync({ force: true });
@@ -398,6 +399,17 @@ async function main() {
 		}
 		await check(t.name, () => runCall(t, orm));
 	}
+	await check('the document is the same after Sequelize ran the calls', () => {
+		assert.deepStrictEqual(serializeModels(sequelize).document, imported.document);
+	});
+	await check('orm-models import --dry-run against the database', async () => {
+		const bin = path.join(__dirname, 'node_modules', '.bin', 'orm-models');
+		const out = execFileSync(bin, ['import', path.join(__dirname, 'models'), '--dry-run', '--strict'], {
+			env: { ...process.env, NODE_APP_DATABASE: seqDb, PGDATABASE: ormDb }, encoding: 'utf8',
+		});
+		const names = Object.keys(imported.document);
+		assert.strictEqual(out.split('\n')[0], `defined ${names.length} models: ${names.join(', ')}`);
+	});
 	await pool.end();
 	await sequelize.close();
 	console.log(`${queries.length - pending.length} calls compared, ${pending.length} pending`);

@@ -77,6 +77,10 @@ module.exports = [
 	q('include {model, as} with Sequelize class', (m, db) => m.User.findAll({
 		include: [{ model: db.Post, as: 'posts' }], where: { id: { [Op.lte]: 10 } }, order: [['id', 'ASC'], [{ model: db.Post, as: 'posts' }, 'id', 'ASC']],
 	})),
+	q('include and order with the receiver\'s own models', m => m.User.findAll({
+		include: [{ model: m.Post, as: 'posts', attributes: ['id', 'title'] }], where: { id: [1, 2, 5] },
+		order: [['id', 'ASC'], [{ model: m.Post, as: 'posts' }, 'id', 'DESC']],
+	})),
 	q('include {association}', m => m.Post.findAll({
 		include: [{ association: 'author', attributes: ['id', 'username'] }], order: [['id', 'ASC']], limit: 15,
 	})),

@@ -110,7 +110,7 @@ for part in "${parts[@]}"; do
 	case $part in
 	unit)
 		# node --test: TAP; "# pass N", "# fail N", "# todo N", "# skipped N"
-		(cd "$pkg" && timeout 600 node --test --test-reporter=tap test/) >"$work/unit.out" 2>&1
+		(cd "$pkg" && timeout 600 node --test --test-reporter=tap test/*.test.js) >"$work/unit.out" 2>&1
 		grep -E '^not ok|# (TODO|SKIP)' "$work/unit.out" |
 			sed 's/^/unit: /'
 		if [ -n "$verbose" ] || grep -q '^not ok' "$work/unit.out"; then

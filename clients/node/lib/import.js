@@ -39,12 +39,15 @@ const ATTR_INTERNAL = new Set(['Model', 'fieldName', '_modelAttribute', '_autoGe
 /* Model options as Model.init defaults them (left out when unchanged). */
 const OPTION_DEFAULTS = {
 	timestamps: true, freezeTableName: false, underscored: false, paranoid: false,
-	rejectOnEmpty: false, whereCollection: null, schema: null, schemaDelimiter: '',
+	rejectOnEmpty: false, schema: null, schemaDelimiter: '',
 	whereMergeStrategy: 'overwrite', omitNull: false,
 };
-/* Model options that are Sequelize's own state, never the user's schema. */
+/*
+ * Model options that are Sequelize's own state, never the user's schema
+ * (whereCollection: the where of the model's last findAll).
+ */
 const OPTION_INTERNAL = new Set(['sequelize', 'hooks', 'validate', 'defaultScope', 'scopes',
-	'name', 'indexes', 'getterMethods', 'setterMethods', 'modelName']);
+	'name', 'indexes', 'getterMethods', 'setterMethods', 'modelName', 'whereCollection']);
 
 /* Association options Sequelize writes itself. */
 const ASSOC_INTERNAL = new Set(['name', 'useHooks', 'hooks', 'tableName', 'indexes',
@@ -483,7 +486,12 @@ function association(a, report) {
 	for (const [k, v] of Object.entries(a.options)) {
 		if (ASSOC_INTERNAL.has(k) || v === undefined)
 			continue;
-		if (k in source.options && source.options[k] === v)
+		/*
+		 * Sequelize copies the source model's options into the association's
+		 * (overwriting a user's key of the same name): any such key is the
+		 * model's, also when the model's value has changed since (whereCollection).
+		 */
+		if (Object.prototype.hasOwnProperty.call(source.options, k))
 			continue;
 		if (k === 'through')
 			out.through = throughOption(a, report, where);

@@ -20,13 +20,22 @@ async function scratchDatabase(tag) {
 	await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 	await admin.query(`CREATE DATABASE "${name}"`);
 	const pool = new pg.Pool({ database: name, max: 3 });
+	/* an idle connection ended by the DROP below is no test's failure */
+	pool.on('error', () => {});
 	await pool.query('SET client_min_messages = warning; CREATE EXTENSION orm_models');
 	return {
 		pool,
 		name,
 		sql: async (text, values) => (await pool.query(text, values)).rows,
 		async drop() {
+			/* pool.end() resolves before its connections are closed: wait for them */
 			await pool.end();
+			for (let i = 0; i < 50; i++) {
+				const r = await admin.query('SELECT count(*)::int AS n FROM pg_catalog.pg_stat_activity WHERE datname = $1', [name]);
+				if (r.rows[0].n === 0)
+					break;
+				await new Promise(resolve => setTimeout(resolve, 100));
+			}
 			await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 			await admin.end();
 		},

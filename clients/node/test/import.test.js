@@ -60,7 +60,9 @@ test('association options: the source model\'s options Sequelize copies in are n
 	B.belongsTo(A, { as: 'owner', foreignKey: { name: 'ownerId', allowNull: false } });
 	B.hasOne(A, { as: 'pet', constraints: false });
 	const { document } = serializeModels(s);
-	assert.deepStrictEqual(document.B.options, { underscored: true, paranoid: true, schema: 'app', comment: 'bees', version: true });
+	B.options.whereCollection = { id: 1 }; /* what B.findAll() leaves behind */
+	const again = serializeModels(s).document;
+	assert.deepStrictEqual(again.B.options, { underscored: true, paranoid: true, schema: 'app', comment: 'bees', version: true });
 	assert.deepStrictEqual(document.B.associations, [
 		{ belongsTo: 'A', as: 'owner', foreignKey: { name: 'ownerId', allowNull: false }, onDelete: 'NO ACTION', onUpdate: 'CASCADE' },
 		{ hasOne: 'A', as: 'pet', constraints: false },
