@@ -56,10 +56,9 @@ const ASSOC_INTERNAL = new Set(['name', 'useHooks', 'hooks', 'tableName', 'index
 
 const KIND = { HasOne: 'hasOne', HasMany: 'hasMany', BelongsTo: 'belongsTo', BelongsToMany: 'belongsToMany' };
 
-function underscoredIf(name, underscored) {
-	if (!underscored)
-		return name;
-	return name.replace(/([a-z\d])([A-Z]+)/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase();
+/* The column Sequelize names attribute `name` of `model` when no field is given. */
+function defaultField(model, name) {
+	return model.sequelize.constructor.Utils.underscoredIf(name, model.underscored);
 }
 
 class Report {
@@ -209,7 +208,7 @@ function attribute(model, name, def, report) {
 		if (ATTR_INTERNAL.has(k) || v === undefined)
 			continue;
 		if (k === 'field') {
-			if (v !== underscoredIf(name, model.underscored))
+			if (v !== defaultField(model, name))
 				out.field = v;
 		} else if (k === 'get' || k === 'set') {
 			report.lost(where, k === 'get' ? 'getter' : 'setter', 'a JavaScript function');
@@ -261,7 +260,7 @@ function looksAdded(model, name, def, site) {
 		return false;
 	if (def.allowNull !== (fkAttr.allowNull === undefined ? true : fkAttr.allowNull))
 		return false;
-	if (def.field !== (fkAttr.field || underscoredIf(name, model.underscored)))
+	if (def.field !== (fkAttr.field || defaultField(model, name)))
 		return false;
 	const expected = site.a.options.keyType || fkAttr.type || site.keyModel.rawAttributes[site.keyAttr].type;
 	const ignore = () => {};
