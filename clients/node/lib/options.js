@@ -77,7 +77,6 @@ const INCLUDE_NEVER = {
 };
 const THROUGH_KEYS = new Set(['attributes', 'where', 'paranoid']);
 
-const DIRECTION = /^(ASC|DESC)?( NULLS (FIRST|LAST))?$/i;
 
 function fail(path, message) {
 	throw new OrmOptionError(path, message);
@@ -450,9 +449,7 @@ function translateOrder(resolver, model, order, path) {
 		return [orderItem(resolver, model, order, path)];
 	if (!Array.isArray(order))
 		fail(path, `${path} must be an array`);
-	/* order: ['name', 'DESC'] is one item in Sequelize, not two */
-	if (order.length === 2 && typeof order[0] === 'string' && typeof order[1] === 'string' && DIRECTION.test(order[1]) && order[1] !== '')
-		return [orderItem(resolver, model, order, path)];
+	/* order: ['name', 'DESC'] is two columns to Sequelize too (ORDER BY name, "DESC") */
 	return order.map((item, i) => orderItem(resolver, model, item, `${path}[${i}]`));
 }
 

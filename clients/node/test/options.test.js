@@ -171,7 +171,7 @@ test('include {all}: other keys are copied to each include; a bad type is Sequel
 
 test('order: columns, directions, association paths in every form', () => {
 	assert.deepStrictEqual(find('User', { order: [['name', 'DESC']] }), { order: [['name', 'DESC']] });
-	assert.deepStrictEqual(find('User', { order: ['name', 'DESC'] }), { order: [['name', 'DESC']] });
+	assert.deepStrictEqual(find('User', { order: ['name', 'DESC'] }), { order: ['name', 'DESC'] }, 'two columns, as in Sequelize');
 	assert.deepStrictEqual(find('User', { order: 'name' }), { order: ['name'] });
 	assert.deepStrictEqual(find('User', { order: ['name', ['id', 'ASC NULLS LAST']] }), { order: ['name', ['id', 'ASC NULLS LAST']] });
 	assert.deepStrictEqual(find('User', {
