@@ -20,7 +20,7 @@ INSERT INTO bench.cases (case_no, title, target, sort_top, sort_keys) VALUES
  (3, 'find_all nested include + where + order + limit', 'ratio <= 1.10', false, '{comments}'),
  (4, 'sync of 200 models, 400 associations', 'seconds, not minutes', false, '{}'),
  (5, 'unrelated DDL, extension vs none', 'ratio <= 1.05', false, '{}'),
- (6, 'reference: Sequelize 6 findAll (case 1), Node', 'none', false, '{}');
+ (6, 'Sequelize 6 findAll (case 1) vs orm-models, Node', '>= 3 (info)', false, '{}');
 
 -------------------------------------------------------------------------------
 -- Case 1: User.findAll({include: ['posts']}) over every user.

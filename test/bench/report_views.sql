@@ -39,7 +39,7 @@ SELECT c.case_no, c.title, c.target,
 	   WHEN c.case_no = 2 THEN round(b.med::numeric, 1) || ' tps (' || b.shape || ')'
 	   WHEN c.case_no = 4 THEN 'define ' || round(sd.med::numeric) || ' ms + sync ' || round(ss.med::numeric) || ' ms'
 	   WHEN c.case_no = 5 THEN round(dp.med::numeric, 1) || ' ms (no extension)'
-	   WHEN c.case_no = 6 THEN round(oe.med::numeric, 1) || ' ms (orm.find_all via pg)'
+	   WHEN c.case_no = 6 THEN round(oe.med::numeric, 1) || ' ms (orm-models findAll)'
 	   END AS hand_value,
        CASE
 	   WHEN c.case_no IN (1, 2, 3) THEN o.med / nullif(b.med, 0)
@@ -68,5 +68,5 @@ SELECT c.case_no, c.title, c.target,
   LEFT JOIN scalar de ON de.case_no = c.case_no AND de.shape = 'with extension'
   LEFT JOIN scalar dp ON dp.case_no = c.case_no AND dp.shape = 'without'
   LEFT JOIN scalar sq ON sq.case_no = c.case_no AND sq.shape = 'sequelize'
-  LEFT JOIN scalar oe ON oe.case_no = c.case_no AND oe.shape = 'orm_parsed';
+  LEFT JOIN scalar oe ON oe.case_no = c.case_no AND oe.shape = 'package';
 

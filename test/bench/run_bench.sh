@@ -16,7 +16,8 @@
 #   4  define_models + sync force of 200 models, 400 assocs     seconds, not minutes
 #   5  500 CREATE TABLE + 500 DROP TABLE, with the extension
 #      vs a database without it                                 ratio <= 1.05
-#   6  Sequelize 6 findAll (case 1) from Node, reference only   (node/, if node is there)
+#   6  Sequelize 6 findAll (case 1) and findByPk with two levels from Node,
+#      against the orm-models package                         (node/, if node is there)
 #
 # Server: PGHOST/PGPORT/PGUSER (and PGPASSWORD) of a server where
 # orm_models is installed (it needs a superuser: CREATE DATABASE, CREATE
@@ -437,7 +438,7 @@ case_node()
 			return 0
 		fi
 	fi
-	note "case 6: Sequelize findAll and orm.find_all from Node ($NODE_REPS runs)"
+	note "case 6: Sequelize and orm-models findAll and findByPk from Node ($NODE_REPS runs)"
 	out=$(cd "$here/node" && PGDATABASE=$DB BENCH_NODE_REPS=$NODE_REPS BENCH_WARMUP=$WARMUP \
 		node --expose-gc bench_sequelize.js)
 	out=$(printf '%s\n' "$out" | tail -n 1)
@@ -446,10 +447,11 @@ case_node()
 INSERT INTO bench.results (case_no, shape, metric, value, note)
 SELECT 6, k, 'value', (:'j'::jsonb ->> (k || '_ms'))::float8,
        format('sequelize %s, pg %s', :'j'::jsonb ->> 'sequelize_version', :'j'::jsonb ->> 'pg_version')
-  FROM unnest(ARRAY['sequelize', 'sequelize_json', 'orm_text', 'orm_parsed']) AS k;
+  FROM unnest(ARRAY['sequelize', 'sequelize_json', 'orm_text', 'orm_parsed', 'package', 'part_server', 'part_text',
+                    'part_parse', 'part_convert', 'pk_sequelize', 'pk_package', 'pk_orm_parsed']) AS k;
 SQL
 	if [ "$(printf '%s' "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).ok))')" != true ]; then
-		echo "Sequelize and orm.find_all returned different users or posts" >&2
+		echo "Sequelize and orm-models returned different users, posts or comments" >&2
 		return 1
 	fi
 }

@@ -1,0 +1,537 @@
+/*
+ * lib/options.js: Sequelize's find options -> orm_models' query JSON.
+ *
+ * The one translation layer for options, used by the find methods and by
+ * the importer (index where clauses, scopes).  It takes the objects an app
+ * writes for Sequelize 6 as they are:
+ *
+ *   where       Op symbols (Sequelize's or the package's: the same registered
+ *               symbols) become "$op" keys; "$path$" keys, nested JSON paths,
+ *               arrays and null pass through; Dates as ISO strings, BigInts
+ *               and Buffers as text.
+ *   include     an alias string, an association object, a model (a
+ *               Sequelize model class, a name, or the package's model
+ *               object), {association}, {model, as}, {all, nested}
+ *               (expanded here, as Sequelize expands it); nested to any depth.
+ *               Each becomes {"association": alias, ...} for the extension.
+ *   order       "col", [col, dir], [assoc..., col, dir] with assoc an alias,
+ *               {model, as}, a model or an association.
+ *   attributes  a list, {include}, {exclude}; sequelize.fn/col as
+ *               {"fn", "args"}/{"col"}.
+ *
+ * Anything else is an OrmOptionError naming the option: an option the
+ * package does not know is never dropped.  Which models and associations
+ * exist comes from a resolver (lib/catalog.js for finds, the Sequelize
+ * instance for the importer), so that aliases are checked the way
+ * Sequelize checks them, with its messages.
+ */
+'use strict';
+
+const { opKey } = require('./op');
+const { OrmOptionError } = require('./errors');
+
+/* The find options each method takes: key -> how it is handled. */
+const QUERY_KEYS = ['where', 'attributes', 'include', 'order', 'limit', 'offset', 'paranoid'];
+const CALL_KEYS = ['transaction', 'logging', 'benchmark'];
+const METHOD_KEYS = {
+	findAll: [...QUERY_KEYS, ...CALL_KEYS, 'raw'],
+	findOne: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
+	findByPk: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
+	count: ['where', 'include', 'paranoid', 'distinct', 'col', 'limit', 'offset', 'order', 'attributes', ...CALL_KEYS],
+	scope: QUERY_KEYS,
+};
+/* Options known but not carried by this version, with the reason. */
+const NOT_YET = {
+	group: 'group is not supported by this version of orm-models',
+	having: 'having is not supported by this version of orm-models',
+	scope: 'scopes are not supported by this version of orm-models',
+};
+const NEVER = {
+	subQuery: 'orm_models always limits parent rows (never joined rows); Sequelize\'s subQuery hint has no counterpart',
+	lock: 'row locks are not part of a read through orm_models',
+	skipLocked: 'row locks are not part of a read through orm_models',
+	nest: 'nest works with raw rows of joins; orm_models returns nested objects already',
+	replacements: 'orm_models takes no raw SQL',
+	bind: 'orm_models takes no raw SQL',
+	type: 'orm_models takes no raw SQL',
+	useMaster: 'replication is not handled by orm-models',
+	searchPath: 'orm_models qualifies every table; there is no search path to set',
+	indexHints: 'index hints are MySQL\'s',
+	tableHint: 'table hints are MSSQL\'s',
+	mapToModel: 'orm-models returns plain objects',
+	instance: 'orm-models returns plain objects',
+	fieldMap: 'orm-models returns plain objects',
+	hooks: 'hooks run in JavaScript',
+	retry: 'retries are the pool\'s business',
+};
+
+const INCLUDE_KEYS = new Set(['association', 'model', 'as', 'where', 'required', 'attributes',
+	'include', 'paranoid', 'through', 'order', 'limit', 'offset', 'separate', 'duplicating',
+	'all', 'nested']);
+const INCLUDE_DROPPED = new Set(['separate', 'duplicating']);
+const INCLUDE_NEVER = {
+	right: 'orm_models has no RIGHT OUTER JOIN include',
+	on: 'a custom join condition is raw SQL',
+	or: 'a custom join condition is raw SQL',
+	subQuery: 'orm_models always limits parent rows (never joined rows)',
+};
+const THROUGH_KEYS = new Set(['attributes', 'where', 'paranoid']);
+
+
+function fail(path, message) {
+	throw new OrmOptionError(path, message);
+}
+
+function isPlainObject(v) {
+	if (v === null || typeof v !== 'object')
+		return false;
+	const p = Object.getPrototypeOf(v);
+	return p === Object.prototype || p === null;
+}
+
+/* sequelize.fn/col/literal/...: the class name, or null. */
+function sequelizeMethod(v) {
+	const c = v && typeof v === 'object' && v.constructor;
+	if (!c || !['Fn', 'Col', 'Literal', 'Cast', 'Json', 'Where'].includes(c.name))
+		return null;
+	return c.name;
+}
+
+/* ---------------------------------------------------------------------
+ * where
+ * ------------------------------------------------------------------- */
+
+function whereValue(v, path) {
+	if (v === undefined)
+		fail(path, `WHERE parameter "${path}" has invalid "undefined" value`);
+	if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+		return v;
+	if (typeof v === 'bigint')
+		return String(v);
+	if (v instanceof Date)
+		return v.toISOString();
+	if (Buffer.isBuffer(v))
+		return `\\x${v.toString('hex')}`;
+	if (Array.isArray(v))
+		return v.map((x, i) => whereValue(x, `${path}[${i}]`));
+	const m = sequelizeMethod(v);
+	if (m)
+		fail(path, `sequelize.${m.toLowerCase()}() in a where (${path}) is not supported by orm-models`);
+	if (typeof v === 'object')
+		return translateWhere(v, path);
+	fail(path, `${path}: a ${typeof v} is not a where value`);
+	return undefined;
+}
+
+/* A where object: symbol keys become "$op" keys, values translated. */
+function translateWhere(where, path = 'where') {
+	if (where === undefined || where === null)
+		return where;
+	if (Array.isArray(where))
+		return where.map((x, i) => whereValue(x, `${path}[${i}]`));
+	if (typeof where !== 'object' || sequelizeMethod(where))
+		return whereValue(where, path);
+	const out = {};
+	for (const k of Reflect.ownKeys(where)) {
+		let key = k;
+		if (typeof k === 'symbol') {
+			key = opKey(k);
+			if (key === null)
+				fail(path, `${path}: ${String(k)} is not one of Sequelize's operators`);
+		}
+		const p = typeof k === 'symbol' ? `${path}[Op.${key.slice(1)}]` : `${path}.${k}`;
+		out[key] = whereValue(where[k], p);
+	}
+	return out;
+}
+
+/* ---------------------------------------------------------------------
+ * attributes
+ * ------------------------------------------------------------------- */
+
+/* sequelize.fn / sequelize.col / a string, as attributes and order take them. */
+function expression(v, path) {
+	if (typeof v === 'string')
+		return v;
+	const m = sequelizeMethod(v);
+	if (m === 'Col')
+		return { col: v.col };
+	if (m === 'Fn')
+		return { fn: v.fn, args: v.args.map((a, i) => expression(a, `${path}.args[${i}]`)) };
+	if (m === 'Literal')
+		fail(path, `${path}: sequelize.literal() is raw SQL, which orm_models does not take`);
+	if (m)
+		fail(path, `${path}: sequelize.${m.toLowerCase()}() is not supported by orm-models`);
+	if (typeof v === 'number' || typeof v === 'boolean' || v === null)
+		return v;
+	fail(path, `${path}: ${typeof v} is not an attribute`);
+	return undefined;
+}
+
+function attributeItem(a, path) {
+	if (Array.isArray(a)) {
+		if (a.length !== 2 || typeof a[1] !== 'string')
+			fail(path, `${path}: an attribute pair is [expression, alias]`);
+		return [expression(a[0], `${path}[0]`), a[1]];
+	}
+	return expression(a, path);
+}
+
+function translateAttributes(attrs, path) {
+	if (Array.isArray(attrs))
+		return attrs.map((a, i) => attributeItem(a, `${path}[${i}]`));
+	if (isPlainObject(attrs)) {
+		const out = {};
+		for (const [k, v] of Object.entries(attrs)) {
+			if (k !== 'include' && k !== 'exclude')
+				fail(`${path}.${k}`, `unrecognized key "${k}" in ${path}: use include or exclude`);
+			if (!Array.isArray(v))
+				fail(`${path}.${k}`, `${path}.${k} must be an array`);
+			out[k] = k === 'exclude' ? v.map((a, i) => expression(a, `${path}.exclude[${i}]`))
+				: v.map((a, i) => attributeItem(a, `${path}.include[${i}]`));
+		}
+		return out;
+	}
+	fail(path, `${path} must be an array or {include, exclude}`);
+	return undefined;
+}
+
+/* ---------------------------------------------------------------------
+ * include
+ * ------------------------------------------------------------------- */
+
+/* The model a reference names: a class, the package's model, or a name. */
+function modelName(ref) {
+	if (typeof ref === 'string')
+		return ref;
+	if (ref && (typeof ref === 'function' || typeof ref === 'object') && typeof ref.name === 'string')
+		return ref.name;
+	return null;
+}
+
+function isAssociation(v) {
+	return v && typeof v === 'object' && typeof v.associationType === 'string' && typeof v.as === 'string' && v.target;
+}
+
+/*
+ * The association an include names, as Sequelize's _getIncludedAssociation
+ * finds it (and with its messages when it does not).
+ */
+function includedAssociation(resolver, source, target, as) {
+	const all = resolver.associations(source).filter(a => a.target === target);
+	if (all.length === 0)
+		fail('include', `${target} is not associated to ${source}!`);
+	const byAlias = all.find(a => (typeof as === 'string' ? a.as === as : as && as.plural ? a.as === as.plural : !a.aliased));
+	if (byAlias)
+		return byAlias;
+	if (all.length === 1) {
+		if (as)
+			fail('include', `${target} is associated to ${source} using an alias. You've included an alias (${typeof as === 'string' ? as : as.plural}), but it does not match the alias(es) defined in your association (${all.map(a => a.as).join(', ')}).`);
+		fail('include', `${target} is associated to ${source} using an alias. You must use the 'as' keyword to specify the alias within your include statement.`);
+	}
+	fail('include', `${target} is associated to ${source} multiple times. To identify the correct association, you must use the 'as' keyword to specify the alias of the association you want to include.`);
+	return null;
+}
+
+function aliasAssociation(resolver, source, alias) {
+	const a = resolver.associations(source).find(x => x.as === alias);
+	if (!a)
+		fail('include', `Association with alias "${alias}" does not exist on ${source}`);
+	return a;
+}
+
+/* The association of include item `inc` (any of its forms) of model `source`. */
+function resolveInclude(resolver, source, inc) {
+	if (typeof inc === 'string')
+		return { assoc: aliasAssociation(resolver, source, inc), rest: {} };
+	if (isAssociation(inc))
+		return { assoc: aliasAssociation(resolver, source, inc.as), rest: {} };
+	if (typeof inc === 'function' || (inc && typeof inc === 'object' && inc.isOrmModel)) {
+		const target = modelName(inc);
+		return { assoc: includedAssociation(resolver, source, target, undefined), rest: {} };
+	}
+	if (!isPlainObject(inc))
+		fail('include', `include: ${typeof inc} is not an include`);
+	const { association, model, as, ...rest } = inc;
+	let assoc;
+	if (association !== undefined) {
+		const alias = isAssociation(association) ? association.as : association;
+		if (typeof alias !== 'string')
+			fail('include.association', 'include.association must be an alias or an association');
+		assoc = aliasAssociation(resolver, source, alias);
+	} else if (model !== undefined) {
+		const target = modelName(model);
+		if (!target)
+			fail('include.model', 'include.model must be a model or a model name');
+		assoc = includedAssociation(resolver, source, target, as);
+	} else {
+		fail('include', 'Include unexpected. Element has to be either a Model, an Association or an object.');
+	}
+	return { assoc, rest };
+}
+
+const ALL_TYPES = {
+	BelongsTo: ['BelongsTo'], HasOne: ['HasOne'], HasMany: ['HasMany'],
+	One: ['BelongsTo', 'HasOne'], Has: ['HasOne', 'HasMany'], Many: ['HasMany'],
+};
+
+/* {all, nested}: the includes Sequelize's _expandIncludeAllElement makes. */
+function expandAll(resolver, source, inc, existing) {
+	const { all, nested, ...rest } = inc;
+	let types = true;
+	if (all !== true) {
+		types = [];
+		for (const t of [].concat(all)) {
+			if (t === 'All') {
+				types = true;
+				break;
+			}
+			if (!ALL_TYPES[t])
+				fail('include.all', `include all '${t}' is not valid - must be BelongsTo, HasOne, HasMany, One, Has, Many or All`);
+			types.push(...ALL_TYPES[t]);
+		}
+	}
+	const used = [];
+	const add = (parent, list) => {
+		for (const a of resolver.associations(parent)) {
+			if (types !== true && !types.includes(a.type))
+				continue;
+			if (list.some(x => x.target === a.target && (!a.aliased || x.as === a.as)))
+				continue;
+			if (nested && used.includes(a.target))
+				continue;
+			used.push(parent);
+			const item = { ...rest, association: a.as, as: a.as, target: a.target };
+			list.push(item);
+			if (nested) {
+				item.include = [];
+				add(a.target, item.include);
+				if (item.include.length === 0)
+					delete item.include;
+			}
+		}
+		used.pop();
+	};
+	add(source, existing);
+}
+
+function translateThrough(t, path) {
+	if (!isPlainObject(t))
+		fail(path, `${path} must be an object`);
+	const out = {};
+	for (const [k, v] of Object.entries(t)) {
+		if (!THROUGH_KEYS.has(k))
+			fail(`${path}.${k}`, `unrecognized option "${k}" in ${path}: orm-models takes ${[...THROUGH_KEYS].join(', ')}`);
+		if (k === 'where')
+			out.where = translateWhere(v, `${path}.where`);
+		else if (k === 'attributes')
+			out.attributes = translateAttributes(v, `${path}.attributes`);
+		else
+			out[k] = v;
+	}
+	return out;
+}
+
+/* One include node (already resolved) -> the extension's include object. */
+function includeNode(resolver, assoc, rest, path) {
+	const out = { association: assoc.as };
+	for (const [k, v] of Object.entries(rest)) {
+		if (v === undefined || INCLUDE_DROPPED.has(k) || k === 'target' || k === 'as')
+			continue;
+		if (INCLUDE_NEVER[k] && v)
+			fail(`${path}.${k}`, `include option "${k}" is not supported: ${INCLUDE_NEVER[k]}`);
+		if (INCLUDE_NEVER[k])
+			continue;
+		if (!INCLUDE_KEYS.has(k))
+			fail(`${path}.${k}`, `unrecognized include option "${k}" (${path})`);
+		if (k === 'where')
+			out.where = translateWhere(v, `${path}.where`);
+		else if (k === 'attributes')
+			out.attributes = translateAttributes(v, `${path}.attributes`);
+		else if (k === 'through')
+			out.through = translateThrough(v, `${path}.through`);
+		else if (k === 'order')
+			out.order = translateOrder(resolver, assoc.target, v, `${path}.order`);
+		else if (k === 'include')
+			out.include = translateIncludes(resolver, assoc.target, v, `${path}.include`);
+		else
+			out[k] = v;
+	}
+	if (Object.keys(out).length === 1)
+		return assoc.as;
+	return out;
+}
+
+/* Runs fn; an OrmOptionError it throws is given `path` as its option. */
+function atPath(path, fn) {
+	try {
+		return fn();
+	} catch (e) {
+		if (e instanceof OrmOptionError && !/[.[]/.test(e.option))
+			e.option = path;
+		throw e;
+	}
+}
+
+/*
+ * A list of includes of model `source`.  {all} items are expanded after the
+ * others and appended at the end, skipping associations already included,
+ * as Sequelize's _expandIncludeAll does.
+ */
+function translateIncludes(resolver, source, includes, path) {
+	const resolved = [];
+	const alls = [];
+	[].concat(includes).forEach((inc, i) => {
+		const p = `${path}[${i}]`;
+		if (isPlainObject(inc) && inc.all !== undefined && inc.all !== false) {
+			alls.push(inc);
+			return;
+		}
+		const { assoc, rest } = atPath(p, () => resolveInclude(resolver, source, inc));
+		resolved.push({ assoc, rest, path: p });
+	});
+	for (const inc of alls) {
+		const list = resolved.map(r => ({ target: r.assoc.target, as: r.assoc.as }));
+		const n = list.length;
+		atPath(`${path}.all`, () => expandAll(resolver, source, inc, list));
+		for (const item of list.slice(n)) {
+			const { association, as, target, ...rest } = item;
+			resolved.push({ assoc: aliasAssociation(resolver, source, association), rest, path: `${path}.all` });
+		}
+	}
+	return resolved.map(r => atPath(r.path, () => includeNode(resolver, r.assoc, r.rest, r.path)));
+}
+
+/* ---------------------------------------------------------------------
+ * order
+ * ------------------------------------------------------------------- */
+
+function orderItem(resolver, model, item, path) {
+	if (typeof item === 'string')
+		return item;
+	const m = sequelizeMethod(item);
+	if (m)
+		return expression(item, path);
+	if (!Array.isArray(item))
+		fail(path, `${path}: an order item is a column, [column, direction] or [association, ..., column, direction]`);
+	const out = [];
+	let at = model;
+	item.forEach((part, i) => {
+		const last = i === item.length - 1;
+		if (typeof part === 'string') {
+			const assoc = !last && resolver.associations(at).find(a => a.as === part);
+			if (assoc)
+				at = assoc.target;
+			out.push(part);
+		} else if (sequelizeMethod(part)) {
+			out.push(expression(part, `${path}[${i}]`));
+		} else if (isAssociation(part)) {
+			out.push(part.as);
+			at = aliasAssociation(resolver, at, part.as).target;
+		} else if (isPlainObject(part) && (part.model !== undefined || part.as !== undefined)) {
+			const a = part.as ? aliasAssociation(resolver, at, part.as)
+				: includedAssociation(resolver, at, modelName(part.model), undefined);
+			out.push(a.as);
+			at = a.target;
+		} else if (typeof part === 'function' || (part && part.isOrmModel)) {
+			const a = includedAssociation(resolver, at, modelName(part), undefined);
+			out.push(a.as);
+			at = a.target;
+		} else {
+			fail(`${path}[${i}]`, `${path}[${i}]: ${typeof part} is not part of an order item`);
+		}
+	});
+	return out;
+}
+
+function translateOrder(resolver, model, order, path) {
+	if (typeof order === 'string' || sequelizeMethod(order))
+		return [orderItem(resolver, model, order, path)];
+	if (!Array.isArray(order))
+		fail(path, `${path} must be an array`);
+	/* order: ['name', 'DESC'] is two columns to Sequelize too (ORDER BY name, "DESC") */
+	return order.map((item, i) => orderItem(resolver, model, item, `${path}[${i}]`));
+}
+
+/* ---------------------------------------------------------------------
+ * find options
+ * ------------------------------------------------------------------- */
+
+/*
+ * Sequelize find options -> {query, call}: query is the extension's query
+ * JSON (an object), call the options of the call itself (transaction,
+ * logging, rejectOnEmpty, raw...).  method is findAll, findOne, findByPk,
+ * count or scope; ctx = {resolver, model}.
+ */
+function translateFind(options, method, ctx) {
+	const query = {};
+	const call = {};
+	if (options === undefined || options === null)
+		return { query, call };
+	if (!isPlainObject(options))
+		fail('options', `The argument passed to ${method} must be an options object`);
+	const allowed = METHOD_KEYS[method];
+	for (const [k, v] of Object.entries(options)) {
+		if (v === undefined)
+			continue;
+		if (!allowed.includes(k)) {
+			const why = NOT_YET[k] || NEVER[k];
+			fail(k, why ? `option "${k}" is not supported: ${why}` : `unrecognized option "${k}" for ${method}`);
+		}
+		switch (k) {
+			case 'where':
+				query.where = translateWhere(v, 'where');
+				break;
+			case 'attributes':
+				query.attributes = translateAttributes(v, 'attributes');
+				break;
+			case 'include':
+				query.include = translateIncludes(ctx.resolver, ctx.model, v, 'include');
+				break;
+			case 'order':
+				query.order = translateOrder(ctx.resolver, ctx.model, v, 'order');
+				break;
+			case 'limit':
+			case 'offset':
+				if (v !== null)
+					query[k] = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+				break;
+			case 'paranoid':
+				query.paranoid = v;
+				break;
+			default:
+				call[k] = v;
+		}
+	}
+	return { query, call };
+}
+
+/* The resolver of a Sequelize instance's models (for the importer). */
+function sequelizeResolver(sequelize) {
+	return {
+		associations(name) {
+			const m = sequelize.models[name];
+			if (!m)
+				fail('include', `model "${name}" is not defined on this Sequelize instance`);
+			return Object.values(m.associations).map(a => ({
+				as: a.as, target: a.target.name, type: a.associationType, aliased: Boolean(a.isAliased),
+			}));
+		},
+	};
+}
+
+/* A scope (for the importer): the query part only. */
+function translateFindOptions(options, path, ctx) {
+	try {
+		return translateFind(options, 'scope', ctx).query;
+	} catch (e) {
+		if (e instanceof OrmOptionError)
+			e.option = `${path}.${e.option}`;
+		throw e;
+	}
+}
+
+module.exports = {
+	translateFind, translateFindOptions, translateWhere, translateAttributes,
+	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS,
+};

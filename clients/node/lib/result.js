@@ -1,0 +1,522 @@
+/*
+ * lib/result.js: orm_models' JSON -> what Sequelize's toJSON() gives.
+ *
+ * The one translation layer for results.  The extension returns JSON text;
+ * the package parses it itself (JSON.parse, once) and then converts, in one
+ * pass over the rows and with knowledge of which keys need it, the values
+ * JSON cannot carry as node-postgres and Sequelize's postgres dialect give
+ * them:
+ *
+ *   timestamptz, timestamp   Date ('infinity' -> Infinity, as pg-types)
+ *   date (DATEONLY)          the string ('infinity' -> Infinity)
+ *   bigint, numeric          the exact text (strings, Sequelize's default;
+ *                            or what the caller's parsers make of the text)
+ *   real, double             NaN and Infinity from their JSON strings
+ *   bytea                    Buffer
+ *   ranges                   [{value, inclusive}, {value, inclusive}]
+ *   arrays of those          element by element
+ *
+ * Which key needs what comes from the catalog (kindOf below) and the
+ * query's include tree (shapeOf): a shape is a tree of plans, one per
+ * model reached, each with the keys to convert and the includes to descend
+ * into; a model without such keys costs only the descent.
+ *
+ * Exactness: JSON.parse reads numbers as doubles.  A bigint beyond 2^53, a
+ * numeric with more than 15 significant digits, or any value of a numeric
+ * without a declared scale (whose text PostgreSQL keeps as written: "1.50")
+ * cannot be rebuilt from a double; then the text is parsed again in exact
+ * mode: every number token is first wrapped in a marked string (exactText),
+ * so the numeric keys get their digits as PostgreSQL wrote them and every
+ * other number is turned back into a number.
+ */
+'use strict';
+
+/* ---------------------------------------------------------------------
+ * Kinds, from the type as format_type prints it
+ * ------------------------------------------------------------------- */
+
+const RANGES = {
+	int4range: 'int', int8range: 'bigint', numrange: 'decimal', tstzrange: 'date',
+	tsrange: 'date', daterange: 'dateonly',
+};
+
+/*
+ * The conversion a value of PostgreSQL type `t` needs: null (none), or
+ * {k: 'date'|'dateonly'|'bigint'|'decimal'|'float'|'bytea'|'int'|'json'|
+ * 'range'|'array', scale, sub}.  'int' and 'json' matter only in exact mode.
+ */
+function kindOf(t) {
+	if (typeof t !== 'string')
+		return null;
+	if (t.endsWith('[]')) {
+		const sub = kindOf(t.slice(0, -2));
+		return sub ? { k: 'array', sub } : { k: 'array', sub: null };
+	}
+	if (/^timestamp(\(\d+\))? with(out)? time zone$/.test(t))
+		return { k: 'date' };
+	if (t === 'date')
+		return { k: 'dateonly' };
+	if (t === 'bigint')
+		return { k: 'bigint' };
+	if (t === 'integer' || t === 'smallint')
+		return { k: 'int' };
+	const m = /^numeric(?:\((\d+)(?:,(\d+))?\))?$/.exec(t);
+	if (m)
+		return { k: 'decimal', scale: m[1] === undefined ? null : Number(m[2] || 0) };
+	if (t === 'real' || t === 'double precision')
+		return { k: 'float' };
+	if (t === 'bytea')
+		return { k: 'bytea' };
+	if (t === 'json' || t === 'jsonb')
+		return { k: 'json' };
+	if (RANGES[t])
+		return { k: 'range', sub: RANGES[t] };
+	return null;
+}
+
+/* ---------------------------------------------------------------------
+ * Values
+ * ------------------------------------------------------------------- */
+
+class Lossy extends Error {}
+
+/* Two decimal digits of s at i. */
+function d2(s, i) {
+	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+}
+
+let lastDay = null;
+let lastDayMs = 0;
+
+/*
+ * A timestamp as PostgreSQL writes it in JSON (2024-01-02T03:04:05.678901+01:00)
+ * -> Date, truncated to the millisecond as new Date() and pg-types do.  The
+ * common form is read by hand, with the day's start kept from the last call
+ * (rows of a result share days): the Date allocation is then most of the
+ * cost.  Anything else (no offset: a timestamp without time zone, read as
+ * local time; a year before 100; BC) goes to new Date().
+ */
+function parseTimestamp(s) {
+	const n = s.length;
+	const c19 = s.charCodeAt(19);
+	if (n < 25 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45 || (c19 !== 46 && c19 !== 43 && c19 !== 45))
+		return new Date(s);
+	const day = s.slice(0, 10);
+	if (day !== lastDay) {
+		const year = d2(s, 0) * 100 + d2(s, 2);
+		if (year < 100)
+			return new Date(s);
+		lastDay = day;
+		lastDayMs = Date.UTC(year, d2(s, 5) - 1, d2(s, 8));
+	}
+	let t = lastDayMs + ((d2(s, 11) * 60 + d2(s, 14)) * 60 + d2(s, 17)) * 1000;
+	let i = 19;
+	if (c19 === 46) {
+		let ms = 0;
+		let k = 0;
+		for (i = 20; i < n; i++) {
+			const c = s.charCodeAt(i);
+			if (c < 48 || c > 57)
+				break;
+			if (k < 3) {
+				ms = ms * 10 + c - 48;
+				k++;
+			}
+		}
+		for (; k < 3; k++)
+			ms *= 10;
+		t += ms;
+	}
+	const sign = s.charCodeAt(i);
+	if (i + 6 !== n || s.charCodeAt(i + 3) !== 58 || (sign !== 43 && sign !== 45))
+		return new Date(s);
+	const off = (d2(s, i + 1) * 60 + d2(s, i + 4)) * 60000;
+	return new Date(sign === 43 ? t - off : t + off);
+}
+
+function toDate(v) {
+	if (typeof v !== 'string')
+		return v;
+	const c = v.charCodeAt(0);
+	if (c === 105 && v === 'infinity')
+		return Infinity;
+	if (c === 45 && v === '-infinity')
+		return -Infinity;
+	return parseTimestamp(v);
+}
+
+function toDateOnly(v) {
+	if (v === 'infinity')
+		return Infinity;
+	if (v === '-infinity')
+		return -Infinity;
+	return v;
+}
+
+function toFloat(v) {
+	if (typeof v !== 'string')
+		return v;
+	return v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+}
+
+/* The text of a bigint as PostgreSQL wrote it, from the parsed value. */
+function bigintText(v) {
+	if (typeof v === 'string')
+		return v;
+	if (Number.isSafeInteger(v))
+		return String(v);
+	throw new Lossy();
+}
+
+/* The text of a numeric with `scale` decimals, from the parsed value. */
+function decimalText(v, scale) {
+	if (typeof v === 'string')
+		return v;
+	if (scale !== null && scale <= 15 && Math.abs(v) < 10 ** (15 - scale))
+		return v.toFixed(scale);
+	throw new Lossy();
+}
+
+function toBuffer(v) {
+	if (typeof v === 'string' && v.startsWith('\\x'))
+		return Buffer.from(v.slice(2), 'hex');
+	return v;
+}
+
+/* Sequelize's postgres range.parse: "[1,5)" -> [{value: 1, inclusive: true}, ...]. */
+function parseRange(v, sub, parsers) {
+	if (typeof v !== 'string')
+		return v;
+	if (v === 'empty')
+		return [];
+	const items = v.substring(1, v.length - 1).split(',', 2);
+	if (items.length !== 2)
+		return v;
+	const bound = text => {
+		if (!text)
+			return null;
+		if (text === 'infinity')
+			return Infinity;
+		if (text === '-infinity')
+			return -Infinity;
+		const raw = text.startsWith('"') ? text.slice(1, -1) : text;
+		switch (sub) {
+			case 'int':
+				return parseInt(raw, 10);
+			case 'bigint':
+				return parsers.bigint(raw);
+			case 'decimal':
+				return parsers.decimal(raw);
+			case 'date':
+				return new Date(raw.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+			default:
+				return raw;
+		}
+	};
+	return [
+		{ value: bound(items[0]), inclusive: v[0] === '[' },
+		{ value: bound(items[1]), inclusive: v[v.length - 1] === ']' },
+	];
+}
+
+/* One value of kind `kind` (not null). */
+function convertValue(v, kind, parsers) {
+	switch (kind.k) {
+		case 'date':
+			return toDate(v);
+		case 'dateonly':
+			return toDateOnly(v);
+		case 'bigint':
+			return parsers.bigint(bigintText(v));
+		case 'decimal':
+			return parsers.decimal(decimalText(v, kind.scale));
+		case 'float':
+			return toFloat(v);
+		case 'bytea':
+			return toBuffer(v);
+		case 'range':
+			return parseRange(v, kind.sub, parsers);
+		case 'array':
+			if (!Array.isArray(v) || !kind.sub)
+				return v;
+			return v.map(x => (x === null ? null : convertValue(x, kind.sub, parsers)));
+		default:
+			return v;
+	}
+}
+
+/* Whether kind needs work outside exact mode. */
+function needsWork(kind) {
+	if (!kind)
+		return false;
+	if (kind.k === 'array')
+		return needsWork(kind.sub);
+	return kind.k !== 'int' && kind.k !== 'json';
+}
+
+/* Whether no double can stand for values of kind (a numeric without scale). */
+function alwaysLossy(kind) {
+	if (!kind)
+		return false;
+	if (kind.k === 'array')
+		return alwaysLossy(kind.sub);
+	return kind.k === 'decimal' && kind.scale === null;
+}
+
+/* ---------------------------------------------------------------------
+ * Shapes
+ * ------------------------------------------------------------------- */
+
+/* The plan of a model's rows: keys to convert (dates apart: the common case). */
+function planOf(kinds) {
+	const dates = [];
+	const others = [];
+	let lossy = false;
+	for (const [key, kind] of Object.entries(kinds)) {
+		if (kind.k === 'date')
+			dates.push(key);
+		else if (needsWork(kind))
+			others.push([key, kind]);
+		if (alwaysLossy(kind))
+			lossy = true;
+	}
+	return { dates, others, kinds, lossy };
+}
+
+function includeAlias(inc) {
+	return typeof inc === 'string' ? inc : inc.association;
+}
+
+/*
+ * The shape of a result: model `name`'s plan, and for each include of the
+ * query (as lib/options.js wrote it) the key, whether it holds an array, the
+ * junction's plan, and the included model's shape.  Attributes left out of
+ * the result are simply absent; the converters test each key.
+ */
+function shapeOf(catalog, name, include, cache) {
+	const model = catalog.model(name);
+	let plan = cache.get(model);
+	if (!plan) {
+		plan = planOf(model.kinds);
+		cache.set(model, plan);
+	}
+	const children = [];
+	let lossy = plan.lossy;
+	let work = plan.dates.length > 0 || plan.others.length > 0;
+	for (const inc of [].concat(include || [])) {
+		const alias = includeAlias(inc);
+		const a = model.association(alias);
+		if (!a)
+			continue;
+		const child = shapeOf(catalog, a.target, typeof inc === 'string' ? undefined : inc.include, cache);
+		let junction = null;
+		if (a.kind === 'belongsToMany') {
+			const j = catalog.junction(model, a);
+			junction = { key: j.key, plan: planOf(j.kinds) };
+			lossy = lossy || junction.plan.lossy;
+			work = true;
+		}
+		children.push({ key: alias, many: a.many, shape: child, junction });
+		lossy = lossy || child.lossy;
+		work = work || child.work;
+	}
+	return { plan, children, lossy, work, kinds: model.kinds };
+}
+
+/* ---------------------------------------------------------------------
+ * Converting
+ * ------------------------------------------------------------------- */
+
+function convertPlan(row, plan, parsers) {
+	const dates = plan.dates;
+	for (let i = 0; i < dates.length; i++) {
+		const k = dates[i];
+		const v = row[k];
+		if (typeof v === 'string')
+			row[k] = toDate(v);
+	}
+	const others = plan.others;
+	for (let i = 0; i < others.length; i++) {
+		const k = others[i][0];
+		const v = row[k];
+		if (v !== null && v !== undefined)
+			row[k] = convertValue(v, others[i][1], parsers);
+	}
+}
+
+function convertRow(row, shape, parsers) {
+	convertPlan(row, shape.plan, parsers);
+	const children = shape.children;
+	for (let c = 0; c < children.length; c++) {
+		const ch = children[c];
+		const v = row[ch.key];
+		if (v === null || v === undefined)
+			continue;
+		if (ch.many) {
+			for (let i = 0; i < v.length; i++) {
+				const r = v[i];
+				if (ch.shape.work)
+					convertRow(r, ch.shape, parsers);
+				if (ch.junction) {
+					const j = r[ch.junction.key];
+					if (j)
+						convertPlan(j, ch.junction.plan, parsers);
+				}
+			}
+		} else if (ch.shape.work) {
+			convertRow(v, ch.shape, parsers);
+		}
+	}
+}
+
+/* rows: an array of rows, one row, or null; converted in place. */
+function convertRows(rows, shape, parsers) {
+	if (rows === null || !shape.work)
+		return rows;
+	if (Array.isArray(rows)) {
+		for (let i = 0; i < rows.length; i++)
+			convertRow(rows[i], shape, parsers);
+	} else {
+		convertRow(rows, shape, parsers);
+	}
+	return rows;
+}
+
+/* ---------------------------------------------------------------------
+ * Exact mode
+ * ------------------------------------------------------------------- */
+
+/*
+ * The JSON text with every number token outside strings wrapped as the
+ * string "\u0000#<token>", and every string that begins with \u0000 given one
+ * more (so that no string of the data is mistaken for a wrapped number).
+ */
+function exactText(text) {
+	const parts = [];
+	const n = text.length;
+	let start = 0;
+	let i = 0;
+	while (i < n) {
+		const c = text.charCodeAt(i);
+		if (c === 34) {
+			if (text.startsWith('\\u0000', i + 1)) {
+				parts.push(text.slice(start, i + 1), '\\u0000');
+				start = i + 1;
+			}
+			let j = i + 1;
+			for (;;) {
+				const d = text.charCodeAt(j);
+				if (d === 92)
+					j += 2;
+				else if (d === 34)
+					break;
+				else
+					j++;
+			}
+			i = j + 1;
+		} else if (c === 45 || (c >= 48 && c <= 57)) {
+			let j = i + 1;
+			for (; j < n; j++) {
+				const d = text.charCodeAt(j);
+				if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45))
+					break;
+			}
+			parts.push(text.slice(start, i), '"\\u0000#', text.slice(i, j), '"');
+			start = j;
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	parts.push(text.slice(start));
+	return parts.join('');
+}
+
+/* A value of exact mode back to plain JSON values (numbers as numbers). */
+function unwrap(v) {
+	if (typeof v === 'string') {
+		if (v.charCodeAt(0) !== 0)
+			return v;
+		return v.charCodeAt(1) === 35 ? Number(v.slice(2)) : v.slice(1);
+	}
+	if (Array.isArray(v)) {
+		for (let i = 0; i < v.length; i++)
+			v[i] = unwrap(v[i]);
+		return v;
+	}
+	if (v !== null && typeof v === 'object') {
+		for (const k of Object.keys(v))
+			v[k] = unwrap(v[k]);
+	}
+	return v;
+}
+
+/* A wrapped value of a bigint/numeric key: its token as text. */
+function unwrapExact(v, kind) {
+	if (typeof v === 'string' && v.charCodeAt(0) === 0)
+		return v.charCodeAt(1) === 35 ? v.slice(2) : v.slice(1);
+	if (Array.isArray(v) && kind.k === 'array')
+		return v.map(x => unwrapExact(x, kind.sub || {}));
+	return unwrap(v);
+}
+
+function exactKind(kind) {
+	if (!kind)
+		return false;
+	if (kind.k === 'array')
+		return exactKind(kind.sub);
+	return kind.k === 'bigint' || kind.k === 'decimal';
+}
+
+/* Undoes exactText on rows of `shape`, keeping the text of numeric keys. */
+function unwrapRow(row, shape, kinds) {
+	const child = new Map(shape ? shape.children.map(c => [c.key, c]) : []);
+	for (const k of Object.keys(row)) {
+		const v = row[k];
+		const ch = child.get(k);
+		if (ch && v !== null) {
+			for (const r of ch.many ? v : [v]) {
+				unwrapRow(r, ch.shape, ch.shape.kinds);
+				if (ch.junction && r[ch.junction.key])
+					unwrapRow(r[ch.junction.key], null, ch.junction.plan.kinds);
+			}
+		} else if (exactKind(kinds[k])) {
+			row[k] = unwrapExact(v, kinds[k]);
+		} else {
+			row[k] = unwrap(v);
+		}
+	}
+}
+
+/* Parses text exactly (see above) and converts. */
+function parseExact(text, shape, parsers) {
+	const rows = JSON.parse(exactText(text));
+	if (rows !== null && typeof rows === 'object') {
+		for (const r of Array.isArray(rows) ? rows : [rows])
+			unwrapRow(r, shape, shape.kinds);
+	}
+	return convertRows(rows, shape, parsers);
+}
+
+/* The JSON text of a find_* result -> converted rows. */
+function parseResult(text, shape, parsers) {
+	if (text === null)
+		return null;
+	if (shape.lossy)
+		return parseExact(text, shape, parsers);
+	const rows = JSON.parse(text);
+	try {
+		return convertRows(rows, shape, parsers);
+	} catch (e) {
+		if (e instanceof Lossy)
+			return parseExact(text, shape, parsers);
+		throw e;
+	}
+}
+
+const IDENTITY = v => v;
+const DEFAULT_PARSERS = Object.freeze({ bigint: IDENTITY, decimal: IDENTITY });
+
+module.exports = {
+	kindOf, shapeOf, parseResult, convertRows, exactText, unwrap, parseTimestamp, DEFAULT_PARSERS, Lossy,
+};

@@ -1,0 +1,15 @@
+'use strict';
+
+module.exports = (sequelize, DataTypes) => {
+	const Team = sequelize.define('Team', {
+		name: { type: DataTypes.STRING, allowNull: false },
+		plan: { type: DataTypes.ENUM('free', 'pro'), allowNull: false, defaultValue: 'free' },
+		budget: DataTypes.DECIMAL(10, 2),
+	});
+
+	Team.associate = models => {
+		Team.belongsToMany(models.User, { through: models.Membership, as: 'members', foreignKey: 'teamId', otherKey: 'userId' });
+	};
+
+	return Team;
+};
