@@ -15,12 +15,15 @@ OBJS = \
 	src/find.o \
 	src/inflect.o \
 	src/json_util.o \
+	src/json_nest.o \
+	src/json_writer.o \
 	src/live.o \
 	src/model_json.o \
 	src/model_indexes.o \
 	src/model_parse.o \
 	src/query_parse.o \
 	src/roles.o \
+	src/query_levels.o \
 	src/query_sql.o \
 	src/schema.o \
 	src/spi_util.o \

@@ -366,6 +366,7 @@ MakeStatementKey(char kind, const char *model, Jsonb *query)
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, kind);
+	appendStringInfoChar(&buf, OrmJsonWriter ? 'w' : 's');	/* its statement differs */
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
 	if (query)
 		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
@@ -414,6 +415,8 @@ OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
 	copy->sql = pstrdup(st->sql);
 	copy->models = list_copy(st->models);
 	copy->kept = true;
+	if (st->levels_context)		/* the levels are kept as they are */
+		MemoryContextSetParent(st->levels_context, statement_context);
 	p = &copy->params;
 	p->capacity = Max(p->count, 1);
 	p->types = palloc(sizeof(Oid) * p->capacity);

@@ -16,6 +16,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "orm_models.h"
@@ -117,6 +118,33 @@ SingleKey(OrmModel *m)
 }
 
 /*
+ * The JSON writer's levels for a call's statement (json_nest.c), unless
+ * orm_models.json_writer is off or the query is one they cannot serve; in
+ * a memory context of their own, which the statement cache adopts.
+ */
+static void
+PlanLevels(OrmStatement *st, OrmQueryNode *root)
+{
+	MemoryContext cxt;
+	MemoryContext old;
+
+	if (!OrmJsonWriter)
+		return;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "orm_models find levels",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	st->levels = OrmLevelsPlan(root, &st->params);
+	MemoryContextSwitchTo(old);
+	if (st->levels == NULL)
+	{
+		MemoryContextDelete(cxt);
+		return;
+	}
+	st->levels_context = cxt;
+	st->sql = st->levels->sql;
+}
+
+/*
  * Builds the statement of a call: kind 'a' find_all, 'o' find_one, 'p'
  * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
  */
@@ -140,7 +168,10 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
 	}
 	if (kind == 'o' || kind == 'p')
 		root->limit = 1;
-	st->sql = OrmFindSql(root, shape, &st->params);
+	if (kind == 'a' || kind == 'o' || kind == 'p')
+		PlanLevels(st, root);
+	if (st->levels == NULL)
+		st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
 	st->reject_on_empty = root->reject_on_empty && kind != 'c';
 	return st;
@@ -261,6 +292,36 @@ RejectEmpty(FunctionCallInfo fcinfo)
 }
 
 /*
+ * Runs a statement of the JSON writer's levels: the JSON of its rows, or
+ * SQL NULL when a find_one or find_by_pk finds none.
+ */
+static Datum
+RunLevels(FunctionCallInfo fcinfo, OrmStatement *st, char kind, Datum key)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Datum	   *values = st->params.values;
+	uint64		rows;
+	text	   *json;
+
+	if (st->key_param >= 0)
+	{
+		values = palloc(sizeof(Datum) * st->params.count);
+		memcpy(values, st->params.values, sizeof(Datum) * st->params.count);
+		values[st->key_param] = key;
+	}
+	OrmSpiConnect();
+	json = OrmRunLevels(st->levels, st->levels_context, OrmStatementPlan(st),
+						st->params.count, st->params.types, values,
+						st->params.nulls, kind == 'a', caller, &rows);
+	OrmSpiFinish();
+	if (rows == 0 && st->reject_on_empty)
+		RejectEmpty(fcinfo);
+	if (json == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(json);
+}
+
+/*
  * Runs the call's statement; its one value, or SQL NULL (with
  * rejectOnEmpty, no rows is an error).
  */
@@ -274,6 +335,8 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 
 	if (st->key_param >= 0)
 		key = KeyValue(fcinfo, st);
+	if (st->levels)
+		return RunLevels(fcinfo, st, kind, key);
 	result = RunScalar(st, key, &isnull);
 	if (st->reject_on_empty &&
 		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
@@ -321,9 +384,11 @@ Datum
 orm_find_all_sql(PG_FUNCTION_ARGS)
 {
 	OrmParams	params = {0};
+	OrmQueryNode *root = QueryArgs(fcinfo, 1);
+	OrmFindLevels *levels = OrmJsonWriter ? OrmLevelsPlan(root, &params) : NULL;
 
-	PG_RETURN_TEXT_P(cstring_to_text(OrmFindSql(QueryArgs(fcinfo, 1),
-												ORM_FIND_ARRAY, &params)));
+	PG_RETURN_TEXT_P(cstring_to_text(levels ? levels->sql :
+									 OrmFindSql(root, ORM_FIND_ARRAY, &params)));
 }
 
 /*

@@ -276,6 +276,7 @@ extern char *OrmUnderscore(const char *str);	/* inflection.underscore */
 /* types.c: Sequelize and PostgreSQL type names */
 extern char *OrmTypeText(const char *spec, const char *model, const char *attr);
 extern char *OrmOutputColumnSql(OrmAttribute *a, const char *alias);
+extern Oid	OrmOutputColumnType(OrmAttribute *a);
 extern void OrmResolveType(const char *spec, const char *model,
 						   const char *attr, Oid *typid, int32 *typmod);
 extern char *OrmDefaultSql(JsonbValue *value, OrmAttribute *attr,
@@ -459,6 +460,9 @@ typedef struct OrmStatement
 	OrmAttribute *key_attr;
 	List	   *models;			/* OrmModel *: the tables it reads */
 	bool		reject_on_empty;	/* no rows is an error */
+	struct OrmFindLevels *levels;	/* the JSON writer's levels, or NULL for
+									 * a statement that writes its own JSON */
+	MemoryContext levels_context;	/* theirs */
 	bool		kept;			/* in the cache (not a one-off) */
 	SPIPlanPtr	plan;			/* once prepared and kept, or NULL */
 } OrmStatement;
@@ -543,7 +547,100 @@ typedef enum OrmFindShape
 extern char *OrmFindSql(OrmQueryNode *root, OrmFindShape shape,
 						OrmParams *params);
 extern char *OrmTableAlias(OrmQueryNode *node);
+extern char *OrmJunctionAlias(OrmQueryNode *node);
+extern void OrmAppendFrom(StringInfo buf, OrmQueryNode *node);
+extern void OrmAppendConditions(StringInfo buf, OrmQueryNode *node,
+								OrmQueryNode *parent, OrmParams *params,
+								const char *lead, bool filters);
+extern void OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node,
+								OrmParams *params);
 extern void OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level,
 								List *bound, OrmParams *params);
+
+/* json_writer.c: values of any type as compact JSON */
+typedef enum OrmJsonKind
+{
+	ORM_JSON_BOOL,
+	ORM_JSON_INT2,
+	ORM_JSON_INT4,
+	ORM_JSON_INT8,
+	ORM_JSON_FLOAT8,
+	ORM_JSON_NUMERIC,
+	ORM_JSON_NUMBER_TEXT,		/* float4: its output, bare if a number */
+	ORM_JSON_TEXT,
+	ORM_JSON_UUID,
+	ORM_JSON_DATE,
+	ORM_JSON_TIMESTAMP,
+	ORM_JSON_TIMESTAMPTZ,
+	ORM_JSON_JSON,
+	ORM_JSON_JSONB,
+	ORM_JSON_ARRAY,
+	ORM_JSON_OTHER_JSON,		/* a cast to json, or row_to_json */
+	ORM_JSON_OTHER				/* its output text, as a string */
+} OrmJsonKind;
+
+/* How to write the values of one type: looked up once per column. */
+typedef struct OrmJsonType
+{
+	OrmJsonKind kind;
+	Oid			typid;			/* the base type */
+	FmgrInfo	proc;			/* output or cast function, when used */
+	struct OrmJsonType *elem;	/* arrays: how to write the elements */
+	Oid			elemtype;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+} OrmJsonType;
+
+extern void OrmJsonTypeInit(OrmJsonType *t, Oid typid);
+extern void OrmJsonAppendValue(StringInfo buf, OrmJsonType *t, Datum value);
+extern void OrmJsonAppendString(StringInfo buf, const char *s, int len);
+extern char *OrmJsonKey(const char *name);
+
+/* query_levels.c: the statement the JSON writer nests, one level a branch */
+typedef struct OrmLevelMember
+{
+	char	   *key;			/* "name": escaped, with its colon */
+	int			column;			/* attribute number in the statement's rows */
+	OrmJsonType type;			/* set when the statement first runs */
+} OrmLevelMember;
+
+/* One emitted node of a query tree: its rows, and how they become JSON. */
+typedef struct OrmLevel
+{
+	int			id;				/* the rows' first column: their level */
+	bool		many;			/* an array (to-many), else an object or null */
+	char	   *key;			/* "alias": in the parent's object */
+	int			parent_column;	/* the parent's side of the link; 0: root */
+	int			nmembers;		/* the attributes, in order */
+	OrmLevelMember *members;
+	char	   *junction_key;	/* belongsToMany: "Junction": or NULL */
+	bool		junction_last;	/* after the includes (else before) */
+	int			njunction;
+	OrmLevelMember *junction;
+	int			nchildren;		/* the emitted includes, in order */
+	struct OrmLevel **children;
+	int		   *child_columns;	/* this row's side of each child's link */
+} OrmLevel;
+
+typedef struct OrmFindLevels
+{
+	int			nlevels;
+	OrmLevel  **levels;			/* by id: children before their parents */
+	OrmLevel   *root;			/* the last level */
+	char	   *sql;
+	bool		types_ready;	/* the members' types have been looked up */
+} OrmFindLevels;
+
+extern OrmFindLevels *OrmLevelsPlan(OrmQueryNode *root, OrmParams *params);
+
+/* json_nest.c: runs a levels statement, writes its nested JSON */
+extern text *OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context,
+						  SPIPlanPtr splan, int nparams, Oid *types,
+						  Datum *values, const char *nulls, bool array,
+						  MemoryContext result_context, uint64 *rows);
+
+/* orm_models.c: settings */
+extern bool OrmJsonWriter;
 
 #endif							/* ORM_MODELS_H */

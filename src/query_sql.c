@@ -35,8 +35,8 @@ OrmTableAlias(OrmQueryNode *node)
 	return psprintf("t%d", node->index);
 }
 
-static char *
-JunctionAlias(OrmQueryNode *node)
+char *
+OrmJunctionAlias(OrmQueryNode *node)
 {
 	return psprintf("j%d", node->index);
 }
@@ -80,7 +80,7 @@ AppendJoinCondition(StringInfo buf, OrmQueryNode *node, const char *parent_alias
 						 parent_alias, Attr(src, a->foreign_key));
 			break;
 		case ORM_BELONGS_TO_MANY:
-			AppendEquals(buf, JunctionAlias(node), a->junction,
+			AppendEquals(buf, OrmJunctionAlias(node), a->junction,
 						 Attr(a->junction, a->foreign_key),
 						 parent_alias, Attr(src, a->source_key));
 			break;
@@ -98,16 +98,16 @@ AppendTables(StringInfo buf, OrmQueryNode *node)
 	if (a && a->kind == ORM_BELONGS_TO_MANY)
 	{
 		appendStringInfo(buf, " JOIN %s %s ON ", OrmQualifiedTable(a->junction),
-						 JunctionAlias(node));
-		AppendEquals(buf, JunctionAlias(node), a->junction,
+						 OrmJunctionAlias(node));
+		AppendEquals(buf, OrmJunctionAlias(node), a->junction,
 					 Attr(a->junction, a->other_key), OrmTableAlias(node),
 					 Attr(node->model, a->target_key));
 	}
 }
 
 /* FROM of a level: its table, and the junction of a belongsToMany. */
-static void
-AppendFrom(StringInfo buf, OrmQueryNode *node)
+void
+OrmAppendFrom(StringInfo buf, OrmQueryNode *node)
 {
 	appendStringInfoString(buf, " FROM ");
 	AppendTables(buf, node);
@@ -148,8 +148,8 @@ AppendAncestorFilters(StringInfo buf, OrmQueryNode *node, const char **lead,
  * where, its association's scopes, the junction's where, its required
  * includes, and (with filters) its ancestors' where entries that name it.
  */
-static void
-AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
+void
+OrmAppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 				 OrmParams *params, const char *lead, bool filters)
 {
 	ListCell   *lc;
@@ -188,13 +188,13 @@ AppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	if (node->assoc && node->assoc->through_scope)
 	{
 		NextCondition(buf, &lead);
-		OrmAppendWhere(buf, node->assoc->junction, JunctionAlias(node),
+		OrmAppendWhere(buf, node->assoc->junction, OrmJunctionAlias(node),
 					   node->assoc->through_scope, params);
 	}
 	if (node->through_where)
 	{
 		NextCondition(buf, &lead);
-		OrmAppendWhere(buf, node->assoc->junction, JunctionAlias(node),
+		OrmAppendWhere(buf, node->assoc->junction, OrmJunctionAlias(node),
 					   node->through_where, params);
 	}
 	foreach(lc, node->children)
@@ -216,8 +216,8 @@ AppendExists(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 			 OrmParams *params, bool filters)
 {
 	appendStringInfoString(buf, "EXISTS (SELECT 1");
-	AppendFrom(buf, node);
-	AppendConditions(buf, node, parent, params, " WHERE ", filters);
+	OrmAppendFrom(buf, node);
+	OrmAppendConditions(buf, node, parent, params, " WHERE ", filters);
 	appendStringInfoChar(buf, ')');
 }
 
@@ -292,13 +292,13 @@ OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level, List *bound,
 
 		appendStringInfo(buf, " %s ", node->required ? "JOIN" : "LEFT JOIN");
 		AppendTablesItem(buf, node);
-		AppendConditions(buf, node, node->parent, params, " ON ", false);
+		OrmAppendConditions(buf, node, node->parent, params, " ON ", false);
 	}
 	foreach(lc, starts)
 	{
 		OrmQueryNode *node = lfirst(lc);
 
-		AppendConditions(buf, node, node->parent, params, lead, false);
+		OrmAppendConditions(buf, node, node->parent, params, lead, false);
 		lead = " AND ";
 	}
 	appendStringInfoString(buf, lead);
@@ -318,7 +318,7 @@ AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
 		appendStringInfo(buf, "%s.%s", OrmTableAlias(hop), quote_identifier(item->attr->field));
 	else
 		AppendPathValue(buf, item, step + 1, OrmTableAlias(hop));
-	AppendFrom(buf, hop);
+	OrmAppendFrom(buf, hop);
 	appendStringInfoString(buf, " WHERE ");
 	AppendJoinCondition(buf, hop, from_alias);
 	appendStringInfoString(buf, " LIMIT 1)");
@@ -350,14 +350,14 @@ AppendChildAggregate(StringInfo buf, OrmOrderItem *item, OrmQueryNode *node,
 
 	appendStringInfo(buf, "(SELECT pg_catalog.%s(%s.%s)", item->aggregate,
 					 OrmTableAlias(child), quote_identifier(item->attr->field));
-	AppendFrom(buf, child);
-	AppendConditions(buf, child, node, params, " WHERE ", true);
+	OrmAppendFrom(buf, child);
+	OrmAppendConditions(buf, child, node, params, " WHERE ", true);
 	appendStringInfoChar(buf, ')');
 }
 
 /* ORDER BY, LIMIT and OFFSET of a level */
-static void
-AppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+void
+OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 {
 	ListCell   *lc;
 
@@ -396,7 +396,7 @@ AppendJunctionColumn(StringInfo buf, OrmQueryNode *node, bool first)
 		OrmAttribute *a = lfirst(lc);
 
 		appendStringInfo(buf, "%s%s.%s AS %s", foreach_current_index(lc) ? ", " : "",
-						 JunctionAlias(node), quote_identifier(a->field),
+						 OrmJunctionAlias(node), quote_identifier(a->field),
 						 quote_identifier(a->name));
 	}
 	appendStringInfo(buf, ") x) AS %s", quote_identifier(node->assoc->junction->name));
@@ -564,11 +564,11 @@ AppendNodeSelect(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	MarkGrouped(node, parent);
 	appendStringInfoString(buf, "SELECT ");
 	AppendColumns(buf, node, params);
-	AppendFrom(buf, node);
+	OrmAppendFrom(buf, node);
 	AppendGroupedJoins(buf, node, params);
-	AppendConditions(buf, node, parent, params, " WHERE ", true);
+	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
 	if (!node->grouped)
-		AppendOrderLimit(buf, node, params);
+		OrmAppendOrderLimit(buf, node, params);
 }
 
 /* The statement for a query tree, in one of the shapes callers need. */
@@ -592,8 +592,8 @@ OrmFindSql(OrmQueryNode *root, OrmFindShape shape, OrmParams *params)
 			break;
 		case ORM_FIND_COUNT:
 			appendStringInfoString(&buf, "SELECT pg_catalog.count(*)");
-			AppendFrom(&buf, root);
-			AppendConditions(&buf, root, NULL, params, " WHERE ", true);
+			OrmAppendFrom(&buf, root);
+			OrmAppendConditions(&buf, root, NULL, params, " WHERE ", true);
 			break;
 	}
 	return buf.data;

@@ -726,18 +726,19 @@ OrmRequireType(OrmModel *m, OrmAttribute *a)
 }
 
 /*
- * A column's value as find_* returns it: the column itself, or for
- * PostGIS's geometry and geography, GeoJSON as Sequelize returns it
+ * A column's value as find_* returns it, and its type: the column itself,
+ * or for PostGIS's geometry and geography, GeoJSON as Sequelize returns it
  * (wkx's toGeoJSON with a short CRS when the value has an SRID).
  */
-char *
-OrmOutputColumnSql(OrmAttribute *a, const char *alias)
+static char *
+OutputColumn(OrmAttribute *a, const char *alias, Oid *type)
 {
 	char	   *column = psprintf("%s.%s", alias, quote_identifier(a->field));
 	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(a->typid));
 	Form_pg_type t;
 	char	   *sql = column;
 
+	*type = a->typid;
 	if (!HeapTupleIsValid(tup))
 		return column;
 	t = (Form_pg_type) GETSTRUCT(tup);
@@ -749,9 +750,31 @@ OrmOutputColumnSql(OrmAttribute *a, const char *alias)
 		List	   *fn = list_make2(makeString(nsp), makeString("st_asgeojson"));
 
 		if (OidIsValid(LookupFuncName(fn, 3, args, true)))
+		{
 			sql = psprintf("%s.st_asgeojson(%s, 15, 2)::pg_catalog.json",
 						   quote_identifier(nsp), column);
+			*type = JSONOID;
+		}
 	}
 	ReleaseSysCache(tup);
 	return sql;
+}
+
+/* A column's value as find_* returns it (OutputColumn). */
+char *
+OrmOutputColumnSql(OrmAttribute *a, const char *alias)
+{
+	Oid			type;
+
+	return OutputColumn(a, alias, &type);
+}
+
+/* The type of OrmOutputColumnSql's value. */
+Oid
+OrmOutputColumnType(OrmAttribute *a)
+{
+	Oid			type;
+
+	(void) OutputColumn(a, "t", &type);
+	return type;
 }

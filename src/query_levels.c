@@ -1,0 +1,426 @@
+/*
+ * query_levels.c
+ *		A query tree -> the one statement whose rows the JSON writer nests:
+ *		the rows of every include level, each level one branch of a
+ *		UNION ALL, children's levels before their parents'.
+ *
+ * Every emitted node of the tree is a level.  A level's branch selects its
+ * rows flat, tagged with the level's number in the first column, each in
+ * columns of its own (NULL in every other level's): the value of its
+ * parent's side of the link (the bucket the writer puts the row in), its
+ * side of each child's link, its attributes as find_* return them, and a
+ * belongsToMany's junction attributes.  Which rows a level has is what the
+ * SQL path's correlated sub-select would give each parent, computed for all
+ * parents at once:
+ *   - the root: its conditions, order, limit and offset, as ever;
+ *   - an include of an unrestricted parent (every row of its table): its
+ *     own conditions only; rows of parents nobody selected are never read;
+ *   - of a restricted parent: its link column IN the parent's rows (the
+ *     parent level's statement, projected to the parent's side of the link);
+ *   - with a limit or offset per parent, or a where of its parent's that
+ *     names it ("$include.column$"): per parent row, in a LATERAL sub-select
+ *     over the parent's (distinct) rows, where the SQL path's conditions
+ *     apply unchanged.
+ * The conditions themselves are query_sql.c's.  A query whose where names
+ * an include from further up than its parent is not served here (the
+ * caller uses the SQL path).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "orm_models.h"
+
+typedef struct LevelsBuild
+{
+	OrmFindLevels *plan;
+	OrmParams  *params;
+	List	   *nodes;			/* OrmQueryNode *, by level number */
+	List	   *levels;			/* OrmLevel *, by level number */
+	List	   *columns;		/* per level: List of char * (own columns) */
+	List	   *nulls;			/* all columns: NULL::type, in order */
+	int			width;			/* the union's columns after the level number */
+} LevelsBuild;
+
+static void AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
+							bool ordered, OrmParams *params);
+
+/* Whether a node is of a to-many association. */
+static bool
+IsMany(OrmQueryNode *node)
+{
+	return node->assoc->kind == ORM_HAS_MANY ||
+		node->assoc->kind == ORM_BELONGS_TO_MANY;
+}
+
+/* An attribute, which must exist: names come from a resolved schema. */
+static OrmAttribute *
+Attr(OrmModel *m, const char *name)
+{
+	OrmAttribute *a = OrmFindAttribute(m, name);
+
+	if (a == NULL)
+		elog(ERROR, "attribute \"%s\" of model \"%s\" vanished", name, m->name);
+	return a;
+}
+
+/* The parent's side of node's link: the column the parent row holds. */
+static OrmAttribute *
+ParentSide(OrmQueryNode *node)
+{
+	OrmAssociation *a = node->assoc;
+
+	return Attr(a->source, a->kind == ORM_BELONGS_TO ? a->foreign_key : a->source_key);
+}
+
+/* node's side of its link, as SQL over its aliases. */
+static char *
+ChildSideSql(OrmQueryNode *node)
+{
+	OrmAssociation *a = node->assoc;
+
+	switch (a->kind)
+	{
+		case ORM_BELONGS_TO:
+			return psprintf("%s.%s", OrmTableAlias(node),
+							quote_identifier(Attr(a->target, a->target_key)->field));
+		case ORM_BELONGS_TO_MANY:
+			return psprintf("%s.%s", OrmJunctionAlias(node),
+							quote_identifier(Attr(a->junction, a->foreign_key)->field));
+		default:
+			return psprintf("%s.%s", OrmTableAlias(node),
+							quote_identifier(Attr(a->target, a->foreign_key)->field));
+	}
+}
+
+/* The parent-side key a row of node goes under, in the parent key's type. */
+static char *
+BucketKeySql(OrmQueryNode *node)
+{
+	OrmAttribute *p = ParentSide(node);
+
+	return psprintf("(%s)::%s", ChildSideSql(node),
+					format_type_extended(p->typid, p->typmod,
+										 FORMAT_TYPE_FORCE_QUALIFY));
+}
+
+/*
+ * Whether every row of node's table may be among node's rows: no
+ * condition of its own, and a parent (if any) of the same kind.  Its
+ * children then need no link to its rows: a row whose parent nobody
+ * selected is never looked up.
+ */
+static bool
+Unrestricted(OrmQueryNode *node)
+{
+	ListCell   *lc;
+
+	if (node->where || node->paranoid || node->key_param || node->limit >= 0 ||
+		node->offset > 0 || node->through_where || node->where_joins ||
+		(node->assoc && (node->assoc->scope || node->assoc->through_scope)))
+		return false;
+	foreach(lc, node->children)
+		if (((OrmQueryNode *) lfirst(lc))->required)
+			return false;
+	return node->parent == NULL || Unrestricted(node->parent);
+}
+
+/* Whether a where of node's parent names node (node's rows depend on it). */
+static bool
+FilteredByParent(OrmQueryNode *node)
+{
+	return node->parent && list_member_ptr(node->parent->where_joins, node);
+}
+
+/*
+ * node's rows in a LATERAL sub-select per row of its parent's: the parent's
+ * distinct rows, under the parent's alias, so that every condition of the
+ * SQL path applies as written there.
+ */
+static void
+AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
+					OrmParams *params)
+{
+	OrmQueryNode *parent = node->parent;
+	OrmAttribute *pk = OrmPrimaryKey(parent->model);
+	char	   *alias = OrmTableAlias(parent);
+	char	   *key = psprintf("%s.%s", alias, quote_identifier(pk->field));
+	ListCell   *lc;
+
+	appendStringInfoString(buf, "SELECT x.* FROM (SELECT ");
+	appendStringInfo(buf, "%s.* FROM %s %s", alias,
+					 OrmQualifiedTable(parent->model), alias);
+	if (!Unrestricted(parent))
+	{
+		appendStringInfo(buf, " WHERE %s IN (", key);
+		AppendLevelRows(buf, parent, list_make1(key), false, params);
+		appendStringInfoChar(buf, ')');
+	}
+	appendStringInfo(buf, ") %s CROSS JOIN LATERAL (SELECT ", alias);
+	foreach(lc, exprs)
+		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
+						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
+	OrmAppendFrom(buf, node);
+	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
+	OrmAppendOrderLimit(buf, node, params);
+	appendStringInfoString(buf, ") x");
+}
+
+/*
+ * The rows of node as its level has them, projected to exprs (SQL over its
+ * aliases, named c1, c2, ...), in the level's order when ordered (else only
+ * when a limit or offset needs it).
+ */
+static void
+AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
+				bool ordered, OrmParams *params)
+{
+	const char *lead = " WHERE ";
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (node->parent && (node->limit >= 0 || node->offset > 0 ||
+						 FilteredByParent(node)))
+	{
+		AppendPerParentRows(buf, node, exprs, params);
+		return;
+	}
+	appendStringInfoString(buf, "SELECT ");
+	foreach(lc, exprs)
+		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
+						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
+	OrmAppendFrom(buf, node);
+	if (node->parent && !Unrestricted(node->parent))
+	{
+		OrmQueryNode *parent = node->parent;
+		OrmAttribute *p = ParentSide(node);
+
+		appendStringInfo(buf, "%s%s IN (", lead, ChildSideSql(node));
+		AppendLevelRows(buf, parent,
+						list_make1(psprintf("%s.%s", OrmTableAlias(parent),
+											quote_identifier(p->field))),
+						false, params);
+		appendStringInfoChar(buf, ')');
+		lead = " AND ";
+	}
+	OrmAppendConditions(buf, node, NULL, params, lead, true);
+	if (ordered || node->limit >= 0 || node->offset > 0)
+		OrmAppendOrderLimit(buf, node, params);
+}
+
+/*
+ * Whether every where entry that names a node through a to-many include
+ * can be written in the level statements: one on the node's own parent
+ * (the node's rows are then read per parent row), or, for a node that only
+ * filters (inside an EXISTS of its nearest emitted ancestor E), one on E,
+ * on a node between E and it, or on E's parent.
+ */
+static bool
+Servable(OrmQueryNode *node, OrmQueryNode *emitted)
+{
+	ListCell   *lc;
+
+	for (OrmQueryNode *level = node->parent; node->parent && level; level = level->parent)
+	{
+		bool		in_scope = false;
+
+		if (!list_member_ptr(level->where_joins, node))
+			continue;
+		if (node->emit)
+			in_scope = level == node->parent;
+		else
+		{
+			for (OrmQueryNode *n = node; n && !in_scope; n = n->parent)
+			{
+				in_scope = n == level;
+				if (n == emitted)
+					break;
+			}
+			in_scope |= emitted && level == emitted->parent;
+		}
+		if (!in_scope)
+			return false;
+	}
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		if (!Servable(child, child->emit ? child : emitted))
+			return false;
+	}
+	return true;
+}
+
+/* A member of a level's object: its key, and its column in the rows. */
+static OrmLevelMember
+Member(const char *name, int column)
+{
+	OrmLevelMember m = {0};
+
+	m.key = OrmJsonKey(name);
+	m.column = column;
+	return m;
+}
+
+/*
+ * Adds a column of the level's own, of the type given, returns its
+ * attribute number.  The other levels' branches have a NULL of the type
+ * there (two untyped NULLs would make the union's column text).
+ */
+static int
+AddColumn(LevelsBuild *b, List **own, char *sql, Oid typid, int32 typmod)
+{
+	*own = lappend(*own, sql);
+	b->nulls = lappend(b->nulls,
+					   psprintf("NULL::%s", format_type_extended(typid, typmod,
+																 FORMAT_TYPE_FORCE_QUALIFY)));
+	return 1 + b->width + list_length(*own);	/* after the level number */
+}
+
+/*
+ * Makes node's level (after its children's) and the columns it selects;
+ * returns it.
+ */
+static OrmLevel *
+MakeLevel(LevelsBuild *b, OrmQueryNode *node)
+{
+	OrmLevel   *level = palloc0(sizeof(OrmLevel));
+	List	   *own = NIL;
+	List	   *children = NIL;
+	char	   *alias = OrmTableAlias(node);
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		if (child->emit)
+			children = lappend(children, MakeLevel(b, child));
+	}
+	level->id = list_length(b->nodes);
+	if (node->assoc)
+	{
+		level->many = IsMany(node);
+		level->key = OrmJsonKey(node->key);
+		level->parent_column = AddColumn(b, &own, BucketKeySql(node),
+										 ParentSide(node)->typid,
+										 ParentSide(node)->typmod);
+	}
+	level->nchildren = list_length(children);
+	level->children = palloc0(sizeof(OrmLevel *) * (level->nchildren + 1));
+	level->child_columns = palloc0(sizeof(int) * (level->nchildren + 1));
+	i = 0;
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		if (!child->emit)
+			continue;
+		level->children[i] = list_nth(children, i);
+		level->child_columns[i] =
+			AddColumn(b, &own, psprintf("%s.%s", alias,
+										quote_identifier(ParentSide(child)->field)),
+					  ParentSide(child)->typid, ParentSide(child)->typmod);
+		i++;
+	}
+	level->nmembers = list_length(node->attributes);
+	level->members = palloc0(sizeof(OrmLevelMember) * (level->nmembers + 1));
+	foreach(lc, node->attributes)
+	{
+		OrmAttribute *a = lfirst(lc);
+
+		Oid			type = OrmOutputColumnType(a);
+
+		level->members[foreach_current_index(lc)] =
+			Member(a->name, AddColumn(b, &own, OrmOutputColumnSql(a, alias), type,
+									  type == a->typid ? a->typmod : -1));
+	}
+	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
+		node->through_attributes)
+	{
+		level->junction_key = OrmJsonKey(node->assoc->junction->name);
+		level->junction_last = node->attributes_given;
+		level->njunction = list_length(node->through_attributes);
+		level->junction = palloc0(sizeof(OrmLevelMember) * (level->njunction + 1));
+		foreach(lc, node->through_attributes)
+		{
+			OrmAttribute *a = lfirst(lc);
+
+			level->junction[foreach_current_index(lc)] =
+				Member(a->name, AddColumn(b, &own,
+										  psprintf("%s.%s", OrmJunctionAlias(node),
+												   quote_identifier(a->field)),
+										  a->typid, a->typmod));
+		}
+	}
+	b->nodes = lappend(b->nodes, node);
+	b->levels = lappend(b->levels, level);
+	b->columns = lappend(b->columns, own);
+	b->width += list_length(own);
+	return level;
+}
+
+/*
+ * One branch of the union: the level's number, NULL in the columns of the
+ * others, its own columns from its rows.
+ */
+static void
+AppendBranch(StringInfo buf, LevelsBuild *b, int id)
+{
+	OrmQueryNode *node = list_nth(b->nodes, id);
+	List	   *own = list_nth(b->columns, id);
+	int			start = 0;
+	int			col = 0;
+
+	for (int i = 0; i < id; i++)
+		start += list_length(list_nth(b->columns, i));
+	appendStringInfo(buf, "SELECT %d", id);
+	for (int i = 0; i < b->width; i++)
+	{
+		if (i >= start && i < start + list_length(own))
+			appendStringInfo(buf, ", r.c%d", ++col);
+		else
+			appendStringInfo(buf, ", %s", (char *) list_nth(b->nulls, i));
+	}
+	appendStringInfoString(buf, " FROM (");
+	AppendLevelRows(buf, node, own, true, b->params);
+	appendStringInfoString(buf, ") r");
+}
+
+/*
+ * The levels of a query tree and the one statement that reads them, or
+ * NULL when the tree has a where the levels cannot be written for.
+ */
+OrmFindLevels *
+OrmLevelsPlan(OrmQueryNode *root, OrmParams *params)
+{
+	LevelsBuild b = {0};
+	StringInfoData buf;
+	OrmLevel   *top;
+
+	if (!Servable(root, root))
+		return NULL;
+	b.plan = palloc0(sizeof(OrmFindLevels));
+	b.params = params;
+	top = MakeLevel(&b, root);
+	b.plan->nlevels = list_length(b.nodes);
+	b.plan->levels = palloc(sizeof(OrmLevel *) * b.plan->nlevels);
+	for (int id = 0; id < b.plan->nlevels; id++)
+		b.plan->levels[id] = list_nth(b.levels, id);
+	b.plan->root = top;
+	initStringInfo(&buf);
+	for (int id = 0; id < b.plan->nlevels; id++)
+	{
+		if (id > 0)
+			appendStringInfoString(&buf, " UNION ALL ");
+		appendStringInfoChar(&buf, '(');
+		AppendBranch(&buf, &b, id);
+		appendStringInfoChar(&buf, ')');
+	}
+	b.plan->sql = buf.data;
+	return b.plan;
+}
