@@ -15,6 +15,7 @@ OBJS = \
 	src/find.o \
 	src/inflect.o \
 	src/json_util.o \
+	src/json_check.o \
 	src/json_nest.o \
 	src/json_writer.o \
 	src/live.o \

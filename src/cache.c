@@ -366,7 +366,7 @@ MakeStatementKey(char kind, const char *model, Jsonb *query)
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, kind);
-	appendStringInfoChar(&buf, OrmJsonWriter ? 'w' : 's');	/* its statement differs */
+	appendStringInfoChar(&buf, '0' + OrmJsonWriter);	/* its statement differs */
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
 	if (query)
 		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));

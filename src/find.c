@@ -128,7 +128,7 @@ PlanLevels(OrmStatement *st, OrmQueryNode *root)
 	MemoryContext cxt;
 	MemoryContext old;
 
-	if (!OrmJsonWriter)
+	if (OrmJsonWriter == ORM_WRITER_OFF)
 		return;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "orm_models find levels",
 								ALLOCSET_SMALL_SIZES);
@@ -149,7 +149,8 @@ PlanLevels(OrmStatement *st, OrmQueryNode *root)
  * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
  */
 static OrmStatement *
-BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
+BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind,
+			   bool writer)
 {
 	OrmStatement *st = palloc0(sizeof(OrmStatement));
 	OrmQueryNode *root = OrmParseQuery(schema, m, query);
@@ -168,7 +169,7 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
 	}
 	if (kind == 'o' || kind == 'p')
 		root->limit = 1;
-	if (kind == 'a' || kind == 'o' || kind == 'p')
+	if (writer && (kind == 'a' || kind == 'o' || kind == 'p'))
 		PlanLevels(st, root);
 	if (st->levels == NULL)
 		st->sql = OrmFindSql(root, shape, &st->params);
@@ -222,9 +223,16 @@ CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
 	OrmStatement *st = OrmLookupStatement(kind, m->name, query);
 	ListCell   *lc;
 
+	if (st == NULL && OrmJsonWriter == ORM_WRITER_CHECK)
+	{
+		st = BuildStatement(schema, m, query, kind, true);
+		if (st->levels)
+			st->check = BuildStatement(schema, m, query, kind, false);
+		return st;				/* not kept: the check is for tests */
+	}
 	if (st == NULL)
 	{
-		st = BuildStatement(schema, m, query, kind);
+		st = BuildStatement(schema, m, query, kind, true);
 		return StableParams(st) ? OrmKeepStatement(kind, m->name, query, st) : st;
 	}
 	foreach(lc, st->models)
@@ -293,14 +301,13 @@ RejectEmpty(FunctionCallInfo fcinfo)
 
 /*
  * Runs a statement of the JSON writer's levels: the JSON of its rows, or
- * SQL NULL when a find_one or find_by_pk finds none.
+ * NULL when a find_one or find_by_pk finds none.
  */
-static Datum
-RunLevels(FunctionCallInfo fcinfo, OrmStatement *st, char kind, Datum key)
+static text *
+RunLevels(OrmStatement *st, char kind, Datum key, uint64 *rows)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Datum	   *values = st->params.values;
-	uint64		rows;
 	text	   *json;
 
 	if (st->key_param >= 0)
@@ -312,13 +319,30 @@ RunLevels(FunctionCallInfo fcinfo, OrmStatement *st, char kind, Datum key)
 	OrmSpiConnect();
 	json = OrmRunLevels(st->levels, st->levels_context, OrmStatementPlan(st),
 						st->params.count, st->params.types, values,
-						st->params.nulls, kind == 'a', caller, &rows);
+						st->params.nulls, kind == 'a', caller, rows);
 	OrmSpiFinish();
-	if (rows == 0 && st->reject_on_empty)
-		RejectEmpty(fcinfo);
-	if (json == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(json);
+	return json;
+}
+
+/*
+ * json_writer = check: the SQL path's answer to the same call must be the
+ * same JSON value as the writer's (json, or NULL).
+ */
+static void
+CheckAnswer(FunctionCallInfo fcinfo, OrmStatement *st, Datum key, text *json)
+{
+	bool		isnull;
+	Datum		sql = RunScalar(st->check, key, &isnull);
+	char	   *model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	if (isnull != (json == NULL))
+		ereport(ERROR,
+				errcode(ERRCODE_INTERNAL_ERROR),
+				errmsg("the JSON writer and the SQL path disagree on a query of model \"%s\"",
+					   model),
+				errdetail("One found a row, the other none."));
+	if (json)
+		OrmCheckSameJson(model, text_to_cstring(json), TextDatumGetCString(sql));
 }
 
 /*
@@ -336,7 +360,18 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 	if (st->key_param >= 0)
 		key = KeyValue(fcinfo, st);
 	if (st->levels)
-		return RunLevels(fcinfo, st, kind, key);
+	{
+		uint64		rows;
+		text	   *json = RunLevels(st, kind, key, &rows);
+
+		if (st->check)
+			CheckAnswer(fcinfo, st, key, json);
+		if (rows == 0 && st->reject_on_empty)
+			RejectEmpty(fcinfo);
+		if (json == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_TEXT_P(json);
+	}
 	result = RunScalar(st, key, &isnull);
 	if (st->reject_on_empty &&
 		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
@@ -385,7 +420,8 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 {
 	OrmParams	params = {0};
 	OrmQueryNode *root = QueryArgs(fcinfo, 1);
-	OrmFindLevels *levels = OrmJsonWriter ? OrmLevelsPlan(root, &params) : NULL;
+	OrmFindLevels *levels = OrmJsonWriter != ORM_WRITER_OFF ?
+		OrmLevelsPlan(root, &params) : NULL;
 
 	PG_RETURN_TEXT_P(cstring_to_text(levels ? levels->sql :
 									 OrmFindSql(root, ORM_FIND_ARRAY, &params)));

@@ -463,6 +463,7 @@ typedef struct OrmStatement
 	struct OrmFindLevels *levels;	/* the JSON writer's levels, or NULL for
 									 * a statement that writes its own JSON */
 	MemoryContext levels_context;	/* theirs */
+	struct OrmStatement *check;	/* json_writer = check: the SQL path's */
 	bool		kept;			/* in the cache (not a one-off) */
 	SPIPlanPtr	plan;			/* once prepared and kept, or NULL */
 } OrmStatement;
@@ -640,7 +641,18 @@ extern text *OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context,
 						  Datum *values, const char *nulls, bool array,
 						  MemoryContext result_context, uint64 *rows);
 
+/* json_check.c: orm_models.json_writer = check */
+extern void OrmCheckSameJson(const char *model, const char *writer,
+							 const char *sql);
+
 /* orm_models.c: settings */
-extern bool OrmJsonWriter;
+typedef enum OrmWriterMode
+{
+	ORM_WRITER_OFF,
+	ORM_WRITER_ON,
+	ORM_WRITER_CHECK
+} OrmWriterMode;
+
+extern int	OrmJsonWriter;
 
 #endif							/* ORM_MODELS_H */

@@ -294,6 +294,14 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 	ListCell   *lc;
 	int			i;
 
+	/*
+	 * A to-one include is its first row, as the SQL path's LIMIT 1 has it
+	 * (whatever limit the query gave it; an offset still counts): the
+	 * writer takes the first row of its bucket, and only an offset needs
+	 * the per-parent form.
+	 */
+	if (node->assoc && !IsMany(node))
+		node->limit = node->offset > 0 ? 1 : -1;
 	foreach(lc, node->children)
 	{
 		OrmQueryNode *child = lfirst(lc);

@@ -17,7 +17,8 @@
 #
 # Settings: PG_CONFIG (default /usr/bin/pg_config), ORM_TEST_PORT (first port
 # tried, default 54329), ORM_TEST_TMPDIR (parent of the temporary directory,
-# default /tmp).
+# default /tmp), ORM_JSON_WRITER (orm_models.json_writer for the whole server:
+# on, off, or check).
 
 ORM_ROOT=${ORM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PG_CONFIG=${PG_CONFIG:-/usr/bin/pg_config}
@@ -140,6 +141,9 @@ max_connections = 100
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
+	if [ -n "${ORM_JSON_WRITER:-}" ]; then
+		echo "orm_models.json_writer = '$ORM_JSON_WRITER'" >>"$ORM_PGDATA/postgresql.conf"
+	fi
 }
 
 # Start postgres on port $1; fail (with the log kept) if it does not come up.
