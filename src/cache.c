@@ -340,6 +340,16 @@ OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
 }
 
 /*
+ * The plan of a statement text, from the plan cache (or used once when it
+ * is stale or full).  The caller has connected to SPI.
+ */
+SPIPlanPtr
+OrmSqlPlan(const char *sql, int nargs, Oid *argtypes)
+{
+	return KeepPlan(sql, nargs, argtypes, NULL);
+}
+
+/*
  * A statement's plan: kept in the statement once the plan cache keeps it.
  * The caller has connected to SPI.
  */

@@ -123,7 +123,7 @@ SingleKey(OrmModel *m)
  * a memory context of their own, which the statement cache adopts.
  */
 static void
-PlanLevels(OrmStatement *st, OrmQueryNode *root)
+PlanLevels(OrmStatement *st, OrmQueryNode *root, bool rows)
 {
 	MemoryContext cxt;
 	MemoryContext old;
@@ -133,7 +133,8 @@ PlanLevels(OrmStatement *st, OrmQueryNode *root)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "orm_models find levels",
 								ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(cxt);
-	st->levels = OrmLevelsPlan(root, &st->params);
+	st->levels = rows ? OrmLevelsRowsPlan(root, &st->params) :
+		OrmLevelsPlan(root, &st->params);
 	MemoryContextSwitchTo(old);
 	if (st->levels == NULL)
 	{
@@ -169,8 +170,8 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind,
 	}
 	if (kind == 'o' || kind == 'p')
 		root->limit = 1;
-	if (writer && (kind == 'a' || kind == 'o' || kind == 'p'))
-		PlanLevels(st, root);
+	if (writer && kind != 'c')
+		PlanLevels(st, root, kind == 'r');
 	if (st->levels == NULL)
 		st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
@@ -427,10 +428,34 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 									 OrmFindSql(root, ORM_FIND_ARRAY, &params)));
 }
 
+/* find_all_rows through the JSON writer, a batch of root rows at a time. */
+static Datum
+RunLevelsRows(FunctionCallInfo fcinfo, OrmStatement *st)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OrmFindLevels *levels = st->levels;
+	uint64		rows;
+
+	OrmInitScalarSetResult(fcinfo, JSONOID);
+	OrmSpiConnect();
+	rows = OrmRunLevelsRows(levels, st->levels_context,
+							OrmSqlPlan(levels->keys_sql, st->params.count,
+									   st->params.types),
+							OrmStatementPlan(st), st->params.count,
+							st->params.types, st->params.values,
+							st->params.nulls, rsinfo->setResult,
+							rsinfo->setDesc);
+	OrmSpiFinish();
+	if (rows == 0 && st->reject_on_empty)
+		RejectEmpty(fcinfo);
+	return (Datum) 0;
+}
+
 /*
  * orm.find_all_rows(model, query) RETURNS SETOF json: one row per parent,
  * for results too large for one json value.  Rows are fetched through a
- * cursor in batches and spill to disk past work_mem.
+ * cursor in batches (with the JSON writer, each batch's includes with one
+ * statement) and spill to disk past work_mem.
  */
 Datum
 orm_find_all_rows(PG_FUNCTION_ARGS)
@@ -440,6 +465,9 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 	Portal		portal;
 	int			jit;
 	uint64		rows = 0;
+
+	if (st->levels)
+		return RunLevelsRows(fcinfo, st);
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();

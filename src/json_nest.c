@@ -22,6 +22,7 @@
 #include "miscadmin.h"
 #include "nodes/params.h"
 #include "tcop/dest.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -107,11 +108,14 @@ typedef struct NestReceiver
 	LevelRun   *runs;			/* by level id */
 	StringInfo	out;
 	bool		array;			/* find_all: [obj,...]; else one object */
+	Tuplestorestate *result;	/* find_all_rows: each root row a value */
+	TupleDesc	result_desc;
 	uint64		written;		/* root rows written */
 } NestReceiver;
 
 static void WriteRow(NestReceiver *r, OrmLevel *level, Datum *values,
 					 bool *nulls);
+static bool PutRow(NestReceiver *r, OrmLevel *level, TupleTableSlot *slot);
 
 /* Sets up how a level's bucket keys hash and compare. */
 static void
@@ -208,6 +212,22 @@ KeepRow(NestReceiver *r, LevelRun *run, TupleTableSlot *slot)
 	MemoryContextSwitchTo(old);
 }
 
+/* find_all_rows: one root row as one json value of the result. */
+static bool
+PutRow(NestReceiver *r, OrmLevel *level, TupleTableSlot *slot)
+{
+	Datum		value;
+	bool		isnull = false;
+
+	r->out->len = VARHDRSZ;
+	WriteRow(r, level, slot->tts_values, slot->tts_isnull);
+	SET_VARSIZE(r->out->data, r->out->len);
+	value = PointerGetDatum(r->out->data);
+	tuplestore_putvalues(r->result, r->result_desc, &value, &isnull);
+	r->written++;
+	return true;
+}
+
 static bool
 NestReceive(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -226,6 +246,8 @@ NestReceive(TupleTableSlot *slot, DestReceiver *self)
 		KeepRow(r, run, slot);
 		return true;
 	}
+	if (r->result)
+		return PutRow(r, run->level, slot);
 	if (r->written > 0)
 		appendStringInfoChar(r->out, ',');
 	WriteRow(r, run->level, slot->tts_values, slot->tts_isnull);
@@ -354,43 +376,34 @@ Params(int n, Oid *types, Datum *values, const char *nulls)
 	return p;
 }
 
-/*
- * Runs a levels statement (plan, prepared as splan, its values given) and
- * returns its JSON, in result_context: an array of the root's rows
- * (array), or the first one, or NULL when there are none.  plan_context
- * keeps the plan's types.  The caller has connected to SPI.
- */
-text *
-OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
-			 int nparams, Oid *types, Datum *values, const char *nulls,
-			 bool array, MemoryContext result_context, uint64 *rows)
+/* A receiver for a levels statement's rows. */
+static void
+InitReceiver(NestReceiver *r, OrmFindLevels *plan, MemoryContext plan_context,
+			 StringInfo out)
 {
-	NestReceiver r = {0};
+	r->pub.receiveSlot = NestReceive;
+	r->pub.rStartup = NestStartup;
+	r->pub.rShutdown = NestShutdown;
+	r->pub.rDestroy = NestDestroy;
+	r->pub.mydest = DestTuplestore;	/* neither SPI's nor discarded */
+	r->plan = plan;
+	r->plan_context = plan_context;
+	r->out = out;
+}
+
+/* Runs a levels statement once into r, its kept rows in a fresh context. */
+static void
+RunOnce(NestReceiver *r, SPIPlanPtr splan, ParamListInfo params)
+{
 	SPIExecuteOptions options = {0};
-	StringInfoData out;
 	MemoryContext caller = CurrentMemoryContext;
 	int			jit = OrmJitOff();
 
-	MemoryContextSwitchTo(result_context);
-	initStringInfo(&out);
-	MemoryContextSwitchTo(caller);
-	appendBinaryStringInfo(&out, "\0\0\0\0", VARHDRSZ);	/* the text header */
-	if (array)
-		appendStringInfoChar(&out, '[');
-	r.pub.receiveSlot = NestReceive;
-	r.pub.rStartup = NestStartup;
-	r.pub.rShutdown = NestShutdown;
-	r.pub.rDestroy = NestDestroy;
-	r.pub.mydest = DestTuplestore;	/* neither SPI's nor discarded */
-	r.plan = plan;
-	r.plan_context = plan_context;
-	r.rows = AllocSetContextCreate(caller, "orm_models find rows",
-								   ALLOCSET_DEFAULT_SIZES);
-	r.out = &out;
-	r.array = array;
-	options.params = Params(nparams, types, values, nulls);
+	r->rows = AllocSetContextCreate(caller, "orm_models find rows",
+									ALLOCSET_DEFAULT_SIZES);
+	options.params = params;
 	options.read_only = true;
-	options.dest = &r.pub;
+	options.dest = &r->pub;
 	PG_TRY();
 	{
 		int			rc = SPI_execute_plan_extended(splan, &options);
@@ -405,7 +418,41 @@ OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
 	}
 	PG_END_TRY();
 	OrmJitRestore(jit);
-	MemoryContextDelete(r.rows);
+	MemoryContextDelete(r->rows);
+	r->rows = NULL;
+}
+
+/* An output buffer that becomes a text value in place: its header first. */
+static void
+InitOutput(StringInfo out, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	initStringInfo(out);
+	appendBinaryStringInfo(out, "\0\0\0\0", VARHDRSZ);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Runs a levels statement (plan, prepared as splan, its values given) and
+ * returns its JSON, in result_context: an array of the root's rows
+ * (array), or the first one, or NULL when there are none.  plan_context
+ * keeps the plan's types.  The caller has connected to SPI.
+ */
+text *
+OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
+			 int nparams, Oid *types, Datum *values, const char *nulls,
+			 bool array, MemoryContext result_context, uint64 *rows)
+{
+	NestReceiver r = {0};
+	StringInfoData out;
+
+	InitOutput(&out, result_context);
+	if (array)
+		appendStringInfoChar(&out, '[');
+	InitReceiver(&r, plan, plan_context, &out);
+	r.array = array;
+	RunOnce(&r, splan, Params(nparams, types, values, nulls));
 	*rows = r.written;
 	if (!array && r.written == 0)
 	{
@@ -416,4 +463,62 @@ OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
 		appendStringInfoChar(&out, ']');
 	SET_VARSIZE(out.data, out.len);
 	return (text *) out.data;
+}
+
+/* How many root rows find_all_rows writes out of one statement. */
+#define ROWS_BATCH 1000
+
+/*
+ * find_all_rows: reads the root's keys through a cursor (keys), and for
+ * each batch of them runs the levels statement (splan, the batch as its
+ * parameter plan->keys_param), putting each root row into result as one
+ * json value.  Returns the number of rows.  The caller has connected to
+ * SPI.
+ */
+uint64
+OrmRunLevelsRows(OrmFindLevels *plan, MemoryContext plan_context,
+				 SPIPlanPtr keys, SPIPlanPtr splan, int nparams, Oid *types,
+				 Datum *values, const char *nulls, Tuplestorestate *result,
+				 TupleDesc desc)
+{
+	NestReceiver r = {0};
+	StringInfoData out;
+	ParamListInfo params = Params(nparams, types, values, nulls);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			jit = OrmJitOff();
+	Portal		portal;
+
+	InitOutput(&out, CurrentMemoryContext);
+	InitReceiver(&r, plan, plan_context, &out);
+	r.result = result;
+	r.result_desc = desc;
+	get_typlenbyvalalign(plan->keys_type, &typlen, &typbyval, &typalign);
+	portal = SPI_cursor_open(NULL, keys, values, nulls, true);
+	OrmJitRestore(jit);
+	for (;;)
+	{
+		uint64		n = OrmSpiFetch(portal, ROWS_BATCH);
+		Datum	   *batch = palloc(sizeof(Datum) * (n + 1));
+		bool		isnull;
+
+		for (uint64 i = 0; i < n; i++)
+			batch[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+									 1, &isnull);
+		if (n > 0)
+		{
+			params->params[plan->keys_param].value =
+				PointerGetDatum(construct_array(batch, (int) n, plan->keys_type,
+												typlen, typbyval, typalign));
+			params->params[plan->keys_param].isnull = false;
+			RunOnce(&r, splan, params);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		pfree(batch);
+		if (n < ROWS_BATCH)
+			break;
+	}
+	SPI_cursor_close(portal);
+	return r.written;
 }

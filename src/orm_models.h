@@ -16,6 +16,7 @@
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/tuplestore.h"
 
 #define ORM_SCHEMA "orm"
 
@@ -473,6 +474,7 @@ extern OrmStatement *OrmLookupStatement(char kind, const char *model,
 extern OrmStatement *OrmKeepStatement(char kind, const char *model,
 									  Jsonb *query, OrmStatement *st);
 extern SPIPlanPtr OrmStatementPlan(OrmStatement *st);
+extern SPIPlanPtr OrmSqlPlan(const char *sql, int nargs, Oid *argtypes);
 
 /* A node of a find query: the root model, or one include under it. */
 typedef struct OrmQueryNode
@@ -502,6 +504,8 @@ typedef struct OrmQueryNode
 	bool		grouped;		/* pre-aggregated with GROUP BY and joined */
 	int			key_param;		/* root of find_by_pk: its primary key
 								 * equals parameter $key_param; else 0 */
+	int			keys_param;		/* root of a batch of find_all_rows: its
+								 * primary key is in array $keys_param */
 	bool		reject_on_empty;	/* root: rejectOnEmpty */
 } OrmQueryNode;
 
@@ -630,16 +634,25 @@ typedef struct OrmFindLevels
 	OrmLevel  **levels;			/* by id: children before their parents */
 	OrmLevel   *root;			/* the last level */
 	char	   *sql;
+	char	   *keys_sql;		/* find_all_rows: the root's keys, in order,
+								 * read in batches; NULL for the others */
+	int			keys_param;		/* their batch's parameter in sql (0-based) */
+	Oid			keys_type;		/* the array type of that parameter */
 	bool		types_ready;	/* the members' types have been looked up */
 } OrmFindLevels;
 
 extern OrmFindLevels *OrmLevelsPlan(OrmQueryNode *root, OrmParams *params);
+extern OrmFindLevels *OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params);
 
 /* json_nest.c: runs a levels statement, writes its nested JSON */
 extern text *OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context,
 						  SPIPlanPtr splan, int nparams, Oid *types,
 						  Datum *values, const char *nulls, bool array,
 						  MemoryContext result_context, uint64 *rows);
+extern uint64 OrmRunLevelsRows(OrmFindLevels *plan, MemoryContext plan_context,
+							   SPIPlanPtr keys, SPIPlanPtr splan, int nparams,
+							   Oid *types, Datum *values, const char *nulls,
+							   Tuplestorestate *result, TupleDesc desc);
 
 /* json_check.c: orm_models.json_writer = check */
 extern void OrmCheckSameJson(const char *model, const char *writer,

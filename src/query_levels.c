@@ -118,7 +118,8 @@ Unrestricted(OrmQueryNode *node)
 {
 	ListCell   *lc;
 
-	if (node->where || node->paranoid || node->key_param || node->limit >= 0 ||
+	if (node->where || node->paranoid || node->key_param || node->keys_param ||
+		node->limit >= 0 ||
 		node->offset > 0 || node->through_where || node->where_joins ||
 		(node->assoc && (node->assoc->scope || node->assoc->through_scope)))
 		return false;
@@ -397,6 +398,47 @@ AppendBranch(StringInfo buf, LevelsBuild *b, int id)
 	appendStringInfoString(buf, " FROM (");
 	AppendLevelRows(buf, node, own, true, b->params);
 	appendStringInfoString(buf, ") r");
+}
+
+/*
+ * find_all_rows's levels: the root's primary keys in order (keys_sql, read
+ * through a cursor), then the levels statement for a batch of them (the
+ * root's rows with those keys, its limit and offset spent on the keys), so
+ * that memory holds one batch of rows, however many there are.  NULL when
+ * the levels cannot serve the query, or the root has no single key.
+ */
+OrmFindLevels *
+OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params)
+{
+	OrmFindLevels *plan;
+	OrmAttribute *pk = NULL;
+	StringInfoData keys;
+	int			keys_param;
+	ListCell   *lc;
+	int			npk = 0;
+
+	foreach(lc, root->model->attributes)
+		if (((OrmAttribute *) lfirst(lc))->primary_key)
+		{
+			pk = lfirst(lc);
+			npk++;
+		}
+	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root))
+		return NULL;
+	initStringInfo(&keys);
+	AppendLevelRows(&keys, root,
+					list_make1(psprintf("%s.%s", OrmTableAlias(root),
+										quote_identifier(pk->field))),
+					true, params);
+	root->limit = -1;
+	root->offset = 0;
+	keys_param = OrmAddParam(params, get_array_type(pk->typid), (Datum) 0, true);
+	root->keys_param = keys_param;
+	plan = OrmLevelsPlan(root, params);
+	plan->keys_sql = keys.data;
+	plan->keys_param = keys_param - 1;
+	plan->keys_type = pk->typid;
+	return plan;
 }
 
 /*

@@ -169,6 +169,16 @@ OrmAppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 						 OrmComparisonOperator(node->model, pk, BTEqualStrategyNumber, false),
 						 node->key_param);
 	}
+	if (node->keys_param)
+	{
+		OrmAttribute *pk = OrmPrimaryKey(node->model);
+
+		NextCondition(buf, &lead);
+		appendStringInfo(buf, "%s.%s %s ANY ($%d)", OrmTableAlias(node),
+						 quote_identifier(pk->field),
+						 OrmComparisonOperator(node->model, pk, BTEqualStrategyNumber, false),
+						 node->keys_param);
+	}
 	if (node->paranoid)
 	{
 		NextCondition(buf, &lead);
