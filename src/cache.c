@@ -466,10 +466,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
 		return e->plan;
-	plan = SPI_prepare(sql, nargs, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "could not prepare \"%s\": %s", sql,
-			 SPI_result_code_string(SPI_result));
+	plan = OrmSpiPrepare(sql, nargs, argtypes);
 	if (!cache_valid || plan_cache == NULL ||
 		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
 	{

@@ -426,6 +426,7 @@ extern void OrmRethrowShortened(MemoryContext context) pg_attribute_noreturn();
 extern uint64 OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 							 bool read_only, long count);
 extern uint64 OrmSpiFetch(Portal portal, long count);
+extern SPIPlanPtr OrmSpiPrepare(const char *sql, int nargs, Oid *argtypes);
 extern int	OrmJitOff(void);
 extern void OrmJitRestore(int level);
 

@@ -5,8 +5,9 @@
  *		UNION ALL, children's levels before their parents'.
  *
  * Every emitted node of the tree is a level.  A level's branch selects its
- * rows flat, tagged with the level's number in the first column, each in
- * columns of its own (NULL in every other level's): the value of its
+ * rows flat, tagged with the level's number in the first column, then its
+ * columns (levels share the union's columns by type, see AddColumn): the
+ * value of its
  * parent's side of the link (the bucket the writer puts the row in), its
  * side of each child's link, its attributes as find_* return them, and a
  * belongsToMany's junction attributes.  Which rows a level has is what the
@@ -15,8 +16,9 @@
  *   - the root: its conditions, order, limit and offset, as ever;
  *   - an include of an unrestricted parent (every row of its table): its
  *     own conditions only; rows of parents nobody selected are never read;
- *   - of a restricted parent: its link column IN the parent's rows (the
- *     parent level's statement, projected to the parent's side of the link);
+ *   - of a restricted parent: its link column = ANY the parent's rows (the
+ *     parent level's statement, projected to the parent's side of the link;
+ *     written with the key type's own operator, as every comparison here);
  *   - with a limit or offset per parent, or a where of its parent's that
  *     names it ("$include.column$"): per parent row, in a LATERAL sub-select
  *     over the parent's (distinct) rows, where the SQL path's conditions
@@ -27,6 +29,7 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -41,8 +44,9 @@ typedef struct LevelsBuild
 	List	   *nodes;			/* OrmQueryNode *, by level number */
 	List	   *levels;			/* OrmLevel *, by level number */
 	List	   *columns;		/* per level: List of char * (own columns) */
-	List	   *nulls;			/* all columns: NULL::type, in order */
-	int			width;			/* the union's columns after the level number */
+	List	   *placed;			/* per level: IntList, each own column's slot */
+	List	   *slot_types;		/* OidList: the union's columns after the
+								 * level number, shared by the levels */
 } LevelsBuild;
 
 static void AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
@@ -129,6 +133,21 @@ Unrestricted(OrmQueryNode *node)
 	return node->parent == NULL || Unrestricted(node->parent);
 }
 
+/*
+ * Whether node's parent is find_by_pk's root and node links to its primary
+ * key: then node's rows are those linked to the key given, a superset of
+ * those of the root's row (rows nobody selected are never looked up), and
+ * far cheaper to find than through the root's statement.
+ */
+static bool
+KeyOfParent(OrmQueryNode *node)
+{
+	OrmQueryNode *parent = node->parent;
+
+	return parent->key_param && parent->parent == NULL &&
+		ParentSide(node) == OrmPrimaryKey(parent->model);
+}
+
 /* Whether a where of node's parent names node (node's rows depend on it). */
 static bool
 FilteredByParent(OrmQueryNode *node)
@@ -156,7 +175,9 @@ AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 					 OrmQualifiedTable(parent->model), alias);
 	if (!Unrestricted(parent))
 	{
-		appendStringInfo(buf, " WHERE %s IN (", key);
+		appendStringInfo(buf, " WHERE %s %s ANY (", key,
+						 OrmComparisonOperator(parent->model, pk,
+											   BTEqualStrategyNumber, false));
 		AppendLevelRows(buf, parent, list_make1(key), false, params);
 		appendStringInfoChar(buf, ')');
 	}
@@ -194,12 +215,22 @@ AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
 						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
 	OrmAppendFrom(buf, node);
-	if (node->parent && !Unrestricted(node->parent))
+	if (node->parent && KeyOfParent(node))
+	{
+		appendStringInfo(buf, "%s%s %s $%d", lead, ChildSideSql(node),
+						 OrmComparisonOperator(node->parent->model, ParentSide(node),
+											   BTEqualStrategyNumber, false),
+						 node->parent->key_param);
+		lead = " AND ";
+	}
+	else if (node->parent && !Unrestricted(node->parent))
 	{
 		OrmQueryNode *parent = node->parent;
 		OrmAttribute *p = ParentSide(node);
 
-		appendStringInfo(buf, "%s%s IN (", lead, ChildSideSql(node));
+		appendStringInfo(buf, "%s%s %s ANY (", lead, ChildSideSql(node),
+						 OrmComparisonOperator(parent->model, p,
+											   BTEqualStrategyNumber, false));
 		AppendLevelRows(buf, parent,
 						list_make1(psprintf("%s.%s", OrmTableAlias(parent),
 											quote_identifier(p->field))),
@@ -267,18 +298,34 @@ Member(const char *name, int column)
 }
 
 /*
- * Adds a column of the level's own, of the type given, returns its
- * attribute number.  The other levels' branches have a NULL of the type
- * there (two untyped NULLs would make the union's column text).
+ * Adds a column of the level's own, of the type given, and returns its
+ * attribute number in the union's rows.  Levels share the union's columns:
+ * a level's n-th column of a type goes to the union's n-th column of that
+ * type (made when no level had so many), as an outer union shares them, so
+ * the union is as wide as its widest level, not all levels together.  The
+ * other levels' branches have a NULL of the type there.
  */
 static int
-AddColumn(LevelsBuild *b, List **own, char *sql, Oid typid, int32 typmod)
+AddColumn(LevelsBuild *b, List **own, List **placed, char *sql, Oid typid)
 {
+	int			nth = 0;
+	int			seen = 0;
+	ListCell   *lc;
+
+	foreach(lc, *placed)
+		nth += list_nth_oid(b->slot_types, lfirst_int(lc)) == typid;
 	*own = lappend(*own, sql);
-	b->nulls = lappend(b->nulls,
-					   psprintf("NULL::%s", format_type_extended(typid, typmod,
-																 FORMAT_TYPE_FORCE_QUALIFY)));
-	return 1 + b->width + list_length(*own);	/* after the level number */
+	foreach(lc, b->slot_types)
+	{
+		if (lfirst_oid(lc) == typid && seen++ == nth)
+		{
+			*placed = lappend_int(*placed, foreach_current_index(lc));
+			return 2 + foreach_current_index(lc);	/* after the level number */
+		}
+	}
+	b->slot_types = lappend_oid(b->slot_types, typid);
+	*placed = lappend_int(*placed, list_length(b->slot_types) - 1);
+	return 1 + list_length(b->slot_types);
 }
 
 /*
@@ -290,6 +337,7 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 {
 	OrmLevel   *level = palloc0(sizeof(OrmLevel));
 	List	   *own = NIL;
+	List	   *placed = NIL;
 	List	   *children = NIL;
 	char	   *alias = OrmTableAlias(node);
 	ListCell   *lc;
@@ -315,9 +363,8 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 	{
 		level->many = IsMany(node);
 		level->key = OrmJsonKey(node->key);
-		level->parent_column = AddColumn(b, &own, BucketKeySql(node),
-										 ParentSide(node)->typid,
-										 ParentSide(node)->typmod);
+		level->parent_column = AddColumn(b, &own, &placed, BucketKeySql(node),
+										 ParentSide(node)->typid);
 	}
 	level->nchildren = list_length(children);
 	level->children = palloc0(sizeof(OrmLevel *) * (level->nchildren + 1));
@@ -331,9 +378,9 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 			continue;
 		level->children[i] = list_nth(children, i);
 		level->child_columns[i] =
-			AddColumn(b, &own, psprintf("%s.%s", alias,
-										quote_identifier(ParentSide(child)->field)),
-					  ParentSide(child)->typid, ParentSide(child)->typmod);
+			AddColumn(b, &own, &placed,
+					  psprintf("%s.%s", alias, quote_identifier(ParentSide(child)->field)),
+					  ParentSide(child)->typid);
 		i++;
 	}
 	level->nmembers = list_length(node->attributes);
@@ -345,8 +392,8 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 		Oid			type = OrmOutputColumnType(a);
 
 		level->members[foreach_current_index(lc)] =
-			Member(a->name, AddColumn(b, &own, OrmOutputColumnSql(a, alias), type,
-									  type == a->typid ? a->typmod : -1));
+			Member(a->name, AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
+									  type));
 	}
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
 		node->through_attributes)
@@ -360,16 +407,16 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 			OrmAttribute *a = lfirst(lc);
 
 			level->junction[foreach_current_index(lc)] =
-				Member(a->name, AddColumn(b, &own,
+				Member(a->name, AddColumn(b, &own, &placed,
 										  psprintf("%s.%s", OrmJunctionAlias(node),
 												   quote_identifier(a->field)),
-										  a->typid, a->typmod));
+										  a->typid));
 		}
 	}
 	b->nodes = lappend(b->nodes, node);
 	b->levels = lappend(b->levels, level);
 	b->columns = lappend(b->columns, own);
-	b->width += list_length(own);
+	b->placed = lappend(b->placed, placed);
 	return level;
 }
 
@@ -382,18 +429,24 @@ AppendBranch(StringInfo buf, LevelsBuild *b, int id)
 {
 	OrmQueryNode *node = list_nth(b->nodes, id);
 	List	   *own = list_nth(b->columns, id);
-	int			start = 0;
-	int			col = 0;
+	List	   *placed = list_nth(b->placed, id);
+	ListCell   *lc;
 
-	for (int i = 0; i < id; i++)
-		start += list_length(list_nth(b->columns, i));
 	appendStringInfo(buf, "SELECT %d", id);
-	for (int i = 0; i < b->width; i++)
+	foreach(lc, b->slot_types)
 	{
-		if (i >= start && i < start + list_length(own))
-			appendStringInfo(buf, ", r.c%d", ++col);
+		int			slot = foreach_current_index(lc);
+		int			col = list_member_int(placed, slot) ? 0 : -1;
+
+		for (int i = 0; col == 0 && i < list_length(placed); i++)
+			if (list_nth_int(placed, i) == slot)
+				col = i + 1;
+		if (col > 0)
+			appendStringInfo(buf, ", r.c%d", col);
 		else
-			appendStringInfo(buf, ", %s", (char *) list_nth(b->nulls, i));
+			appendStringInfo(buf, ", NULL::%s",
+							 format_type_extended(lfirst_oid(lc), -1,
+												  FORMAT_TYPE_FORCE_QUALIFY));
 	}
 	appendStringInfoString(buf, " FROM (");
 	AppendLevelRows(buf, node, own, true, b->params);

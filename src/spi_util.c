@@ -274,3 +274,25 @@ OrmSpiFetch(Portal portal, long count)
 	PG_END_TRY();
 	return SPI_processed;
 }
+
+/* SPI_prepare, checked, with its errors' context cut short. */
+SPIPlanPtr
+OrmSpiPrepare(const char *sql, int nargs, Oid *argtypes)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	SPIPlanPtr	plan = NULL;
+
+	PG_TRY();
+	{
+		plan = SPI_prepare(sql, nargs, argtypes);
+	}
+	PG_CATCH();
+	{
+		OrmRethrowShortened(caller);
+	}
+	PG_END_TRY();
+	if (plan == NULL)
+		elog(ERROR, "could not prepare a statement: %s",
+			 SPI_result_code_string(SPI_result));
+	return plan;
+}
