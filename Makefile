@@ -60,8 +60,15 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# Every object depends on the shared header.
-$(OBJS): src/orm_models.h
+# Warnings, whatever flags PostgreSQL was built with (test/run adds
+# -Wextra, and -Werror under CI).  -MMD -MP: each object's header
+# dependencies, as the compiler saw its #include lines, in src/*.d; the
+# bitcode of a file is rebuilt with its object.
+override CFLAGS += -Wall -Wmissing-prototypes -Wshadow=compatible-local -MMD -MP
+$(patsubst %.o,%.bc,$(OBJS)): %.bc: %.o
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN += $(OBJS:.o=.d)
+
 .PHONY: bench
 bench:
 	bash test/bench/run_bench.sh
