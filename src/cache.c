@@ -328,18 +328,6 @@ OrmCachedSchema(void)
 }
 
 /*
- * The prepared plan of a statement, prepared once and kept until the
- * catalog changes.  PostgreSQL's plan cache replans it by itself when a
- * table it reads changes.  The caller has connected to SPI.  The schema
- * the caller built the statement from is never freed here.
- */
-SPIPlanPtr
-OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
-{
-	return KeepPlan(sql, nargs, argtypes, NULL);
-}
-
-/*
  * A statement's plan: kept in the statement once the plan cache keeps it.
  * The caller has connected to SPI.
  */
@@ -438,7 +426,8 @@ OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
 
 /*
  * The plan of a statement text from the plan hash, or prepared and kept
- * there (*kept says which, when asked).
+ * there until the catalog changes (*kept says which).  PostgreSQL's plan
+ * cache replans it by itself when a table it reads changes.
  */
 static SPIPlanPtr
 KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
@@ -447,8 +436,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	bool		found;
 	SPIPlanPtr	plan;
 
-	if (kept)
-		*kept = true;
+	*kept = true;
 	e = cache_valid && plan_cache ?
 		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
@@ -460,8 +448,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	if (!cache_valid || plan_cache == NULL ||
 		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
 	{
-		if (kept)
-			*kept = false;
+		*kept = false;
 		return plan;			/* stale or full cache: use once, keep nothing */
 	}
 	if (SPI_keepplan(plan) != 0)

@@ -661,8 +661,8 @@ CheckEnums(DriftState *ds)
  * Every difference between a model and its live table; a missing table is
  * one difference (sync creates it).
  */
-List *
-OrmModelDrift(OrmModel *m, OrmSchema *schema)
+static List *
+ModelDrift(OrmModel *m, OrmSchema *schema)
 {
 	DriftState	ds = {m, InvalidOid, NIL, NIL};
 	Oid			nsp = get_namespace_oid(m->schema, true);
@@ -694,7 +694,7 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 }
 
 /*
- * OrmModelDrift with the rights of the model's owner: reading a table's
+ * ModelDrift with the rights of the model's owner: reading a table's
  * defaults and checks cooks the model's own, which may name its owner's
  * types, never the caller's.
  */
@@ -705,7 +705,7 @@ OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema)
 	List	   *drift;
 
 	OrmBecomeRole(m->owner, &saved);
-	drift = OrmModelDrift(m, schema);
+	drift = ModelDrift(m, schema);
 	OrmRestoreRole(&saved);
 	return drift;
 }

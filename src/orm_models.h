@@ -274,7 +274,6 @@ extern char *OrmCamelize(const char *str);	/* Sequelize Utils.camelize */
 extern char *OrmUnderscore(const char *str);	/* inflection.underscore */
 
 /* types.c: Sequelize and PostgreSQL type names */
-extern char *OrmTypeText(const char *spec, const char *model, const char *attr);
 extern char *OrmOutputColumnSql(OrmAttribute *a, const char *alias);
 extern void OrmResolveType(const char *spec, const char *model,
 						   const char *attr, Oid *typid, int32 *typmod);
@@ -360,7 +359,6 @@ extern void OrmLinkModel(OrmModel *model, Oid relid);
 extern void OrmUnlinkDropped(Datum oids);
 extern void OrmRefreshLinkedNames(Datum oids);
 extern void OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid);
-extern void OrmDropRelationshipFunctions(const char *model);
 
 /* live.c: the live tables behind the models */
 extern Jsonb *OrmColumnsMap(OrmModel *model, Oid relid);
@@ -391,7 +389,6 @@ typedef struct OrmDrift
 	bool		late;			/* repair after tables are created (keys) */
 } OrmDrift;
 
-extern List *OrmModelDrift(OrmModel *m, OrmSchema *schema);
 extern List *OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema);
 
 /* sync.c */
@@ -420,7 +417,6 @@ extern int	OrmSpiExec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only);
 extern void OrmInitScalarSetResult(FunctionCallInfo fcinfo, Oid type);
 extern ErrorData *OrmTry(void (*fn) (void *), void *arg);
-extern void OrmRethrowShortened(MemoryContext context) pg_attribute_noreturn();
 extern uint64 OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 							 bool read_only, long count);
 extern uint64 OrmSpiFetch(Portal portal, long count);
@@ -429,7 +425,6 @@ extern void OrmJitRestore(int level);
 
 /* cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);
-extern SPIPlanPtr OrmCachedPlan(const char *sql, int nargs, Oid *argtypes);
 
 extern void OrmInitCache(void);
 extern bool OrmIsLinked(Oid objid);

@@ -295,8 +295,6 @@ QueryAssociation(ParseState *ps, OrmModel *m, const char *alias)
 		return a;
 	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
 		OrmRaiseBroken(b);
-	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
-		OrmRaiseBroken(b);
 	initStringInfo(&names);
 	foreach(lc, ps->schema->associations)
 	{

@@ -18,6 +18,8 @@
 
 #include "orm_models.h"
 
+static void RethrowShortened(MemoryContext context) pg_attribute_noreturn();
+
 /* Connects to SPI or fails. */
 void
 OrmSpiConnect(void)
@@ -41,7 +43,7 @@ OrmSpiFinish(void)
 /*
  * Runs one statement with its values as parameters; returns the number of
  * rows processed.  nulls follows SPI's convention (' ' or 'n'), may be NULL.
- * Its errors' context is cut short (OrmRethrowShortened).
+ * Its errors' context is cut short (RethrowShortened).
  */
 int
 OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
@@ -57,7 +59,7 @@ OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	if (rc < 0)
@@ -185,8 +187,8 @@ ShortLines(const char *text)
  * context cut short.  SPI puts the whole statement into the context of an
  * error it raises, and a generated statement may be megabytes long.
  */
-void
-OrmRethrowShortened(MemoryContext context)
+static void
+RethrowShortened(MemoryContext context)
 {
 	ErrorData  *e;
 
@@ -248,7 +250,7 @@ OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	OrmJitRestore(jit);
@@ -269,7 +271,7 @@ OrmSpiFetch(Portal portal, long count)
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	return SPI_processed;

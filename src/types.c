@@ -142,6 +142,8 @@ UnrecognizedType(const char *spec, const char *model, const char *attr,
 			errhint("Use a Sequelize type name such as \"STRING\" or \"INTEGER\", or a PostgreSQL type name."));
 }
 
+static char *TypeText(const char *spec, const char *model, const char *attr);
+
 /*
  * Turns a Sequelize type spec into PostgreSQL type text, or returns NULL
  * when spec is not a Sequelize name.  ARRAY and RANGE recurse.
@@ -163,7 +165,7 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
 		args = pnstrdup(paren + 1, len - 2);
 	}
 	if (namelen == 5 && strncmp(spec, "ARRAY", 5) == 0 && args)
-		return psprintf("%s[]", OrmTypeText(args, model, attr));
+		return psprintf("%s[]", TypeText(args, model, attr));
 	if (namelen == 5 && strncmp(spec, "RANGE", 5) == 0 && args)
 	{
 		t = FindSequelizeType(sequelize_ranges, lengthof(sequelize_ranges),
@@ -196,8 +198,8 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
  * The PostgreSQL type text for a type spec: the Sequelize translation, or
  * the spec itself for PostgreSQL's parser to judge.
  */
-char *
-OrmTypeText(const char *spec, const char *model, const char *attr)
+static char *
+TypeText(const char *spec, const char *model, const char *attr)
 {
 	char	   *text;
 
@@ -252,7 +254,7 @@ void
 OrmResolveType(const char *spec, const char *model, const char *attr,
 			   Oid *typid, int32 *typmod)
 {
-	char	   *text = OrmTypeText(spec, model, attr);
+	char	   *text = TypeText(spec, model, attr);
 
 	if (*spec == '\0')
 		UnrecognizedType(spec, model, attr, NULL);
