@@ -19,6 +19,7 @@ OBJS = \
 	src/model_json.o \
 	src/model_indexes.o \
 	src/model_parse.o \
+	src/names.o \
 	src/query_parse.o \
 	src/roles.o \
 	src/query_sql.o \

@@ -21,21 +21,6 @@
 
 #include "orm_models.h"
 
-/* Checks a name that will become an SQL identifier or a catalog key. */
-void
-OrmCheckName(const char *what, const char *name)
-{
-	if (name == NULL || name[0] == '\0')
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_NAME),
-				errmsg("%s name must not be empty", what));
-	if (strlen(name) >= NAMEDATALEN)
-		ereport(ERROR,
-				errcode(ERRCODE_NAME_TOO_LONG),
-				errmsg("%s name \"%s\" is too long", what, name),
-				errdetail("Names are limited to %d bytes.", NAMEDATALEN - 1));
-}
-
 /* Fails because a value has the wrong JSON type. */
 static void
 WrongType(const char *model, const char *attr, const char *key,

@@ -267,6 +267,9 @@ extern const OrmKeyword *OrmFindKeyword(const void *table, int n,
 										size_t rowsize, const char *name);
 extern char *OrmKeywordList(const void *table, int n, size_t rowsize);
 
+/* names.c: names that become identifiers */
+extern void OrmCheckName(const char *what, const char *name);
+
 /* inflect.c: the inflector of npm inflection@1.13.4, as Sequelize 6 uses it */
 extern char *OrmPluralize(const char *word);
 extern char *OrmSingularize(const char *word);
@@ -283,6 +286,7 @@ extern Datum OrmInputValue(const char *text, Oid typid, int32 typmod,
 						   const char *model, const char *attr);
 extern List *OrmParseEnumValues(const char *spec, const char *model,
 								const char *attr);
+extern char *OrmEnumTypeName(OrmModel *m, OrmAttribute *a);
 extern void OrmResolveEnum(OrmModel *m, OrmAttribute *a);
 extern void OrmRequireType(OrmModel *m, OrmAttribute *a);
 extern char *OrmJsonValueText(JsonbValue *value);
@@ -300,7 +304,6 @@ extern void OrmFinishAttribute(OrmAttribute *a, const char *type_spec,
 extern int	OrmTypeSearchPath(const char *schema);
 extern Jsonb *OrmJunctionOptions(OrmModel *source, const char *through,
 								 int timestamps, bool paranoid);
-extern void OrmCheckName(const char *what, const char *name);
 extern char *OrmReferentialAction(JsonbValue *v, const char *model,
 								  const char *attr, const char *key);
 
@@ -325,6 +328,7 @@ extern void OrmSetAsideShadowed(OrmSchema *schema);
 extern const char *OrmAssocKindName(OrmAssocKind kind);
 
 /* schema.c: lookups in a loaded schema */
+extern char *OrmQualifiedTable(OrmModel *model);
 extern OrmModel *OrmFindModel(OrmSchema *schema, const char *name);
 extern OrmModel *OrmFindReferenced(OrmSchema *schema, const char *name);
 extern OrmAttribute *OrmFindAttribute(OrmModel *model, const char *name);
@@ -368,11 +372,9 @@ extern void OrmFollowLiveTables(OrmSchema *schema);
 extern bool OrmSyncing;
 
 /* ddl.c: structs -> SQL text */
-extern char *OrmQualifiedTable(OrmModel *model);
 extern List *OrmCreateTableSql(OrmModel *model, List *later);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
-extern char *OrmEnumTypeName(OrmModel *m, OrmAttribute *a);
 extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeyClause(OrmModel *m, OrmAttribute *a);
@@ -407,8 +409,6 @@ typedef struct OrmSavedRole
 extern void OrmBecomeRole(Oid role, OrmSavedRole *saved);
 extern void OrmRestoreRole(OrmSavedRole *saved);
 extern char *OrmRoleName(Oid role);
-extern void OrmCheckAdoptable(OrmModel *m, const char *what, const char *name,
-							  Oid object_owner);
 
 /* spi_util.c: checked SPI wrappers */
 extern void OrmSpiConnect(void);

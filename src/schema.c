@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "access/stratnum.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
@@ -46,6 +47,13 @@ OrmFindReferenced(OrmSchema *schema, const char *name)
 			return m;
 	}
 	return NULL;
+}
+
+/* The model's table, schema-qualified and quoted. */
+char *
+OrmQualifiedTable(OrmModel *m)
+{
+	return quote_qualified_identifier(m->schema, m->table_name);
 }
 
 /* The attribute of that name, or NULL. */

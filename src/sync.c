@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "parser/parse_func.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -300,6 +301,27 @@ RelationOwner(Oid relid)
 }
 
 /*
+ * Fails unless a model's owner may take over an object that exists under
+ * the name sync would give it: the owner must have the rights of the
+ * object's owner.  what is "table", "function", "type"; name is printed.
+ */
+static void
+CheckAdoptable(OrmModel *m, const char *what, const char *name,
+			   Oid object_owner)
+{
+	if (has_privs_of_role(m->owner, object_owner))
+		return;
+	ereport(ERROR,
+			errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			errmsg("%s %s belongs to role \"%s\", not to the owner of model \"%s\"",
+				   what, name, OrmRoleName(object_owner), m->name),
+			errdetail("Model \"%s\" belongs to role \"%s\"; sync takes over an existing object only when the model's owner has the rights of the object's owner.",
+					  m->name, OrmRoleName(m->owner)),
+			errhint("Drop or rename the %s, change its owner, or give the model another name for it.",
+					what));
+}
+
+/*
  * Fails unless the existing tables of the synced models are theirs to
  * take over (or drop, with force): their owners' rights are the models'.
  */
@@ -315,7 +337,7 @@ CheckTablesAdoptable(List *ordered)
 		Oid			owner = OidIsValid(relid) ? RelationOwner(relid) : InvalidOid;
 
 		if (OidIsValid(owner))
-			OrmCheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
+			CheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
 	}
 }
 
@@ -367,7 +389,7 @@ EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
 	ListCell   *lc;
 
 	if (OidIsValid(typ))
-		OrmCheckAdoptable(m, "type", a->type_sql, TypeOwner(typ));
+		CheckAdoptable(m, "type", a->type_sql, TypeOwner(typ));
 	if (OidIsValid(typ) && recreate)
 	{
 		stmts = lappend(stmts, psprintf("DROP TYPE %s", a->type_sql));
@@ -573,7 +595,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		fn = OrmRelationshipFunction(a);
 		body = OrmRelationshipBody(a);
 		if (OidIsValid(fn))
-			OrmCheckAdoptable(a->source, "function", format_procedure(fn),
+			CheckAdoptable(a->source, "function", format_procedure(fn),
 							  FunctionOwner(fn));
 		if (OidIsValid(fn) && fn != a->function && !OrmSameBody(fn, body))
 			ereport(ERROR,

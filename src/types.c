@@ -691,6 +691,13 @@ OrmParseEnumValues(const char *spec, const char *model, const char *attr)
 	return NIL;
 }
 
+/* Sequelize's name of an ENUM attribute's type: enum_<table>_<column> */
+char *
+OrmEnumTypeName(OrmModel *m, OrmAttribute *a)
+{
+	return psprintf("enum_%s_%s", m->table_name, a->field);
+}
+
 /*
  * Names an ENUM attribute's type as Sequelize does (enum_<table>_<column>,
  * in the model's schema) and finds it if sync has made it.
