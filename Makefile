@@ -21,6 +21,7 @@ OBJS = \
 	src/model_parse.o \
 	src/names.o \
 	src/query_parse.o \
+	src/resolve.o \
 	src/roles.o \
 	src/query_sql.o \
 	src/schema.o \

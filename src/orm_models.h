@@ -327,7 +327,7 @@ extern void OrmResolveAssociation(OrmSchema *schema, OrmAssociation *assoc);
 extern void OrmSetAsideShadowed(OrmSchema *schema);
 extern const char *OrmAssocKindName(OrmAssocKind kind);
 
-/* schema.c: lookups in a loaded schema */
+/* schema.c: lookups by name in a loaded schema */
 extern char *OrmQualifiedTable(OrmModel *model);
 extern OrmModel *OrmFindModel(OrmSchema *schema, const char *name);
 extern OrmModel *OrmFindReferenced(OrmSchema *schema, const char *name);
@@ -337,14 +337,15 @@ extern bool OrmIsColumnAttribute(OrmModel *model, OrmAttribute *a);
 extern List *OrmUniqueGroups(OrmModel *model);
 extern OrmAssociation *OrmFindAssociation(OrmSchema *schema,
 										  const char *source, const char *alias);
-extern void OrmResolveSchema(OrmSchema *schema);
 extern void OrmCheckNewlyBroken(OrmSchema *before, OrmSchema *after);
 extern OrmModel *OrmLookupModel(OrmSchema *schema, const char *name);
 extern OrmBroken *OrmFindBroken(OrmSchema *schema, const char *model,
 								const char *alias);
 extern void OrmRaiseBroken(OrmBroken *b) pg_attribute_noreturn();
+
+/* resolve.c: a schema resolved as a whole */
+extern void OrmResolveSchema(OrmSchema *schema);
 extern void OrmCheckReferences(OrmSchema *schema, OrmModel *model);
-extern void OrmFinishKeyAttributes(OrmModel *model);
 
 /* model_json.c: structs -> normalized JSONB */
 extern Jsonb *OrmModelToJsonb(OrmModel *model);
