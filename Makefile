@@ -26,6 +26,7 @@ OBJS = \
 	src/query_sql.o \
 	src/schema.o \
 	src/spi_util.o \
+	src/sql_util.o \
 	src/sync.o \
 	src/timestamps.o \
 	src/types.o \

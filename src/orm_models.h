@@ -352,6 +352,25 @@ extern Jsonb *OrmModelToJsonb(OrmModel *model);
 extern Jsonb *OrmAssociationToJsonb(OrmAssociation *assoc);
 extern Jsonb *OrmDescribeModel(OrmSchema *schema, OrmModel *model);
 
+/* Query parameters: values bound to $1, $2, ... */
+typedef struct OrmParams
+{
+	bool		literals;		/* write values as typed literals (DDL) */
+	int			count;
+	int			capacity;
+	Oid		   *types;
+	Datum	   *values;
+	char	   *nulls;
+} OrmParams;
+
+/* sql_util.c: the deparse primitives the SQL writers share */
+extern int	OrmAddParam(OrmParams *params, Oid type, Datum value, bool isnull);
+extern void OrmAppendParam(StringInfo buf, OrmParams *params, Oid typid,
+						   Datum value);
+extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
+								   int strategy, bool negate);
+extern void OrmResetOperatorCache(void);
+
 /* catalog.c: the only code that reads or writes the orm.* tables */
 extern OrmSchema *OrmLoadSchema(void);
 extern void OrmStoreModel(OrmModel *model, text *attributes, Jsonb *options);
@@ -431,18 +450,6 @@ extern void OrmInitCache(void);
 extern bool OrmIsLinked(Oid objid);
 extern bool OrmHasLinks(void);
 
-/* Query parameters: values bound to $1, $2, ... */
-typedef struct OrmParams
-{
-	bool		literals;		/* write values as typed literals (DDL) */
-	int			count;
-	int			capacity;
-	Oid		   *types;
-	Datum	   *values;
-	char	   *nulls;
-} OrmParams;
-
-extern int	OrmAddParam(OrmParams *params, Oid type, Datum value, bool isnull);
 
 /* A find call's statement, kept per (function, model, query document). */
 typedef struct OrmStatement
@@ -522,9 +529,6 @@ extern void OrmAppendManyWhere(StringInfo buf, OrmQueryNode *node,
 extern bool OrmWhereRejectsNull(OrmQueryNode *level, OrmQueryNode *hop);
 extern char *OrmPathValueSql(List *path, OrmAttribute *attr,
 							 const char *from_alias);
-extern char *OrmComparisonOperator(OrmModel *model, OrmAttribute *attr,
-								   int strategy, bool negate);
-extern void OrmResetOperatorCache(void);
 extern Datum OrmValueDatum(JsonbValue *v, OrmAttribute *attr,
 						   OrmModel *model, Oid typid);
 

@@ -4,27 +4,20 @@
  *
  * A bare value means $eq, an array $in, null IS NULL; objects of
  * $-operators combine with AND; $and, $or and $not nest.  Comparison
- * operators are the ones of the column type's default btree operator
- * family, printed with their schema (OPERATOR(pg_catalog.=),
- * OPERATOR(public.=) for citext), so the caller's search_path never picks
- * them.  Values are converted to the column's type here, with an error
- * that names the attribute, and bound as parameters.
+ * operators are the column type's (sql_util.c).  Values are converted to
+ * the column's type here, with an error that names the attribute, and
+ * bound as parameters (in DDL, written as literals).
  */
 #include "postgres.h"
 
 #include "access/stratnum.h"
-#include "access/htup_details.h"
-#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/numeric.h"
-#include "utils/syscache.h"
-#include "utils/typcache.h"
 
 #include "orm_models.h"
 
@@ -45,40 +38,6 @@ typedef struct WhereContext
 
 static void AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue);
 static void AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v);
-
-/*
- * Values per statement.  Each is one condition; PostgreSQL's planner
- * compares equality conditions pairwise without checking for interrupts,
- * so 100,000 of them ran for minutes past statement_timeout (found by the
- * fuzzer).  An array value ($in) is one value however long.
- */
-#define MAX_QUERY_VALUES 4096
-
-/* Adds a parameter; returns its number. */
-int
-OrmAddParam(OrmParams *p, Oid type, Datum value, bool isnull)
-{
-	if (p->count >= MAX_QUERY_VALUES)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a query has too many values"),
-				errdetail("At most %d values (conditions, limits, offsets) are allowed.",
-						  MAX_QUERY_VALUES),
-				errhint("Use \"$in\" with an array for many values of one attribute."));
-	if (p->count == p->capacity)
-	{
-		p->capacity = p->capacity ? p->capacity * 2 : 8;
-		p->types = p->types ? repalloc(p->types, p->capacity * sizeof(Oid)) :
-			palloc(p->capacity * sizeof(Oid));
-		p->values = p->values ? repalloc(p->values, p->capacity * sizeof(Datum)) :
-			palloc(p->capacity * sizeof(Datum));
-		p->nulls = p->nulls ? repalloc(p->nulls, p->capacity) : palloc(p->capacity);
-	}
-	p->types[p->count] = type;
-	p->values[p->count] = value;
-	p->nulls[p->count] = isnull ? 'n' : ' ';
-	return ++p->count;
-}
 
 static void
 WhereError(WhereContext *cx, const char *what, const char *name)
@@ -113,110 +72,6 @@ AppendColumnRef(WhereContext *cx, OrmAttribute *a)
 	if (cx->alias)
 		appendStringInfo(cx->buf, "%s.", cx->alias);
 	appendStringInfoString(cx->buf, quote_identifier(a->field));
-}
-
-/* OPERATOR(schema.name) of an operator, for any search_path. */
-static char *
-OperatorSql(Oid opr)
-{
-	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	Form_pg_operator form;
-	char	   *sql;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	form = (Form_pg_operator) GETSTRUCT(tup);
-	sql = psprintf("OPERATOR(%s.%s)",
-				   quote_identifier(get_namespace_name(form->oprnamespace)),
-				   NameStr(form->oprname));
-	ReleaseSysCache(tup);
-	return sql;
-}
-
-/*
- * A small per-backend cache of OrmComparisonOperator's answers, so a
- * statement built on every call does not look operators up every time.
- * Given sql, stores it; returns the cached text, or NULL.  Emptied with
- * the other caches when a type changes.
- */
-#define OPERATOR_CACHE_SIZE 64
-
-typedef struct OperatorCacheEntry
-{
-	Oid			typid;
-	int			strategy;
-	bool		negate;
-	char	   *sql;
-} OperatorCacheEntry;
-
-static OperatorCacheEntry operator_cache[OPERATOR_CACHE_SIZE];
-static int	operator_cache_used = 0;
-
-void
-OrmResetOperatorCache(void)
-{
-	for (int i = 0; i < operator_cache_used; i++)
-		pfree(operator_cache[i].sql);
-	operator_cache_used = 0;
-}
-
-static char *
-CachedOperator(Oid typid, int strategy, bool negate, char *sql)
-{
-	for (int i = 0; i < operator_cache_used; i++)
-	{
-		OperatorCacheEntry *e = &operator_cache[i];
-
-		if (e->typid == typid && e->strategy == strategy && e->negate == negate)
-			return pstrdup(e->sql); /* a copy: a reset may come any time */
-	}
-	if (sql && operator_cache_used < OPERATOR_CACHE_SIZE)
-	{
-		OperatorCacheEntry *e = &operator_cache[operator_cache_used++];
-
-		e->typid = typid;
-		e->strategy = strategy;
-		e->negate = negate;
-		e->sql = MemoryContextStrdup(TopMemoryContext, sql);
-	}
-	return sql;
-}
-
-/*
- * OPERATOR(schema.name) of the column type's btree strategy, e.g. "=" for
- * BTEqualStrategyNumber; negate gives the negator ("<>").
- */
-char *
-OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
-{
-	TypeCacheEntry *tc;
-	Oid			opr = InvalidOid;
-	char	   *sql;
-
-	if (!OidIsValid(a->typid) && a->type_sql)
-	{
-		/* an ENUM sync has yet to create: pg_catalog's anyenum operators */
-		static const char *const ops[] = {"", "<", "<=", "=", ">=", ">"};
-
-		return psprintf("OPERATOR(pg_catalog.%s)", negate ? "<>" : ops[strategy]);
-	}
-	OrmRequireType(m, a);
-	sql = CachedOperator(a->typid, strategy, negate, NULL);
-	if (sql)
-		return sql;
-	tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
-
-	if (OidIsValid(tc->btree_opf))
-		opr = get_opfamily_member(tc->btree_opf, tc->btree_opintype,
-								  tc->btree_opintype, strategy);
-	if (OidIsValid(opr) && negate)
-		opr = get_negator(opr);
-	if (!OidIsValid(opr))
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_FUNCTION),
-				errmsg("attribute \"%s.%s\" of type %s cannot be compared",
-					   m->name, a->name, a->type_name));
-	return CachedOperator(a->typid, strategy, negate, OperatorSql(opr));
 }
 
 /*
@@ -296,52 +151,6 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, OrmModel *m, Oid typid)
 }
 
 /*
- * The type a literal of typid is written as in DDL: the input type of the
- * operators that compare typid (text for varchar, inet for cidr), so the
- * stored predicate reads as the same condition typed by hand would
- * ("(status)::text <> 'deleted'::text").
- */
-static Oid
-LiteralType(Oid typid)
-{
-	TypeCacheEntry *tc = lookup_type_cache(typid, TYPECACHE_BTREE_OPFAMILY);
-	Oid			elem;
-
-	if (OidIsValid(tc->btree_opintype) && tc->btree_opintype != typid &&
-		!IsPolymorphicType(tc->btree_opintype) &&
-		IsBinaryCoercible(typid, tc->btree_opintype))
-		return tc->btree_opintype;
-	if (OidIsValid(elem = get_element_type(typid)) && LiteralType(elem) != elem &&
-		OidIsValid(get_array_type(LiteralType(elem))))
-		return get_array_type(LiteralType(elem));
-	return typid;
-}
-
-/*
- * Appends a value: bound as the next parameter ($n), or, for DDL (an index
- * predicate), as a literal (LiteralType).
- */
-static void
-AppendDatum(WhereContext *cx, Oid typid, Datum value)
-{
-	Oid			typout;
-	bool		varlena;
-
-	if (!cx->params->literals)
-	{
-		appendStringInfo(cx->buf, "$%d",
-						 OrmAddParam(cx->params, typid, value, false));
-		return;
-	}
-	getTypeOutputInfo(typid, &typout, &varlena);
-	appendStringInfo(cx->buf, "%s::%s",
-					 quote_literal_cstr(OidOutputFunctionCall(typout, value)),
-					 format_type_extended(LiteralType(typid), -1,
-										  FORMAT_TYPE_TYPEMOD_GIVEN |
-										  FORMAT_TYPE_FORCE_QUALIFY));
-}
-
-/*
  * A value of the attribute's type.  In DDL a JSON number compared with a
  * number is written as a number, as Sequelize and a hand-typed condition
  * write it ("price < 10").
@@ -357,7 +166,7 @@ AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
 		appendStringInfoString(cx->buf, numeric_normalize(v->val.numeric));
 		return;
 	}
-	AppendDatum(cx, typid, value);
+	OrmAppendParam(cx->buf, cx->params, typid, value);
 }
 
 /* col <op> $n, with the column type's operator of a btree strategy */
@@ -418,7 +227,7 @@ AppendLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v, const char *opr,
 		appendStringInfoChar(&pattern, '%');
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, "::pg_catalog.text OPERATOR(pg_catalog.%s) ", opr);
-	AppendDatum(cx, TEXTOID, CStringGetTextDatum(pattern.data));
+	OrmAppendParam(cx->buf, cx->params, TEXTOID, CStringGetTextDatum(pattern.data));
 }
 
 /* $between / $notBetween: [low, high] */
@@ -607,13 +416,13 @@ AppendJsonPaths(WhereContext *cx, OrmAttribute *a, List *path, JsonbValue *v)
 		appendStringInfoChar(cx->buf, '(');
 		AppendColumnRef(cx, a);
 		appendStringInfoString(cx->buf, " OPERATOR(pg_catalog.#>>) ");
-		AppendDatum(cx, TEXTARRAYOID, PathDatum(sub));
+		OrmAppendParam(cx->buf, cx->params, TEXTARRAYOID, PathDatum(sub));
 		if (f->value.type == jbvNull)
 			appendStringInfoString(cx->buf, ") IS NULL");
 		else
 		{
 			appendStringInfoString(cx->buf, ") OPERATOR(pg_catalog.=) ");
-			AppendDatum(cx, TEXTOID, CStringGetTextDatum(OrmJsonValueText(&f->value)));
+			OrmAppendParam(cx->buf, cx->params, TEXTOID, CStringGetTextDatum(OrmJsonValueText(&f->value)));
 		}
 	}
 	appendStringInfoChar(cx->buf, ')');
