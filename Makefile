@@ -9,6 +9,7 @@ OBJS = \
 	src/cache.o \
 	src/catalog.o \
 	src/ddl.o \
+	src/ddl_indexes.o \
 	src/define.o \
 	src/drift.o \
 	src/event_trigger.o \

@@ -316,9 +316,6 @@ extern bool OrmIsValidatorComment(const char *comment);
 /* model_indexes.c: the "indexes" model option */
 extern void OrmParseIndexes(OrmModel *m, JsonbValue *indexes);
 extern void OrmResolveIndexes(OrmModel *m);
-extern void OrmCheckIndexes(OrmModel *m, bool only_resolved);
-extern List *OrmIndexSql(OrmModel *m);
-extern char *OrmOneIndexSql(OrmModel *m, OrmIndex *idx);
 
 /* association.c: associations -> foreign keys and junction models */
 extern OrmAssociation *OrmParseAssociation(OrmModel *source, const char *kind,
@@ -399,6 +396,11 @@ extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeyClause(OrmModel *m, OrmAttribute *a);
 extern char *OrmTypeSql(OrmAttribute *a);
+
+/* ddl_indexes.c: the "indexes" option -> CREATE INDEX */
+extern void OrmCheckIndexes(OrmModel *m, bool only_resolved);
+extern List *OrmIndexSql(OrmModel *m);
+extern char *OrmOneIndexSql(OrmModel *m, OrmIndex *idx);
 
 /* drift.c: where the live tables differ from the catalog */
 typedef struct OrmDrift
