@@ -445,8 +445,7 @@ static void
 CheckForeignKey(DriftState *ds, OrmAttribute *a)
 {
 	LiveItem   *col = LiveColumn(ds, a);
-	Oid			target = a->ref_target ? get_relname_relid(a->ref_target->table_name,
-														   get_namespace_oid(a->ref_target->schema, true)) :
+	Oid			target = a->ref_target ? OrmLiveTable(a->ref_target, ORM_LIVE_ANY) :
 		get_relname_relid(a->ref_model, get_namespace_oid(ds->model->schema, true));
 	char	   *keys;
 	ListCell   *lc;
@@ -664,11 +663,9 @@ CheckEnums(DriftState *ds)
 static List *
 ModelDrift(OrmModel *m, OrmSchema *schema)
 {
-	DriftState	ds = {m, InvalidOid, NIL, NIL};
-	Oid			nsp = get_namespace_oid(m->schema, true);
+	DriftState	ds = {m, OrmLiveTable(m, ORM_LIVE_ANY), NIL, NIL};
 	ListCell   *lc;
 
-	ds.relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
 	CheckEnums(&ds);
 	if (!OidIsValid(ds.relid))
 	{

@@ -8,7 +8,6 @@
  */
 #include "postgres.h"
 
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -45,29 +44,15 @@ ModelArg(FunctionCallInfo fcinfo, OrmSchema *schema)
 	return m;
 }
 
-/* Fails cleanly when a model's table does not exist (not synced, dropped). */
-static void
-RequireTable(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-
-	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid(m->table_name, nsp)))
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_TABLE),
-				errmsg("table %s of model \"%s\" does not exist",
-					   OrmQualifiedTable(m), m->name),
-				errhint("Run orm.sync to create it."));
-}
-
 /* Every table a query tree reads exists. */
 static void
 RequireTables(OrmQueryNode *node)
 {
 	ListCell   *lc;
 
-	RequireTable(node->model);
+	(void) OrmLiveTable(node->model, ORM_LIVE_REQUIRED);
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY)
-		RequireTable(node->assoc->junction);
+		(void) OrmLiveTable(node->assoc->junction, ORM_LIVE_REQUIRED);
 	foreach(lc, node->children)
 		RequireTables(lfirst(lc));
 }
@@ -197,7 +182,7 @@ CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
 		return StableParams(st) ? OrmKeepStatement(kind, m->name, query, st) : st;
 	}
 	foreach(lc, st->models)
-		RequireTable(lfirst(lc));
+		(void) OrmLiveTable(lfirst(lc), ORM_LIVE_REQUIRED);
 	return st;
 }
 

@@ -381,9 +381,21 @@ extern void OrmUnlinkDropped(Datum oids);
 extern void OrmRefreshLinkedNames(Datum oids);
 extern void OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid);
 
-/* live.c: the live tables behind the models */
+/* live.c: the live objects behind the models */
+typedef enum OrmLiveMode
+{
+	ORM_LIVE_ANY,				/* any relation, or InvalidOid */
+	ORM_LIVE_REQUIRED,			/* any relation, or an error */
+	ORM_LIVE_TABLE,				/* a table, or InvalidOid */
+	ORM_LIVE_TABLE_STRICT		/* a table, InvalidOid when the name is
+								 * free, an error when something else has it */
+} OrmLiveMode;
+
+extern Oid	OrmLiveTable(OrmModel *model, OrmLiveMode mode);
 extern Jsonb *OrmColumnsMap(OrmModel *model, Oid relid);
 extern void OrmFollowLiveTables(OrmSchema *schema);
+extern Oid	OrmRelationshipFunction(OrmAssociation *assoc);
+extern bool OrmSameBody(Oid funcid, const char *body);
 
 /* event_trigger.c: the DDL watcher */
 extern bool OrmSyncing;
@@ -392,6 +404,7 @@ extern bool OrmSyncing;
 extern List *OrmCreateTableSql(OrmModel *model, List *later);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
+extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeyClause(OrmModel *m, OrmAttribute *a);
@@ -415,10 +428,6 @@ typedef struct OrmDrift
 
 extern List *OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema);
 
-/* sync.c */
-extern Oid	OrmRelationshipFunction(OrmAssociation *assoc);
-extern bool OrmSameBody(Oid funcid, const char *body);
-extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
 
 
 /* roles.c: whose rights a piece of work runs with */

@@ -263,29 +263,6 @@ DependencyOrder(List *models)
 	return done;
 }
 
-/*
- * The OID of a model's table, or InvalidOid when it does not exist; a view,
- * an index or anything else of that name is an error, not a table.
- */
-static Oid
-TableOid(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
-		InvalidOid;
-	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
-
-	if (kind == '\0')
-		return InvalidOid;		/* dropped by another session meanwhile */
-	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				errmsg("%s, the table of model \"%s\", exists and is not a table",
-					   OrmQualifiedTable(m), m->name),
-				errhint("Drop or rename it, or give the model another \"tableName\"."));
-	return relid;
-}
-
 /* The owner of a relation, or InvalidOid when it is gone. */
 static Oid
 RelationOwner(Oid relid)
@@ -333,32 +310,12 @@ CheckTablesAdoptable(List *ordered)
 	foreach(lc, ordered)
 	{
 		OrmModel   *m = lfirst(lc);
-		Oid			relid = TableOid(m);
+		Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 		Oid			owner = OidIsValid(relid) ? RelationOwner(relid) : InvalidOid;
 
 		if (OidIsValid(owner))
 			CheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
 	}
-}
-
-/*
- * The OID of the table of a model the sync does not make: InvalidOid when
- * it is missing or something other than a table (that is the business of
- * a sync of that model, not an error of this one).
- */
-static Oid
-OtherTableOid(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
-		InvalidOid;
-	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
-
-	if (kind == '\0')
-		return InvalidOid;		/* dropped by another session meanwhile */
-	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-		return InvalidOid;
-	return relid;
 }
 
 /* The owner of a type, or InvalidOid when it is gone. */
@@ -442,53 +399,6 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 	return stmts;
 }
 
-/*
- * The function schema.name(argtype), or InvalidOid.  Read from pg_proc
- * with one snapshot: a function dropped concurrently (a forced sync in
- * another session) is simply not there, where a name lookup followed by
- * syscache lookups could fail half-way.
- */
-static Oid
-FunctionOid(const char *schema, const char *name, Oid argtype)
-{
-	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
-	Datum		values[3];
-	Oid			fn = InvalidOid;
-
-	values[0] = CStringGetTextDatum(schema);
-	values[1] = CStringGetTextDatum(name);
-	values[2] = ObjectIdGetDatum(argtype);
-	OrmSpiConnect();
-	if (OrmSpiExec("SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
-				   "ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
-				   "WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
-				   "AND p.proname OPERATOR(pg_catalog.=) $2 "
-				   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
-				   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) $3",
-				   3, argtypes, values, NULL, false) > 0)
-	{
-		bool		isnull;
-
-		fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-											SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	OrmSpiFinish();
-	return fn;
-}
-
-/* The relationship function of an association, or InvalidOid. */
-Oid
-OrmRelationshipFunction(OrmAssociation *a)
-{
-	Oid			relid = OtherTableOid(a->source);
-	Oid			argtype;
-
-	if (!OidIsValid(relid))
-		return InvalidOid;
-	argtype = get_rel_type_id(relid);
-	return FunctionOid(a->source->schema, a->alias, argtype);
-}
-
 /* The owner of a function, or InvalidOid when it is gone. */
 static Oid
 FunctionOwner(Oid funcid)
@@ -501,23 +411,6 @@ FunctionOwner(Oid funcid)
 	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
 	ReleaseSysCache(tup);
 	return owner;
-}
-
-/* Whether a function's body is this one. */
-bool
-OrmSameBody(Oid funcid, const char *body)
-{
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	bool		isnull;
-	bool		same;
-
-	if (!HeapTupleIsValid(tup))
-		return false;
-	same = strcmp(TextDatumGetCString(SysCacheGetAttr(PROCOID, tup,
-													  Anum_pg_proc_prosrc,
-													  &isnull)), body) == 0;
-	ReleaseSysCache(tup);
-	return same;
 }
 
 /*
@@ -547,7 +440,7 @@ Readable(OrmModel *m, List *ordered, const char *attr)
 
 	if (list_member_ptr(ordered, m))
 		return true;
-	relid = OtherTableOid(m);
+	relid = OrmLiveTable(m, ORM_LIVE_TABLE);
 	if (!OidIsValid(relid))
 		return false;
 	a = attr ? OrmFindAttribute(m, attr) : NULL;
@@ -641,7 +534,7 @@ LinkFunctions(OrmSchema *schema, List *ordered)
 static void
 CheckExistingColumns(OrmModel *m)
 {
-	Oid			relid = TableOid(m);
+	Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 	ListCell   *lc;
 
 	foreach(lc, m->attributes)
@@ -710,7 +603,7 @@ RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 
 			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
 				a->ref_target != m &&
-				OidIsValid(relid = OtherTableOid(m)) &&
+				OidIsValid(relid = OrmLiveTable(m, ORM_LIVE_TABLE)) &&
 				((alter && list_member_ptr(ordered, m)) ||
 				 get_attnum(relid, a->field) != InvalidAttrNumber))
 				stmts = AddStatement(stmts, m, psprintf("%s NOT VALID",
@@ -738,7 +631,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	{
 		OrmModel   *m = list_nth(ordered, i);
 
-		if (OidIsValid(TableOid(m)))
+		if (OidIsValid(OrmLiveTable(m, ORM_LIVE_TABLE_STRICT)))
 			stmts = AddStatement(stmts, m, psprintf("DROP TABLE %s CASCADE",
 													OrmQualifiedTable(m)));
 	}
@@ -746,7 +639,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	{
 		OrmModel   *m = lfirst(lc);
 
-		if (force || !OidIsValid(TableOid(m)))
+		if (force || !OidIsValid(OrmLiveTable(m, ORM_LIVE_TABLE_STRICT)))
 			later = lappend(later, m);
 		else if (alter)
 			Repairs(schema, m, &repairs, &late_repairs);
@@ -862,7 +755,7 @@ LinkTables(List *models)
 	foreach(lc, models)
 	{
 		OrmModel   *m = lfirst(lc);
-		Oid			relid = TableOid(m);
+		Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 
 		if (!m->is_junction && OidIsValid(relid))
 			OrmLinkModel(m, relid);
