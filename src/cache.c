@@ -347,13 +347,13 @@ OrmStatementPlan(OrmStatement *st)
 
 /* The key of a find call's statement, in the current memory context. */
 static StatementKey
-MakeStatementKey(char kind, const char *model, Jsonb *query)
+MakeStatementKey(OrmCallKind kind, const char *model, Jsonb *query)
 {
 	StringInfoData buf;
 	StatementKey key;
 
 	initStringInfo(&buf);
-	appendStringInfoChar(&buf, kind);
+	appendStringInfoChar(&buf, (char) kind);
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
 	if (query)
 		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
@@ -364,7 +364,7 @@ MakeStatementKey(char kind, const char *model, Jsonb *query)
 
 /* The kept statement of a find call, or NULL. */
 OrmStatement *
-OrmLookupStatement(char kind, const char *model, Jsonb *query)
+OrmLookupStatement(OrmCallKind kind, const char *model, Jsonb *query)
 {
 	StatementKey key;
 	StatementEntry *e;
@@ -383,7 +383,8 @@ OrmLookupStatement(char kind, const char *model, Jsonb *query)
  * the cache is stale or full.  The key parameter's value is set per call.
  */
 OrmStatement *
-OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
+OrmKeepStatement(OrmCallKind kind, const char *model, Jsonb *query,
+				 OrmStatement *st)
 {
 	MemoryContext old;
 	StatementKey key;

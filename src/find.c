@@ -102,32 +102,31 @@ SingleKey(OrmModel *m)
 }
 
 /*
- * Builds the statement of a call: kind 'a' find_all, 'o' find_one, 'p'
- * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
+ * Builds the statement of a call (find_by_pk's key is parameter $1).
  */
 static OrmStatement *
-BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
+BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, OrmCallKind kind)
 {
 	OrmStatement *st = palloc0(sizeof(OrmStatement));
 	OrmQueryNode *root = OrmParseQuery(schema, m, query);
-	OrmFindShape shape = kind == 'a' ? ORM_FIND_ARRAY :
-		kind == 'c' ? ORM_FIND_COUNT : ORM_FIND_ROWS;
+	OrmFindShape shape = kind == ORM_CALL_FIND_ALL ? ORM_FIND_ARRAY :
+		kind == ORM_CALL_COUNT ? ORM_FIND_COUNT : ORM_FIND_ROWS;
 
 	RequireTables(root);
 	st->root = m;
 	st->key_param = -1;
-	if (kind == 'p')
+	if (kind == ORM_CALL_FIND_BY_PK)
 	{
 		st->key_attr = SingleKey(root->model);
 		root->key_param = OrmAddParam(&st->params, st->key_attr->typid,
 									  (Datum) 0, false);
 		st->key_param = root->key_param - 1;
 	}
-	if (kind == 'o' || kind == 'p')
+	if (kind == ORM_CALL_FIND_ONE || kind == ORM_CALL_FIND_BY_PK)
 		root->limit = 1;
 	st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
-	st->reject_on_empty = root->reject_on_empty && kind != 'c';
+	st->reject_on_empty = root->reject_on_empty && kind != ORM_CALL_COUNT;
 	return st;
 }
 
@@ -168,7 +167,7 @@ StableParams(OrmStatement *st)
  * it up again could free it, when another session changed the catalog.
  */
 static OrmStatement *
-CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
+CallStatement(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmSchema  *schema = OrmCachedSchema();
 	OrmModel   *m = ModelArg(fcinfo, schema);
@@ -250,7 +249,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
  * rejectOnEmpty, no rows is an error).
  */
 static Datum
-RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
+RunCall(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmStatement *st = CallStatement(fcinfo, kind, qarg);
 	Datum		key = (Datum) 0;
@@ -261,7 +260,7 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 		key = KeyValue(fcinfo, st);
 	result = RunScalar(st, key, &isnull);
 	if (st->reject_on_empty &&
-		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
+		(isnull || (kind == ORM_CALL_FIND_ALL && strcmp(TextDatumGetCString(result), "[]") == 0)))
 		RejectEmpty(fcinfo);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -272,14 +271,14 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 Datum
 orm_find_all(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'a', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ALL, 1);
 }
 
 /* orm.find_one(model, query) RETURNS json: the first row, or NULL */
 Datum
 orm_find_one(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'o', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ONE, 1);
 }
 
 /* orm.find_by_pk(model, pk anyelement, query) RETURNS json */
@@ -288,17 +287,17 @@ orm_find_by_pk(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
 	{
-		(void) CallStatement(fcinfo, 'p', 2);	/* errors still apply */
+		(void) CallStatement(fcinfo, ORM_CALL_FIND_BY_PK, 2);	/* errors still apply */
 		PG_RETURN_NULL();
 	}
-	return RunCall(fcinfo, 'p', 2);
+	return RunCall(fcinfo, ORM_CALL_FIND_BY_PK, 2);
 }
 
 /* orm.count(model, query) RETURNS bigint: limit, offset, order ignored */
 Datum
 orm_count(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'c', 1);
+	return RunCall(fcinfo, ORM_CALL_COUNT, 1);
 }
 
 /* orm.find_all_sql(model, query) RETURNS text: the statement find_all runs */
@@ -319,7 +318,7 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 Datum
 orm_find_all_rows(PG_FUNCTION_ARGS)
 {
-	OrmStatement *st = CallStatement(fcinfo, 'r', 1);
+	OrmStatement *st = CallStatement(fcinfo, ORM_CALL_FIND_ALL_ROWS, 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 	int			jit;

@@ -477,9 +477,19 @@ typedef struct OrmStatement
 	SPIPlanPtr	plan;			/* once prepared and kept, or NULL */
 } OrmStatement;
 
-extern OrmStatement *OrmLookupStatement(char kind, const char *model,
+/* The SQL function a kept statement is for: part of its key. */
+typedef enum OrmCallKind
+{
+	ORM_CALL_FIND_ALL,
+	ORM_CALL_FIND_ONE,
+	ORM_CALL_FIND_BY_PK,		/* its key is a parameter, set per call */
+	ORM_CALL_COUNT,
+	ORM_CALL_FIND_ALL_ROWS
+} OrmCallKind;
+
+extern OrmStatement *OrmLookupStatement(OrmCallKind kind, const char *model,
 										Jsonb *query);
-extern OrmStatement *OrmKeepStatement(char kind, const char *model,
+extern OrmStatement *OrmKeepStatement(OrmCallKind kind, const char *model,
 									  Jsonb *query, OrmStatement *st);
 extern SPIPlanPtr OrmStatementPlan(OrmStatement *st);
 
