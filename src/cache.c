@@ -30,7 +30,9 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
 
 PG_FUNCTION_INFO_V1(orm_catalog_changed);
 

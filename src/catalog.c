@@ -25,7 +25,10 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
 
 /* The role that owns the catalog tables (the extension's owner). */
 static Oid

@@ -16,7 +16,11 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
+#include "orm_ddl.h"
 
 /* The column a reference points at: the key as a field of its model. */
 static const char *

@@ -16,7 +16,10 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_query.h"
+#include "orm_ddl.h"
 
 /* Fails when an index field names no attribute of the model. */
 static void

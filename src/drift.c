@@ -26,7 +26,11 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
+#include "orm_ddl.h"
 
 PG_FUNCTION_INFO_V1(orm_drift);
 

@@ -17,7 +17,11 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
+#include "orm_query.h"
 
 PG_FUNCTION_INFO_V1(orm_find_all);
 PG_FUNCTION_INFO_V1(orm_find_one);

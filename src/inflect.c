@@ -36,7 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/pg_locale.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 /*
  * Nouns with one form for singular and plural: inflection's list, without

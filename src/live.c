@@ -24,7 +24,9 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_catalog.h"
 
 /*
  * The relation a model names (its schema and table name) in the database

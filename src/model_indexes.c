@@ -20,7 +20,9 @@
 #include "utils/builtins.h"
 #include "utils/regproc.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 static void
 IndexError(OrmModel *m, const char *msg, const char *detail)

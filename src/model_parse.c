@@ -19,7 +19,9 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 /* Fails because a value has the wrong JSON type. */
 static void

@@ -8,7 +8,7 @@
  */
 #include "postgres.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 /* Checks a name that will become an SQL identifier or a catalog key. */
 void

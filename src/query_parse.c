@@ -12,7 +12,9 @@
 #include "miscadmin.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_query.h"
 
 typedef struct ParseState
 {

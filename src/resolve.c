@@ -15,7 +15,8 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 /* Two models cannot share one table. */
 static void

@@ -19,7 +19,7 @@
 #include "miscadmin.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 /*
  * Runs as role from now on, restricted, until OrmRestoreRole(saved).  An

@@ -11,7 +11,7 @@
 
 #include "utils/builtins.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
 
 /* The model of that name, or NULL. */
 OrmModel *

@@ -16,7 +16,7 @@
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 static void RethrowShortened(MemoryContext context) pg_attribute_noreturn();
 

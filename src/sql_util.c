@@ -23,7 +23,8 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
-#include "orm_models.h"
+#include "orm_model.h"
+#include "orm_sql.h"
 
 /*
  * Values per statement.  Each is one condition; PostgreSQL's planner

@@ -34,7 +34,8 @@
 #include "utils/syscache.h"
 #include "utils/varlena.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_model.h"
 
 /* How a Sequelize type name becomes PostgreSQL type text. */
 typedef struct SequelizeType

@@ -19,7 +19,11 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
 
 typedef struct WhereContext
 {
