@@ -44,17 +44,6 @@ static void AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue);
 static void AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v);
 
 static void
-WhereError(WhereContext *cx, const char *what, const char *name)
-{
-	ereport(ERROR,
-			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("unrecognized %s \"%s\" in where of model \"%s\"",
-				   what, name, cx->model->name),
-			strcmp(what, "operator") == 0 ?
-			errhint("Operators are $eq, $ne, $gt, $gte, $lt, $lte, $in, $notIn, $like, $notLike, $iLike, $notILike, $between, $notBetween, $is, $not, $startsWith, $endsWith, $substring, $contains, $contained, $overlap, $and, $or.") : 0);
-}
-
-static void
 ValueWrongType(WhereContext *cx, OrmAttribute *a, const char *op,
 			   JsonbValue *v, const char *expected)
 {
@@ -264,16 +253,14 @@ AppendIs(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate)
 /* @>, <@, && against a value of the column's own type */
 static void
 AppendContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
-				  const char *opr)
+				  const char *opr, const char *op)
 {
 	if (!OidIsValid(get_element_type(a->typid)) && a->typid != JSONBOID &&
 		!type_is_range(a->typid))
 		ereport(ERROR,
 				errcode(ERRCODE_UNDEFINED_FUNCTION),
 				errmsg("%s is not supported on attribute \"%s.%s\" of type %s",
-					   strcmp(opr, "@>") == 0 ? "$contains" :
-					   strcmp(opr, "<@") == 0 ? "$contained" : "$overlap",
-					   cx->model->name, a->name, a->type_name),
+					   op, cx->model->name, a->name, a->type_name),
 				errhint("Use it on arrays, jsonb and ranges."));
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, " OPERATOR(pg_catalog.%s) ", opr);
@@ -301,66 +288,166 @@ AppendColumnLogic(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
 	appendStringInfoChar(cx->buf, ')');
 }
 
+/*
+ * The $-operators of a column's condition, as Sequelize 6's Op names them.
+ * Each row: the writer and what it writes (a btree strategy, a pg_catalog
+ * operator, LIKE's wildcards), and whether a null column fails it
+ * (strict: then a row of nulls never satisfies it, see RejectsNull).
+ */
+typedef struct WhereOperator WhereOperator;
+typedef void (*WhereWriter) (WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+							 const WhereOperator *op);
+
+struct WhereOperator
+{
+	OrmKeyword	kw;
+	WhereWriter write;
+	int			strategy;		/* comparisons: btree strategy number */
+	bool		negate;			/* the negator of it, NOT BETWEEN, ALL */
+	const char *sql;			/* LIKE and containment: the operator;
+								 * $and / $or: the glue */
+	bool		before;			/* LIKE: a % before the value */
+	bool		after;			/* LIKE: a % after it */
+	bool		escape;			/* LIKE: the value's % _ \ escaped */
+	bool		strict;			/* false or null on a null column */
+};
+
+/* $eq, $ne: null is IS [NOT] NULL */
+static void
+WriteEquality(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+			  const WhereOperator *op)
+{
+	if (v->type == jbvNull)
+		AppendIs(cx, a, v, op->negate);
+	else
+		AppendComparison(cx, a, op->strategy, op->negate, v, op->kw.name);
+}
+
+static void
+WriteComparison(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				const WhereOperator *op)
+{
+	AppendComparison(cx, a, op->strategy, op->negate, v, op->kw.name);
+}
+
+static void
+WriteIn(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		const WhereOperator *op)
+{
+	AppendIn(cx, a, v, op->negate, op->kw.name);
+}
+
+static void
+WriteLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		  const WhereOperator *op)
+{
+	AppendLike(cx, a, v, op->sql, op->before, op->after, op->escape, op->kw.name);
+}
+
+static void
+WriteBetween(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+			 const WhereOperator *op)
+{
+	AppendBetween(cx, a, v, op->negate, op->kw.name);
+}
+
+/* $is: null, true or false */
+static void
+WriteIs(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		const WhereOperator *op)
+{
+	if (v->type != jbvNull && v->type != jbvBool)
+		ValueWrongType(cx, a, op->kw.name, v, "null, true or false");
+	AppendIs(cx, a, v, false);
+}
+
+/* $not: IS NOT with null or a boolean, else <> */
+static void
+WriteNot(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		 const WhereOperator *op)
+{
+	if (v->type == jbvNull || v->type == jbvBool)
+		AppendIs(cx, a, v, true);
+	else
+		AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op->kw.name);
+}
+
+static void
+WriteContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				 const WhereOperator *op)
+{
+	AppendContainment(cx, a, v, op->sql, op->kw.name);
+}
+
+static void
+WriteColumnLogic(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				 const WhereOperator *op)
+{
+	AppendColumnLogic(cx, a, v, op->sql);
+}
+
+#define OP(name) {name, ORM_KEY_PARSED}
+
+static const WhereOperator where_operators[] = {
+	{OP("$eq"), WriteEquality, BTEqualStrategyNumber, false, .strict = true},
+	{OP("$ne"), WriteEquality, BTEqualStrategyNumber, true, .strict = true},
+	{OP("$gt"), WriteComparison, BTGreaterStrategyNumber, .strict = true},
+	{OP("$gte"), WriteComparison, BTGreaterEqualStrategyNumber, .strict = true},
+	{OP("$lt"), WriteComparison, BTLessStrategyNumber, .strict = true},
+	{OP("$lte"), WriteComparison, BTLessEqualStrategyNumber, .strict = true},
+	{OP("$in"), WriteIn, .strict = true},
+	{OP("$notIn"), WriteIn, .negate = true},
+	{OP("$like"), WriteLike, .sql = "~~", .strict = true},
+	{OP("$notLike"), WriteLike, .sql = "!~~", .strict = true},
+	{OP("$iLike"), WriteLike, .sql = "~~*", .strict = true},
+	{OP("$notILike"), WriteLike, .sql = "!~~*", .strict = true},
+	{OP("$between"), WriteBetween, .strict = true},
+	{OP("$notBetween"), WriteBetween, .negate = true, .strict = true},
+	{OP("$is"), WriteIs},
+	{OP("$not"), WriteNot},
+	{OP("$startsWith"), WriteLike, .sql = "~~", .after = true, .escape = true, .strict = true},
+	{OP("$endsWith"), WriteLike, .sql = "~~", .before = true, .escape = true, .strict = true},
+	{OP("$substring"), WriteLike, .sql = "~~", .before = true, .after = true, .escape = true,
+	.strict = true},
+	{OP("$contains"), WriteContainment, .sql = "@>", .strict = true},
+	{OP("$contained"), WriteContainment, .sql = "<@", .strict = true},
+	{OP("$overlap"), WriteContainment, .sql = "&&", .strict = true},
+	{OP("$and"), WriteColumnLogic, .sql = "AND"},
+	{OP("$or"), WriteColumnLogic, .sql = "OR"},
+};
+
+#undef OP
+
+/* The operator of that name, or NULL. */
+static const WhereOperator *
+FindOperator(const char *name)
+{
+	return (const WhereOperator *)
+		OrmFindKeyword(where_operators, lengthof(where_operators),
+					   sizeof(WhereOperator), name);
+}
+
+static void
+UnrecognizedOperator(WhereContext *cx, const char *name)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("unrecognized operator \"%s\" in where of model \"%s\"",
+				   name, cx->model->name),
+			errhint("Operators are %s.",
+					OrmKeywordList(where_operators, lengthof(where_operators),
+								   sizeof(WhereOperator))));
+}
+
 /* One $-operator applied to a column. */
 static void
-AppendOperator(WhereContext *cx, OrmAttribute *a, const char *op, JsonbValue *v)
+AppendOperator(WhereContext *cx, OrmAttribute *a, const char *name, JsonbValue *v)
 {
-	bool		null = v->type == jbvNull;
-	bool		boolean = v->type == jbvBool;
+	const WhereOperator *op = FindOperator(name);
 
-	if (strcmp(op, "$eq") == 0)
-		null ? AppendIs(cx, a, v, false) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$ne") == 0)
-		null ? AppendIs(cx, a, v, true) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
-	else if (strcmp(op, "$gt") == 0)
-		AppendComparison(cx, a, BTGreaterStrategyNumber, false, v, op);
-	else if (strcmp(op, "$gte") == 0)
-		AppendComparison(cx, a, BTGreaterEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$lt") == 0)
-		AppendComparison(cx, a, BTLessStrategyNumber, false, v, op);
-	else if (strcmp(op, "$lte") == 0)
-		AppendComparison(cx, a, BTLessEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$in") == 0 || strcmp(op, "$notIn") == 0)
-		AppendIn(cx, a, v, op[1] == 'n', op);
-	else if (strcmp(op, "$like") == 0)
-		AppendLike(cx, a, v, "~~", false, false, false, op);
-	else if (strcmp(op, "$notLike") == 0)
-		AppendLike(cx, a, v, "!~~", false, false, false, op);
-	else if (strcmp(op, "$iLike") == 0)
-		AppendLike(cx, a, v, "~~*", false, false, false, op);
-	else if (strcmp(op, "$notILike") == 0)
-		AppendLike(cx, a, v, "!~~*", false, false, false, op);
-	else if (strcmp(op, "$startsWith") == 0)
-		AppendLike(cx, a, v, "~~", false, true, true, op);
-	else if (strcmp(op, "$endsWith") == 0)
-		AppendLike(cx, a, v, "~~", true, false, true, op);
-	else if (strcmp(op, "$substring") == 0)
-		AppendLike(cx, a, v, "~~", true, true, true, op);
-	else if (strcmp(op, "$between") == 0 || strcmp(op, "$notBetween") == 0)
-		AppendBetween(cx, a, v, op[1] == 'n', op);
-	else if (strcmp(op, "$is") == 0)
-	{
-		if (!null && !boolean)
-			ValueWrongType(cx, a, op, v, "null, true or false");
-		AppendIs(cx, a, v, false);
-	}
-	else if (strcmp(op, "$not") == 0)
-		(null || boolean) ? AppendIs(cx, a, v, true) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
-	else if (strcmp(op, "$contains") == 0)
-		AppendContainment(cx, a, v, "@>");
-	else if (strcmp(op, "$contained") == 0)
-		AppendContainment(cx, a, v, "<@");
-	else if (strcmp(op, "$overlap") == 0)
-		AppendContainment(cx, a, v, "&&");
-	else if (strcmp(op, "$and") == 0)
-		AppendColumnLogic(cx, a, v, "AND");
-	else if (strcmp(op, "$or") == 0)
-		AppendColumnLogic(cx, a, v, "OR");
-	else
-		WhereError(cx, "operator", op);
+	if (op == NULL)
+		UnrecognizedOperator(cx, name);
+	op->write(cx, a, v, op);
 }
 
 /* Whether every key of an object is a $-operator. */
@@ -646,7 +733,7 @@ AppendEntry(WhereContext *cx, OrmJsonField *f)
 	else if (IsPathKey(f->key))
 		AppendIncludedColumn(cx, f->key, &f->value);
 	else if (f->key[0] == '$')
-		WhereError(cx, "operator", f->key);
+		UnrecognizedOperator(cx, f->key);
 	else
 	{
 		OrmAttribute *a = OrmFindAttribute(cx->model, f->key);
@@ -817,11 +904,6 @@ OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node, const char *alias,
 static bool
 RejectsNull(JsonbValue *v)
 {
-	static const char *const strict[] = {
-		"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$like", "$notLike",
-		"$iLike", "$notILike", "$startsWith", "$endsWith", "$substring",
-		"$between", "$notBetween", "$contains", "$contained", "$overlap"
-	};
 	ListCell   *lc;
 
 	if (v->type == jbvNull)
@@ -833,12 +915,10 @@ RejectsNull(JsonbValue *v)
 	foreach(lc, OrmJsonFields(v->val.binary.data))
 	{
 		OrmJsonField *f = lfirst(lc);
+		const WhereOperator *op = FindOperator(f->key);
 
-		if (f->value.type == jbvNull)
-			continue;
-		for (size_t i = 0; i < lengthof(strict); i++)
-			if (strcmp(f->key, strict[i]) == 0)
-				return true;
+		if (f->value.type != jbvNull && op && op->strict)
+			return true;
 	}
 	return false;
 }
