@@ -66,11 +66,28 @@ SyncBool(OrmJsonField *f)
 	return f->value.val.boolean;
 }
 
-/* "models": an array of model names */
-static List *
-SyncModels(OrmJsonField *f)
+static void
+SyncForce(SyncOptions *o, OrmJsonField *f)
 {
-	List	   *names = NIL;
+	o->force = SyncBool(f);
+}
+
+static void
+SyncAlter(SyncOptions *o, OrmJsonField *f)
+{
+	o->alter = SyncBool(f);
+}
+
+static void
+SyncDryRun(SyncOptions *o, OrmJsonField *f)
+{
+	o->dry_run = SyncBool(f);
+}
+
+/* "models": an array of model names */
+static void
+SyncModels(SyncOptions *o, OrmJsonField *f)
+{
 	ListCell   *lc;
 
 	if (!OrmJsonIsArray(&f->value))
@@ -78,6 +95,7 @@ SyncModels(OrmJsonField *f)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("sync option \"models\" must be an array of model names, not %s",
 					   OrmJsonTypeName(&f->value)));
+	o->models = NIL;
 	foreach(lc, OrmJsonElements(f->value.val.binary.data))
 	{
 		JsonbValue *v = lfirst(lc);
@@ -87,10 +105,24 @@ SyncModels(OrmJsonField *f)
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("sync option \"models\" must be an array of model names, not of %s",
 						   OrmJsonTypeName(v)));
-		names = lappend(names, OrmJsonString(v));
+		o->models = lappend(o->models, OrmJsonString(v));
 	}
-	return names;
+	o->some = true;
 }
+
+typedef struct SyncOption
+{
+	OrmKeyword	kw;
+	void		(*parse) (SyncOptions *o, OrmJsonField *f);
+} SyncOption;
+
+/* The options of orm.sync: Sequelize's sync options that mean something here. */
+static const SyncOption sync_options[] = {
+	{{"force", ORM_KEY_PARSED}, SyncForce},
+	{{"alter", ORM_KEY_PARSED}, SyncAlter},
+	{{"dryRun", ORM_KEY_PARSED}, SyncDryRun},
+	{{"models", ORM_KEY_PARSED}, SyncModels},
+};
 
 static SyncOptions
 ParseSyncOptions(Jsonb *options)
@@ -105,23 +137,18 @@ ParseSyncOptions(Jsonb *options)
 	foreach(lc, OrmJsonFields(&options->root))
 	{
 		OrmJsonField *f = lfirst(lc);
+		const SyncOption *so = (const SyncOption *)
+			OrmFindKeyword(sync_options, lengthof(sync_options),
+						   sizeof(SyncOption), f->key);
 
-		if (strcmp(f->key, "force") == 0)
-			o.force = SyncBool(f);
-		else if (strcmp(f->key, "dryRun") == 0)
-			o.dry_run = SyncBool(f);
-		else if (strcmp(f->key, "models") == 0)
-		{
-			o.models = SyncModels(f);
-			o.some = true;
-		}
-		else if (strcmp(f->key, "alter") == 0)
-			o.alter = SyncBool(f);
-		else
+		if (so == NULL)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unrecognized sync option \"%s\"", f->key),
-					errhint("Valid options are: force, alter, dryRun, models."));
+					errhint("Valid options are: %s.",
+							OrmKeywordList(sync_options, lengthof(sync_options),
+										   sizeof(SyncOption))));
+		so->parse(&o, f);
 	}
 	return o;
 }
