@@ -245,7 +245,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
 			errcode(ERRCODE_NO_DATA_FOUND),
 			errmsg("query of model \"%s\" found no rows",
 				   text_to_cstring(PG_GETARG_TEXT_PP(0))),
-			errdetail("rejectOnEmpty is set, as Sequelize's EmptyResultError."));
+			errdetail("With rejectOnEmpty, no rows is an error, as Sequelize's EmptyResultError is."));
 }
 
 /*

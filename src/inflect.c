@@ -741,7 +741,7 @@ JsCheckIcu(UErrorCode status)
 {
 	if (U_FAILURE(status))
 		ereport(ERROR,
-				(errmsg("case conversion failed: %s", u_errorName(status))));
+				(errmsg("could not convert the case of a string: %s", u_errorName(status))));
 }
 #endif
 

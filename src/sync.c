@@ -577,7 +577,7 @@ CheckExistingColumns(OrmModel *m)
 					errcode(ERRCODE_UNDEFINED_COLUMN),
 					errmsg("table %s of model \"%s\" has no column \"%s\" for attribute \"%s\"",
 						   OrmQualifiedTable(m), m->name, a->field, a->name),
-					errdetail("sync leaves existing tables as they are."),
+					errdetail("Without \"alter\" or \"force\", sync leaves existing tables as they are."),
 					errhint("Sync with \"alter\": true to add the column, or \"force\": true to recreate the table."));
 	}
 }

@@ -139,7 +139,7 @@ UnrecognizedType(const char *spec, const char *model, const char *attr,
 				   spec, model, attr),
 			detail ? errdetail_internal("%s", detail) : 0,
 			postgis ? errhint("GEOMETRY and GEOGRAPHY need PostGIS in the database (CREATE EXTENSION postgis), in the model's schema or in public.") :
-			nearest ? errhint("Did you mean \"%s\"?", nearest) :
+			nearest ? errhint("Perhaps you meant \"%s\".", nearest) :
 			errhint("Use a Sequelize type name such as \"STRING\" or \"INTEGER\", or a PostgreSQL type name."));
 }
 
