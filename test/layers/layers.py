@@ -12,7 +12,8 @@ src/*.o (the functions each file defines and the ones it uses) and the
       call graph) is where.c <-> query_sql.c (the where writer and the
       statement writer write each other's sub-selects);
   (c) each layer's header declares exactly the functions and variables
-      that the files of its layer define for other files;
+      that the files of its layer define for other files, and each of them
+      is used by another file (no dead exports);
   (d) each .c includes only headers of its layer and below, and each
       header only headers of the layers below it;
   (e) each .c includes the header of every layer it calls, and its own
@@ -256,6 +257,9 @@ def main():
             elif layer_of[f] != name:
                 problems.append("%s declares %s, defined in %s (layer %s)" %
                                 (header, s, f, layer_of[f]))
+            elif not any(s in used[g] for g in used if g != f):
+                problems.append("%s declares %s, which no file but %s uses "
+                                "(make it static)" % (header, s, f))
         for f in files:
             for s in sorted(defined.get(f, ())):
                 if not is_module_symbol(s) and s not in declared:
