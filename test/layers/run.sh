@@ -2,8 +2,8 @@
 #
 # test/layers/run.sh: src/ keeps its floor plan (README.md, "Layout").
 #
-# Builds the objects if a source is newer than its object (make, with
-# PG_CONFIG, default pg_config in PATH), then runs layers.py over src/*.o
+# Builds the objects if make says they are out of date (PG_CONFIG, default
+# pg_config in PATH), then runs layers.py over src/*.o
 # (nm) and the #include lines: calls go downward only, the only cycle
 # between files is where.c <-> query_sql.c, each layer's header declares
 # exactly what its layer defines, includes follow the layers, and README's
@@ -18,15 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "${1:-${ORM_ROOT:-$here/../..}}" && pwd)
 pg_config=${PG_CONFIG:-pg_config}
 
-stale=
-for c in "$root"/src/*.c; do
-	o=${c%.c}.o
-	if [ ! -e "$o" ] || [ -n "$(find "$root/src" -newer "$o" -name '*.[ch]' -print -quit)" ]; then
-		stale=1
-		break
-	fi
-done
-if [ -n "$stale" ]; then
+if ! make -q -C "$root" PG_CONFIG="$pg_config" >/dev/null 2>&1; then
 	echo "-- building $root (PG_CONFIG=$pg_config)"
 	if ! make -C "$root" -s -j2 PG_CONFIG="$pg_config" >/dev/null; then
 		echo "FAILED build"
