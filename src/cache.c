@@ -30,7 +30,9 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
 
 PG_FUNCTION_INFO_V1(orm_catalog_changed);
 
@@ -328,18 +330,6 @@ OrmCachedSchema(void)
 }
 
 /*
- * The prepared plan of a statement, prepared once and kept until the
- * catalog changes.  PostgreSQL's plan cache replans it by itself when a
- * table it reads changes.  The caller has connected to SPI.  The schema
- * the caller built the statement from is never freed here.
- */
-SPIPlanPtr
-OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
-{
-	return KeepPlan(sql, nargs, argtypes, NULL);
-}
-
-/*
  * A statement's plan: kept in the statement once the plan cache keeps it.
  * The caller has connected to SPI.
  */
@@ -359,13 +349,13 @@ OrmStatementPlan(OrmStatement *st)
 
 /* The key of a find call's statement, in the current memory context. */
 static StatementKey
-MakeStatementKey(char kind, const char *model, Jsonb *query)
+MakeStatementKey(OrmCallKind kind, const char *model, Jsonb *query)
 {
 	StringInfoData buf;
 	StatementKey key;
 
 	initStringInfo(&buf);
-	appendStringInfoChar(&buf, kind);
+	appendStringInfoChar(&buf, (char) kind);
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
 	if (query)
 		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
@@ -376,7 +366,7 @@ MakeStatementKey(char kind, const char *model, Jsonb *query)
 
 /* The kept statement of a find call, or NULL. */
 OrmStatement *
-OrmLookupStatement(char kind, const char *model, Jsonb *query)
+OrmLookupStatement(OrmCallKind kind, const char *model, Jsonb *query)
 {
 	StatementKey key;
 	StatementEntry *e;
@@ -395,7 +385,8 @@ OrmLookupStatement(char kind, const char *model, Jsonb *query)
  * the cache is stale or full.  The key parameter's value is set per call.
  */
 OrmStatement *
-OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
+OrmKeepStatement(OrmCallKind kind, const char *model, Jsonb *query,
+				 OrmStatement *st)
 {
 	MemoryContext old;
 	StatementKey key;
@@ -438,7 +429,8 @@ OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
 
 /*
  * The plan of a statement text from the plan hash, or prepared and kept
- * there (*kept says which, when asked).
+ * there until the catalog changes (*kept says which).  PostgreSQL's plan
+ * cache replans it by itself when a table it reads changes.
  */
 static SPIPlanPtr
 KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
@@ -447,8 +439,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	bool		found;
 	SPIPlanPtr	plan;
 
-	if (kept)
-		*kept = true;
+	*kept = true;
 	e = cache_valid && plan_cache ?
 		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
@@ -460,8 +451,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	if (!cache_valid || plan_cache == NULL ||
 		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
 	{
-		if (kept)
-			*kept = false;
+		*kept = false;
 		return plan;			/* stale or full cache: use once, keep nothing */
 	}
 	if (SPI_keepplan(plan) != 0)

@@ -8,7 +8,6 @@
  */
 #include "postgres.h"
 
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -18,7 +17,11 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
+#include "orm_query.h"
 
 PG_FUNCTION_INFO_V1(orm_find_all);
 PG_FUNCTION_INFO_V1(orm_find_one);
@@ -45,29 +48,15 @@ ModelArg(FunctionCallInfo fcinfo, OrmSchema *schema)
 	return m;
 }
 
-/* Fails cleanly when a model's table does not exist (not synced, dropped). */
-static void
-RequireTable(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-
-	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid(m->table_name, nsp)))
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_TABLE),
-				errmsg("table %s of model \"%s\" does not exist",
-					   OrmQualifiedTable(m), m->name),
-				errhint("Run orm.sync to create it."));
-}
-
 /* Every table a query tree reads exists. */
 static void
 RequireTables(OrmQueryNode *node)
 {
 	ListCell   *lc;
 
-	RequireTable(node->model);
+	(void) OrmLiveTable(node->model, ORM_LIVE_REQUIRED);
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY)
-		RequireTable(node->assoc->junction);
+		(void) OrmLiveTable(node->assoc->junction, ORM_LIVE_REQUIRED);
 	foreach(lc, node->children)
 		RequireTables(lfirst(lc));
 }
@@ -117,32 +106,31 @@ SingleKey(OrmModel *m)
 }
 
 /*
- * Builds the statement of a call: kind 'a' find_all, 'o' find_one, 'p'
- * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
+ * Builds the statement of a call (find_by_pk's key is parameter $1).
  */
 static OrmStatement *
-BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind)
+BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, OrmCallKind kind)
 {
 	OrmStatement *st = palloc0(sizeof(OrmStatement));
 	OrmQueryNode *root = OrmParseQuery(schema, m, query);
-	OrmFindShape shape = kind == 'a' ? ORM_FIND_ARRAY :
-		kind == 'c' ? ORM_FIND_COUNT : ORM_FIND_ROWS;
+	OrmFindShape shape = kind == ORM_CALL_FIND_ALL ? ORM_FIND_ARRAY :
+		kind == ORM_CALL_COUNT ? ORM_FIND_COUNT : ORM_FIND_ROWS;
 
 	RequireTables(root);
 	st->root = m;
 	st->key_param = -1;
-	if (kind == 'p')
+	if (kind == ORM_CALL_FIND_BY_PK)
 	{
 		st->key_attr = SingleKey(root->model);
 		root->key_param = OrmAddParam(&st->params, st->key_attr->typid,
 									  (Datum) 0, false);
 		st->key_param = root->key_param - 1;
 	}
-	if (kind == 'o' || kind == 'p')
+	if (kind == ORM_CALL_FIND_ONE || kind == ORM_CALL_FIND_BY_PK)
 		root->limit = 1;
 	st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
-	st->reject_on_empty = root->reject_on_empty && kind != 'c';
+	st->reject_on_empty = root->reject_on_empty && kind != ORM_CALL_COUNT;
 	return st;
 }
 
@@ -183,7 +171,7 @@ StableParams(OrmStatement *st)
  * it up again could free it, when another session changed the catalog.
  */
 static OrmStatement *
-CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
+CallStatement(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmSchema  *schema = OrmCachedSchema();
 	OrmModel   *m = ModelArg(fcinfo, schema);
@@ -197,7 +185,7 @@ CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
 		return StableParams(st) ? OrmKeepStatement(kind, m->name, query, st) : st;
 	}
 	foreach(lc, st->models)
-		RequireTable(lfirst(lc));
+		(void) OrmLiveTable(lfirst(lc), ORM_LIVE_REQUIRED);
 	return st;
 }
 
@@ -257,7 +245,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
 			errcode(ERRCODE_NO_DATA_FOUND),
 			errmsg("query of model \"%s\" found no rows",
 				   text_to_cstring(PG_GETARG_TEXT_PP(0))),
-			errdetail("rejectOnEmpty is set, as Sequelize's EmptyResultError."));
+			errdetail("With rejectOnEmpty, no rows is an error, as Sequelize's EmptyResultError is."));
 }
 
 /*
@@ -265,7 +253,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
  * rejectOnEmpty, no rows is an error).
  */
 static Datum
-RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
+RunCall(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmStatement *st = CallStatement(fcinfo, kind, qarg);
 	Datum		key = (Datum) 0;
@@ -276,7 +264,7 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 		key = KeyValue(fcinfo, st);
 	result = RunScalar(st, key, &isnull);
 	if (st->reject_on_empty &&
-		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
+		(isnull || (kind == ORM_CALL_FIND_ALL && strcmp(TextDatumGetCString(result), "[]") == 0)))
 		RejectEmpty(fcinfo);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -287,14 +275,14 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 Datum
 orm_find_all(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'a', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ALL, 1);
 }
 
 /* orm.find_one(model, query) RETURNS json: the first row, or NULL */
 Datum
 orm_find_one(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'o', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ONE, 1);
 }
 
 /* orm.find_by_pk(model, pk anyelement, query) RETURNS json */
@@ -303,17 +291,17 @@ orm_find_by_pk(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
 	{
-		(void) CallStatement(fcinfo, 'p', 2);	/* errors still apply */
+		(void) CallStatement(fcinfo, ORM_CALL_FIND_BY_PK, 2);	/* errors still apply */
 		PG_RETURN_NULL();
 	}
-	return RunCall(fcinfo, 'p', 2);
+	return RunCall(fcinfo, ORM_CALL_FIND_BY_PK, 2);
 }
 
 /* orm.count(model, query) RETURNS bigint: limit, offset, order ignored */
 Datum
 orm_count(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'c', 1);
+	return RunCall(fcinfo, ORM_CALL_COUNT, 1);
 }
 
 /* orm.find_all_sql(model, query) RETURNS text: the statement find_all runs */
@@ -334,7 +322,7 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 Datum
 orm_find_all_rows(PG_FUNCTION_ARGS)
 {
-	OrmStatement *st = CallStatement(fcinfo, 'r', 1);
+	OrmStatement *st = CallStatement(fcinfo, ORM_CALL_FIND_ALL_ROWS, 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 	int			jit;

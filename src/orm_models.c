@@ -6,7 +6,7 @@
 
 #include "fmgr.h"
 
-#include "orm_models.h"
+#include "orm_catalog.h"
 
 PG_MODULE_MAGIC;
 

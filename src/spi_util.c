@@ -16,7 +16,9 @@
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+
+static void RethrowShortened(MemoryContext context) pg_attribute_noreturn();
 
 /* Connects to SPI or fails. */
 void
@@ -25,7 +27,7 @@ OrmSpiConnect(void)
 	int			rc = SPI_connect();
 
 	if (rc != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not connect to SPI: %s", SPI_result_code_string(rc));
 }
 
 /* Disconnects from SPI or fails. */
@@ -35,13 +37,13 @@ OrmSpiFinish(void)
 	int			rc = SPI_finish();
 
 	if (rc != SPI_OK_FINISH)
-		elog(ERROR, "SPI_finish failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not disconnect from SPI: %s", SPI_result_code_string(rc));
 }
 
 /*
  * Runs one statement with its values as parameters; returns the number of
  * rows processed.  nulls follows SPI's convention (' ' or 'n'), may be NULL.
- * Its errors' context is cut short (OrmRethrowShortened).
+ * Its errors' context is cut short (RethrowShortened).
  */
 int
 OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
@@ -57,7 +59,7 @@ OrmSpiExec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	if (rc < 0)
@@ -185,8 +187,8 @@ ShortLines(const char *text)
  * context cut short.  SPI puts the whole statement into the context of an
  * error it raises, and a generated statement may be megabytes long.
  */
-void
-OrmRethrowShortened(MemoryContext context)
+static void
+RethrowShortened(MemoryContext context)
 {
 	ErrorData  *e;
 
@@ -248,7 +250,7 @@ OrmSpiExecPlan(SPIPlanPtr plan, Datum *values, const char *nulls,
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	OrmJitRestore(jit);
@@ -269,7 +271,7 @@ OrmSpiFetch(Portal portal, long count)
 	}
 	PG_CATCH();
 	{
-		OrmRethrowShortened(caller);
+		RethrowShortened(caller);
 	}
 	PG_END_TRY();
 	return SPI_processed;
