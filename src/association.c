@@ -25,7 +25,9 @@
 #include "utils/typcache.h"
 #include "access/stratnum.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 static const char *const kind_names[] =
 {"hasOne", "hasMany", "belongsTo", "belongsToMany"};

@@ -30,7 +30,9 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
 
 PG_FUNCTION_INFO_V1(orm_catalog_changed);
 
@@ -328,25 +330,15 @@ OrmCachedSchema(void)
 }
 
 /*
- * The prepared plan of a statement, prepared once and kept until the
- * catalog changes.  PostgreSQL's plan cache replans it by itself when a
- * table it reads changes.  The caller has connected to SPI.  The schema
- * the caller built the statement from is never freed here.
- */
-SPIPlanPtr
-OrmCachedPlan(const char *sql, int nargs, Oid *argtypes)
-{
-	return KeepPlan(sql, nargs, argtypes, NULL);
-}
-
-/*
  * The plan of a statement text, from the plan cache (or used once when it
  * is stale or full).  The caller has connected to SPI.
  */
 SPIPlanPtr
 OrmSqlPlan(const char *sql, int nargs, Oid *argtypes)
 {
-	return KeepPlan(sql, nargs, argtypes, NULL);
+	bool		kept;
+
+	return KeepPlan(sql, nargs, argtypes, &kept);
 }
 
 /*
@@ -369,14 +361,15 @@ OrmStatementPlan(OrmStatement *st)
 
 /* The key of a find call's statement, in the current memory context. */
 static StatementKey
-MakeStatementKey(char kind, const char *model, Jsonb *query)
+MakeStatementKey(OrmCallKind kind, int variant, const char *model,
+				 Jsonb *query)
 {
 	StringInfoData buf;
 	StatementKey key;
 
 	initStringInfo(&buf);
-	appendStringInfoChar(&buf, kind);
-	appendStringInfoChar(&buf, '0' + OrmJsonWriter);	/* its statement differs */
+	appendStringInfoChar(&buf, (char) kind);
+	appendStringInfoChar(&buf, (char) variant);	/* what else it depends on */
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
 	if (query)
 		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
@@ -387,14 +380,15 @@ MakeStatementKey(char kind, const char *model, Jsonb *query)
 
 /* The kept statement of a find call, or NULL. */
 OrmStatement *
-OrmLookupStatement(char kind, const char *model, Jsonb *query)
+OrmLookupStatement(OrmCallKind kind, int variant, const char *model,
+				   Jsonb *query)
 {
 	StatementKey key;
 	StatementEntry *e;
 
 	if (!cache_valid || statement_cache == NULL)
 		return NULL;
-	key = MakeStatementKey(kind, model, query);
+	key = MakeStatementKey(kind, variant, model, query);
 	e = hash_search(statement_cache, &key, HASH_FIND, NULL);
 	pfree((char *) key.bytes);
 	return e ? e->statement : NULL;
@@ -406,7 +400,8 @@ OrmLookupStatement(char kind, const char *model, Jsonb *query)
  * the cache is stale or full.  The key parameter's value is set per call.
  */
 OrmStatement *
-OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
+OrmKeepStatement(OrmCallKind kind, int variant, const char *model, Jsonb *query,
+				 OrmStatement *st)
 {
 	MemoryContext old;
 	StatementKey key;
@@ -419,7 +414,7 @@ OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
 	if (hash_get_num_entries(statement_cache) >= MAX_CACHED_PLANS)
 		ResetStatements();
 	old = MemoryContextSwitchTo(statement_context);
-	key = MakeStatementKey(kind, model, query);
+	key = MakeStatementKey(kind, variant, model, query);
 	copy = palloc(sizeof(OrmStatement));
 	*copy = *st;
 	copy->sql = pstrdup(st->sql);
@@ -451,7 +446,8 @@ OrmKeepStatement(char kind, const char *model, Jsonb *query, OrmStatement *st)
 
 /*
  * The plan of a statement text from the plan hash, or prepared and kept
- * there (*kept says which, when asked).
+ * there until the catalog changes (*kept says which).  PostgreSQL's plan
+ * cache replans it by itself when a table it reads changes.
  */
 static SPIPlanPtr
 KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
@@ -460,8 +456,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	bool		found;
 	SPIPlanPtr	plan;
 
-	if (kept)
-		*kept = true;
+	*kept = true;
 	e = cache_valid && plan_cache ?
 		hash_search(plan_cache, &sql, HASH_FIND, NULL) : NULL;
 	if (e)
@@ -470,8 +465,7 @@ KeepPlan(const char *sql, int nargs, Oid *argtypes, bool *kept)
 	if (!cache_valid || plan_cache == NULL ||
 		hash_get_num_entries(plan_cache) >= MAX_CACHED_PLANS)
 	{
-		if (kept)
-			*kept = false;
+		*kept = false;
 		return plan;			/* stale or full cache: use once, keep nothing */
 	}
 	if (SPI_keepplan(plan) != 0)

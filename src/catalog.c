@@ -25,7 +25,10 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
 
 /* The role that owns the catalog tables (the extension's owner). */
 static Oid
@@ -660,6 +663,47 @@ OrmShadowAssociation(OrmAssociation *assoc)
 	OrmSpiFinish();
 }
 
+/*
+ * Drops the relationship functions of the associations from or to a model,
+ * before the model goes.  Each is dropped with the rights of its owner, the
+ * owner of its association's source (sync made it so): the model's owner
+ * may undefine it whatever associations other roles' models declared.
+ */
+static void
+DropRelationshipFunctions(const char *model)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(model)};
+	List	   *stmts = NIL;
+	List	   *owners = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	OrmSpiConnect();
+	/* only functions that exist: a dropped one's regprocedure is a bare OID */
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function), "
+			   "p.proowner FROM orm.associations a JOIN pg_catalog.pg_proc p "
+			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
+			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		stmts = lappend(stmts, RowString(i, 1));
+		owners = lappend_oid(owners, DatumGetObjectId(RowValue(i, 2, &isnull)));
+	}
+	forboth(lc, stmts, lc2, owners)
+	{
+		OrmSavedRole saved;
+
+		OrmBecomeRole(lfirst_oid(lc2), &saved);
+		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
+		OrmRestoreRole(&saved);
+	}
+	OrmSpiFinish();
+}
+
 /* Removes a model and the associations from or to it. */
 void
 OrmDeleteModel(const char *name)
@@ -675,7 +719,7 @@ OrmDeleteModel(const char *name)
 				errcode(ERRCODE_UNDEFINED_OBJECT),
 				errmsg("model \"%s\" does not exist", name));
 	OrmCheckOwner(name, owner);
-	OrmDropRelationshipFunctions(name);
+	DropRelationshipFunctions(name);
 	CatalogExec("DELETE FROM orm.associations WHERE source OPERATOR(pg_catalog.=) $1 "
 				"OR target OPERATOR(pg_catalog.=) $1", 1, argtypes, values);
 	CatalogExec("DELETE FROM orm.models WHERE name OPERATOR(pg_catalog.=) $1",
@@ -723,47 +767,6 @@ OrmSetAssociationFunction(OrmAssociation *assoc, Oid funcid)
 				"AND alias OPERATOR(pg_catalog.=) $2 AND (function IS NULL OR "
 				"function::pg_catalog.oid OPERATOR(pg_catalog.<>) $3)",
 				3, argtypes, values);
-	OrmSpiFinish();
-}
-
-/*
- * Drops the relationship functions of the associations from or to a model,
- * before the model goes.  Each is dropped with the rights of its owner, the
- * owner of its association's source (sync made it so): the model's owner
- * may undefine it whatever associations other roles' models declared.
- */
-void
-OrmDropRelationshipFunctions(const char *model)
-{
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(model)};
-	List	   *stmts = NIL;
-	List	   *owners = NIL;
-	ListCell   *lc;
-	ListCell   *lc2;
-
-	OrmSpiConnect();
-	/* only functions that exist: a dropped one's regprocedure is a bare OID */
-	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function), "
-			   "p.proowner FROM orm.associations a JOIN pg_catalog.pg_proc p "
-			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
-			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, false);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-
-		stmts = lappend(stmts, RowString(i, 1));
-		owners = lappend_oid(owners, DatumGetObjectId(RowValue(i, 2, &isnull)));
-	}
-	forboth(lc, stmts, lc2, owners)
-	{
-		OrmSavedRole saved;
-
-		OrmBecomeRole(lfirst_oid(lc2), &saved);
-		OrmSpiExec(lfirst(lc), 0, NULL, NULL, NULL, false);
-		OrmRestoreRole(&saved);
-	}
 	OrmSpiFinish();
 }
 

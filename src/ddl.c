@@ -16,14 +16,11 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "orm_models.h"
-
-/* The model's table, schema-qualified and quoted. */
-char *
-OrmQualifiedTable(OrmModel *m)
-{
-	return quote_qualified_identifier(m->schema, m->table_name);
-}
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
+#include "orm_ddl.h"
 
 /* The column a reference points at: the key as a field of its model. */
 static const char *
@@ -392,13 +389,6 @@ OrmRelationshipFunctionSql(OrmAssociation *a)
 					OrmQualifiedTable(a->source), OrmQualifiedTable(a->target),
 					one ? 1 : 10,
 					quote_literal_cstr(OrmRelationshipBody(a)));
-}
-
-/* Sequelize's name of an ENUM attribute's type: enum_<table>_<column> */
-char *
-OrmEnumTypeName(OrmModel *m, OrmAttribute *a)
-{
-	return psprintf("enum_%s_%s", m->table_name, a->field);
 }
 
 /* A column definition for ALTER TABLE ADD COLUMN, without its reference. */

@@ -14,7 +14,11 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
+#include "orm_ddl.h"
 
 PG_FUNCTION_INFO_V1(orm_define);
 PG_FUNCTION_INFO_V1(orm_associate);

@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -26,7 +27,11 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
+#include "orm_ddl.h"
 
 PG_FUNCTION_INFO_V1(orm_drift);
 
@@ -101,72 +106,141 @@ AddDrift(DriftState *ds, const char *problem, char *detail, char *repair)
 	ds->drift = lappend(ds->drift, d);
 }
 
+/* The number of a column of an SPI result, by name. */
+static int
+ColumnNumber(TupleDesc td, const char *name)
+{
+	int			n = SPI_fnumber(td, name);
+
+	if (n <= 0)
+		elog(ERROR, "live read has no column \"%s\"", name);
+	return n;
+}
+
+static char *
+GetText(HeapTuple tup, TupleDesc td, const char *name)
+{
+	return SPI_getvalue(tup, td, ColumnNumber(td, name));
+}
+
+static Datum
+GetDatum(HeapTuple tup, TupleDesc td, const char *name)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, td, ColumnNumber(td, name), &isnull);
+
+	return isnull ? (Datum) 0 : d;
+}
+
+/* A new live item of a kind, with its attnums. */
+static LiveItem *
+NewLiveItem(DriftState *ds, char *name, char kind, char *keys)
+{
+	LiveItem   *it = palloc0(sizeof(LiveItem));
+
+	it->name = name;
+	it->kind = kind;
+	it->keys = keys ? keys : "";
+	it->sorted = SortedKeys(it->keys);
+	ds->live = lappend(ds->live, it);
+	return it;
+}
+
+/* pg_attribute, with pg_attrdef: the columns and their defaults. */
+static void
+ReadColumn(DriftState *ds, HeapTuple tup, TupleDesc td)
+{
+	int			attnum = DatumGetInt16(GetDatum(tup, td, "attnum"));
+	LiveItem   *it = NewLiveItem(ds, GetText(tup, td, "attname"), 'c',
+								 psprintf("%d", attnum));
+
+	it->attnum = attnum;
+	it->typid = DatumGetObjectId(GetDatum(tup, td, "atttypid"));
+	it->typmod = DatumGetInt32(GetDatum(tup, td, "atttypmod"));
+	it->notnull = DatumGetBool(GetDatum(tup, td, "attnotnull"));
+	it->hasdefault = DatumGetBool(GetDatum(tup, td, "hasdefault"));
+	it->default_bin = GetText(tup, td, "adbin");
+	it->default_text = GetText(tup, td, "default_text");
+}
+
+static const char *const columns_sql =
+"SELECT a.attname, a.attnum, a.atttypid, a.atttypmod, a.attnotnull, "
+"a.atthasdef OR a.attidentity OPERATOR(pg_catalog.<>) '' AS hasdefault, "
+"d.adbin::pg_catalog.text AS adbin, "
+"pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_text "
+"FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d "
+"ON d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum "
+"WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0 "
+"AND NOT a.attisdropped ORDER BY a.attnum";
+
+/* pg_constraint: keys, foreign keys with their actions, checks. */
+static void
+ReadConstraint(DriftState *ds, HeapTuple tup, TupleDesc td)
+{
+	char		contype = DatumGetChar(GetDatum(tup, td, "contype"));
+	LiveItem   *it = NewLiveItem(ds, GetText(tup, td, "conname"),
+								 contype == CONSTRAINT_CHECK ? 'k' : contype,
+								 GetText(tup, td, "keys"));
+
+	it->unique = contype == CONSTRAINT_PRIMARY || contype == CONSTRAINT_UNIQUE;
+	it->confrelid = DatumGetObjectId(GetDatum(tup, td, "confrelid"));
+	it->deltype = DatumGetChar(GetDatum(tup, td, "confdeltype"));
+	it->updtype = DatumGetChar(GetDatum(tup, td, "confupdtype"));
+	it->deferrable = DatumGetBool(GetDatum(tup, td, "condeferrable"));
+	it->deferred = DatumGetBool(GetDatum(tup, td, "condeferred"));
+	it->comment = GetText(tup, td, "comment");
+}
+
+static const char *const constraints_sql =
+"SELECT conname, contype, pg_catalog.array_to_string(conkey, ',') AS keys, "
+"confrelid, confdeltype, confupdtype, condeferrable, condeferred, "
+"pg_catalog.obj_description(oid, 'pg_constraint') AS comment "
+"FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1";
+
+/* pg_index: the indexes, unique when unique and not partial. */
+static void
+ReadIndex(DriftState *ds, HeapTuple tup, TupleDesc td)
+{
+	LiveItem   *it = NewLiveItem(ds, GetText(tup, td, "relname"), 'i',
+								 GetText(tup, td, "keys"));
+
+	it->unique = DatumGetBool(GetDatum(tup, td, "unique"));
+}
+
+static const char *const indexes_sql =
+"SELECT c.relname, pg_catalog.array_to_string(i.indkey::pg_catalog.int2[], ',') AS keys, "
+"i.indisunique AND i.indpred IS NULL AS unique "
+"FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1";
+
 /*
- * Reads the live table's columns, constraints and indexes, into the
- * caller's memory context: they outlive the SPI connection.
+ * Runs one reader's query for the live table and hands each row to it,
+ * in the memory context of the caller of ReadLive: the items outlive the
+ * SPI connection.
  */
+static void
+ReadCatalog(DriftState *ds, MemoryContext caller, const char *sql,
+			void (*reader) (DriftState *ds, HeapTuple tup, TupleDesc td))
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(ds->relid)};
+
+	OrmSpiExec(sql, 1, argtypes, values, NULL, true);
+	MemoryContextSwitchTo(caller);
+	for (uint64 r = 0; r < SPI_processed; r++)
+		reader(ds, SPI_tuptable->vals[r], SPI_tuptable->tupdesc);
+}
+
+/* Reads the live table's columns, constraints and indexes. */
 static void
 ReadLive(DriftState *ds)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(ds->relid)};
-	static const char *const queries[] = {
-		"SELECT attname::pg_catalog.text, 'c', attnum::pg_catalog.text, atttypid, atttypmod, "
-		"attnotnull, atthasdef OR attidentity OPERATOR(pg_catalog.<>) '', false, 0::pg_catalog.oid, ' ', ' ', "
-		"false, false, NULL::pg_catalog.text, d.adbin::pg_catalog.text, "
-		"pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a "
-		"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid OPERATOR(pg_catalog.=) a.attrelid "
-		"AND d.adnum OPERATOR(pg_catalog.=) a.attnum WHERE attrelid OPERATOR(pg_catalog.=) $1 "
-		"AND attnum OPERATOR(pg_catalog.>) 0 AND NOT attisdropped ORDER BY attnum",
-		"SELECT conname::pg_catalog.text, CASE WHEN contype OPERATOR(pg_catalog.=) 'c' THEN 'k' "
-		"ELSE contype::pg_catalog.text END, "
-		"pg_catalog.array_to_string(conkey, ','), 0::pg_catalog.oid, 0, false, false, "
-		"contype OPERATOR(pg_catalog.=) ANY ('{p,u}'), confrelid, confdeltype::pg_catalog.text, "
-		"confupdtype::pg_catalog.text, condeferrable, condeferred, "
-		"pg_catalog.obj_description(oid, 'pg_constraint'), NULL, NULL FROM pg_catalog.pg_constraint "
-		"WHERE conrelid OPERATOR(pg_catalog.=) $1",
-		"SELECT c.relname::pg_catalog.text, 'i', "
-		"pg_catalog.array_to_string(i.indkey::pg_catalog.int2[], ','), 0::pg_catalog.oid, 0, "
-		"false, false, i.indisunique AND i.indpred IS NULL, 0::pg_catalog.oid, ' ', ' ', "
-		"false, false, NULL::pg_catalog.text, NULL, NULL FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-		"ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
-	};
 
 	OrmSpiConnect();
-	for (int q = 0; q < (int) lengthof(queries); q++)
-	{
-		OrmSpiExec(queries[q], 1, argtypes, values, NULL, true);
-		MemoryContextSwitchTo(caller);
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			LiveItem   *it = palloc0(sizeof(LiveItem));
-			bool		isnull;
-
-			it->name = SPI_getvalue(tup, td, 1);
-			it->kind = SPI_getvalue(tup, td, 2)[0];
-			it->keys = SPI_getvalue(tup, td, 3);
-			it->keys = it->keys ? it->keys : "";
-			it->sorted = SortedKeys(it->keys);
-			it->typid = DatumGetObjectId(SPI_getbinval(tup, td, 4, &isnull));
-			it->typmod = DatumGetInt32(SPI_getbinval(tup, td, 5, &isnull));
-			it->notnull = DatumGetBool(SPI_getbinval(tup, td, 6, &isnull));
-			it->hasdefault = DatumGetBool(SPI_getbinval(tup, td, 7, &isnull));
-			it->unique = DatumGetBool(SPI_getbinval(tup, td, 8, &isnull));
-			it->confrelid = DatumGetObjectId(SPI_getbinval(tup, td, 9, &isnull));
-			it->deltype = SPI_getvalue(tup, td, 10)[0];
-			it->updtype = SPI_getvalue(tup, td, 11)[0];
-			it->deferrable = DatumGetBool(SPI_getbinval(tup, td, 12, &isnull));
-			it->deferred = DatumGetBool(SPI_getbinval(tup, td, 13, &isnull));
-			it->comment = SPI_getvalue(tup, td, 14);
-			it->default_bin = SPI_getvalue(tup, td, 15);
-			it->default_text = SPI_getvalue(tup, td, 16);
-			it->attnum = it->kind == 'c' ? atoi(it->keys) : 0;
-			ds->live = lappend(ds->live, it);
-		}
-	}
+	ReadCatalog(ds, caller, columns_sql, ReadColumn);
+	ReadCatalog(ds, caller, constraints_sql, ReadConstraint);
+	ReadCatalog(ds, caller, indexes_sql, ReadIndex);
 	OrmSpiFinish();
 }
 
@@ -445,8 +519,7 @@ static void
 CheckForeignKey(DriftState *ds, OrmAttribute *a)
 {
 	LiveItem   *col = LiveColumn(ds, a);
-	Oid			target = a->ref_target ? get_relname_relid(a->ref_target->table_name,
-														   get_namespace_oid(a->ref_target->schema, true)) :
+	Oid			target = a->ref_target ? OrmLiveTable(a->ref_target, ORM_LIVE_ANY) :
 		get_relname_relid(a->ref_model, get_namespace_oid(ds->model->schema, true));
 	char	   *keys;
 	ListCell   *lc;
@@ -661,14 +734,12 @@ CheckEnums(DriftState *ds)
  * Every difference between a model and its live table; a missing table is
  * one difference (sync creates it).
  */
-List *
-OrmModelDrift(OrmModel *m, OrmSchema *schema)
+static List *
+ModelDrift(OrmModel *m, OrmSchema *schema)
 {
-	DriftState	ds = {m, InvalidOid, NIL, NIL};
-	Oid			nsp = get_namespace_oid(m->schema, true);
+	DriftState	ds = {m, OrmLiveTable(m, ORM_LIVE_ANY), NIL, NIL};
 	ListCell   *lc;
 
-	ds.relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) : InvalidOid;
 	CheckEnums(&ds);
 	if (!OidIsValid(ds.relid))
 	{
@@ -694,7 +765,7 @@ OrmModelDrift(OrmModel *m, OrmSchema *schema)
 }
 
 /*
- * OrmModelDrift with the rights of the model's owner: reading a table's
+ * ModelDrift with the rights of the model's owner: reading a table's
  * defaults and checks cooks the model's own, which may name its owner's
  * types, never the caller's.
  */
@@ -705,7 +776,7 @@ OrmModelDriftAsOwner(OrmModel *m, OrmSchema *schema)
 	List	   *drift;
 
 	OrmBecomeRole(m->owner, &saved);
-	drift = OrmModelDrift(m, schema);
+	drift = ModelDrift(m, schema);
 	OrmRestoreRole(&saved);
 	return drift;
 }

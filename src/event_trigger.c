@@ -33,7 +33,8 @@
 #include "utils/tuplestore.h"
 #include "tcop/cmdtag.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_catalog.h"
 
 PG_FUNCTION_INFO_V1(orm_on_sql_drop);
 PG_FUNCTION_INFO_V1(orm_on_ddl_command_end);

@@ -8,18 +8,46 @@
  */
 #include "postgres.h"
 
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_sql.h"
+#include "orm_catalog.h"
+#include "orm_query.h"
+
+/* orm_models.json_writer: find_* write their JSON in C, in SQL, or both */
+static int	OrmJsonWriter = ORM_WRITER_ON;
+
+static const struct config_enum_entry writer_options[] = {
+	{"on", ORM_WRITER_ON, false},
+	{"off", ORM_WRITER_OFF, false},
+	{"check", ORM_WRITER_CHECK, false},
+	{"true", ORM_WRITER_ON, true},
+	{"false", ORM_WRITER_OFF, true},
+	{NULL, 0, false}
+};
+
+/* Defines the settings of find_*; called once, from _PG_init. */
+void
+OrmDefineFindSettings(void)
+{
+	DefineCustomEnumVariable("orm_models.json_writer",
+							 "Whether find_* write their JSON in C, from flat rows.",
+							 "off: with row_to_json and json_agg in the statement, as 1.0 does; "
+							 "check: both ways, and an error when they disagree (for tests).",
+							 &OrmJsonWriter, ORM_WRITER_ON, writer_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+}
 
 PG_FUNCTION_INFO_V1(orm_find_all);
 PG_FUNCTION_INFO_V1(orm_find_one);
@@ -46,29 +74,15 @@ ModelArg(FunctionCallInfo fcinfo, OrmSchema *schema)
 	return m;
 }
 
-/* Fails cleanly when a model's table does not exist (not synced, dropped). */
-static void
-RequireTable(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-
-	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid(m->table_name, nsp)))
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_TABLE),
-				errmsg("table %s of model \"%s\" does not exist",
-					   OrmQualifiedTable(m), m->name),
-				errhint("Run orm.sync to create it."));
-}
-
 /* Every table a query tree reads exists. */
 static void
 RequireTables(OrmQueryNode *node)
 {
 	ListCell   *lc;
 
-	RequireTable(node->model);
+	(void) OrmLiveTable(node->model, ORM_LIVE_REQUIRED);
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY)
-		RequireTable(node->assoc->junction);
+		(void) OrmLiveTable(node->assoc->junction, ORM_LIVE_REQUIRED);
 	foreach(lc, node->children)
 		RequireTables(lfirst(lc));
 }
@@ -146,36 +160,36 @@ PlanLevels(OrmStatement *st, OrmQueryNode *root, bool rows)
 }
 
 /*
- * Builds the statement of a call: kind 'a' find_all, 'o' find_one, 'p'
- * find_by_pk (its key is parameter $1), 'c' count, 'r' find_all_rows.
+ * Builds the statement of a call (find_by_pk's key is parameter $1), with
+ * the JSON writer's levels where they serve it (writer).
  */
 static OrmStatement *
-BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, char kind,
+BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, OrmCallKind kind,
 			   bool writer)
 {
 	OrmStatement *st = palloc0(sizeof(OrmStatement));
 	OrmQueryNode *root = OrmParseQuery(schema, m, query);
-	OrmFindShape shape = kind == 'a' ? ORM_FIND_ARRAY :
-		kind == 'c' ? ORM_FIND_COUNT : ORM_FIND_ROWS;
+	OrmFindShape shape = kind == ORM_CALL_FIND_ALL ? ORM_FIND_ARRAY :
+		kind == ORM_CALL_COUNT ? ORM_FIND_COUNT : ORM_FIND_ROWS;
 
 	RequireTables(root);
 	st->root = m;
 	st->key_param = -1;
-	if (kind == 'p')
+	if (kind == ORM_CALL_FIND_BY_PK)
 	{
 		st->key_attr = SingleKey(root->model);
 		root->key_param = OrmAddParam(&st->params, st->key_attr->typid,
 									  (Datum) 0, false);
 		st->key_param = root->key_param - 1;
 	}
-	if (kind == 'o' || kind == 'p')
+	if (kind == ORM_CALL_FIND_ONE || kind == ORM_CALL_FIND_BY_PK)
 		root->limit = 1;
-	if (writer && kind != 'c')
-		PlanLevels(st, root, kind == 'r');
+	if (writer && kind != ORM_CALL_COUNT)
+		PlanLevels(st, root, kind == ORM_CALL_FIND_ALL_ROWS);
 	if (st->levels == NULL)
 		st->sql = OrmFindSql(root, shape, &st->params);
 	st->models = QueryModels(root, NIL);
-	st->reject_on_empty = root->reject_on_empty && kind != 'c';
+	st->reject_on_empty = root->reject_on_empty && kind != ORM_CALL_COUNT;
 	return st;
 }
 
@@ -216,12 +230,12 @@ StableParams(OrmStatement *st)
  * it up again could free it, when another session changed the catalog.
  */
 static OrmStatement *
-CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
+CallStatement(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmSchema  *schema = OrmCachedSchema();
 	OrmModel   *m = ModelArg(fcinfo, schema);
 	Jsonb	   *query = PG_ARGISNULL(qarg) ? NULL : PG_GETARG_JSONB_P(qarg);
-	OrmStatement *st = OrmLookupStatement(kind, m->name, query);
+	OrmStatement *st = OrmLookupStatement(kind, OrmJsonWriter, m->name, query);
 	ListCell   *lc;
 
 	if (st == NULL && OrmJsonWriter == ORM_WRITER_CHECK)
@@ -234,10 +248,11 @@ CallStatement(FunctionCallInfo fcinfo, char kind, int qarg)
 	if (st == NULL)
 	{
 		st = BuildStatement(schema, m, query, kind, true);
-		return StableParams(st) ? OrmKeepStatement(kind, m->name, query, st) : st;
+		return StableParams(st) ?
+			OrmKeepStatement(kind, OrmJsonWriter, m->name, query, st) : st;
 	}
 	foreach(lc, st->models)
-		RequireTable(lfirst(lc));
+		(void) OrmLiveTable(lfirst(lc), ORM_LIVE_REQUIRED);
 	return st;
 }
 
@@ -297,7 +312,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
 			errcode(ERRCODE_NO_DATA_FOUND),
 			errmsg("query of model \"%s\" found no rows",
 				   text_to_cstring(PG_GETARG_TEXT_PP(0))),
-			errdetail("rejectOnEmpty is set, as Sequelize's EmptyResultError."));
+			errdetail("With rejectOnEmpty, no rows is an error, as Sequelize's EmptyResultError is."));
 }
 
 /*
@@ -305,7 +320,7 @@ RejectEmpty(FunctionCallInfo fcinfo)
  * NULL when a find_one or find_by_pk finds none.
  */
 static text *
-RunLevels(OrmStatement *st, char kind, Datum key, uint64 *rows)
+RunLevels(OrmStatement *st, OrmCallKind kind, Datum key, uint64 *rows)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Datum	   *values = st->params.values;
@@ -320,7 +335,7 @@ RunLevels(OrmStatement *st, char kind, Datum key, uint64 *rows)
 	OrmSpiConnect();
 	json = OrmRunLevels(st->levels, st->levels_context, OrmStatementPlan(st),
 						st->params.count, st->params.types, values,
-						st->params.nulls, kind == 'a', caller, rows);
+						st->params.nulls, kind == ORM_CALL_FIND_ALL, caller, rows);
 	OrmSpiFinish();
 	return json;
 }
@@ -351,7 +366,7 @@ CheckAnswer(FunctionCallInfo fcinfo, OrmStatement *st, Datum key, text *json)
  * rejectOnEmpty, no rows is an error).
  */
 static Datum
-RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
+RunCall(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 {
 	OrmStatement *st = CallStatement(fcinfo, kind, qarg);
 	Datum		key = (Datum) 0;
@@ -375,7 +390,7 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 	}
 	result = RunScalar(st, key, &isnull);
 	if (st->reject_on_empty &&
-		(isnull || (kind == 'a' && strcmp(TextDatumGetCString(result), "[]") == 0)))
+		(isnull || (kind == ORM_CALL_FIND_ALL && strcmp(TextDatumGetCString(result), "[]") == 0)))
 		RejectEmpty(fcinfo);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -386,14 +401,14 @@ RunCall(FunctionCallInfo fcinfo, char kind, int qarg)
 Datum
 orm_find_all(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'a', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ALL, 1);
 }
 
 /* orm.find_one(model, query) RETURNS json: the first row, or NULL */
 Datum
 orm_find_one(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'o', 1);
+	return RunCall(fcinfo, ORM_CALL_FIND_ONE, 1);
 }
 
 /* orm.find_by_pk(model, pk anyelement, query) RETURNS json */
@@ -402,17 +417,17 @@ orm_find_by_pk(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
 	{
-		(void) CallStatement(fcinfo, 'p', 2);	/* errors still apply */
+		(void) CallStatement(fcinfo, ORM_CALL_FIND_BY_PK, 2);	/* errors still apply */
 		PG_RETURN_NULL();
 	}
-	return RunCall(fcinfo, 'p', 2);
+	return RunCall(fcinfo, ORM_CALL_FIND_BY_PK, 2);
 }
 
 /* orm.count(model, query) RETURNS bigint: limit, offset, order ignored */
 Datum
 orm_count(PG_FUNCTION_ARGS)
 {
-	return RunCall(fcinfo, 'c', 1);
+	return RunCall(fcinfo, ORM_CALL_COUNT, 1);
 }
 
 /* orm.find_all_sql(model, query) RETURNS text: the statement find_all runs */
@@ -460,7 +475,7 @@ RunLevelsRows(FunctionCallInfo fcinfo, OrmStatement *st)
 Datum
 orm_find_all_rows(PG_FUNCTION_ARGS)
 {
-	OrmStatement *st = CallStatement(fcinfo, 'r', 1);
+	OrmStatement *st = CallStatement(fcinfo, ORM_CALL_FIND_ALL_ROWS, 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Portal		portal;
 	int			jit;

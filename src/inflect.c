@@ -36,7 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/pg_locale.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 /*
  * Nouns with one form for singular and plural: inflection's list, without
@@ -741,7 +741,7 @@ JsCheckIcu(UErrorCode status)
 {
 	if (U_FAILURE(status))
 		ereport(ERROR,
-				(errmsg("case conversion failed: %s", u_errorName(status))));
+				(errmsg("could not convert the case of a string: %s", u_errorName(status))));
 }
 #endif
 

@@ -17,7 +17,9 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_query.h"
 
 static void Canonical(const char **p, StringInfo out);
 

@@ -29,7 +29,11 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
 
 /* The kept rows of one parent key, in the order they came. */
 typedef struct KeptRow
@@ -71,7 +75,15 @@ typedef struct KeyKind
 #define SH_DEFINE
 static inline uint32 KeyHash(KeyKind *k, Datum key);
 static inline bool KeyEqual(KeyKind *k, Datum a, Datum b);
+/* PostgreSQL 15's simplehash.h shadows a local (fixed in 16) */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow=compatible-local"
+#endif
 #include "lib/simplehash.h"
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 static inline uint32
 KeyHash(KeyKind *k, Datum key)

@@ -18,7 +18,7 @@
 #include "utils/jsonfuncs.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 typedef struct KeyOrderState
 {

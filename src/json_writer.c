@@ -36,7 +36,11 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_query.h"
+
+static void JsonAppendString(StringInfo buf, const char *s, int len);
 
 /* The characters JSON strings escape, as PostgreSQL's escape_json does. */
 static inline bool
@@ -49,8 +53,8 @@ NeedsEscape(unsigned char c)
  * s[0..len) as a JSON string, quoted: what escape_json writes, with runs
  * that need no escape copied at once.
  */
-void
-OrmJsonAppendString(StringInfo buf, const char *s, int len)
+static void
+JsonAppendString(StringInfo buf, const char *s, int len)
 {
 	const char *end = s + len;
 
@@ -105,7 +109,7 @@ OrmJsonKey(const char *name)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	OrmJsonAppendString(&buf, name, strlen(name));
+	JsonAppendString(&buf, name, strlen(name));
 	appendStringInfoChar(&buf, ':');
 	return buf.data;
 }
@@ -157,7 +161,7 @@ AppendJsonbScalar(StringInfo buf, JsonbValue *v)
 			appendStringInfoString(buf, v->val.boolean ? "true" : "false");
 			break;
 		case jbvString:
-			OrmJsonAppendString(buf, v->val.string.val, v->val.string.len);
+			JsonAppendString(buf, v->val.string.val, v->val.string.len);
 			break;
 		case jbvNumeric:
 			appendStringInfoString(buf,
@@ -372,7 +376,7 @@ AppendNumberText(StringInfo buf, const char *s)
 	if (IsValidJsonNumber(s, len))
 		appendBinaryStringInfo(buf, s, len);
 	else
-		OrmJsonAppendString(buf, s, len);
+		JsonAppendString(buf, s, len);
 }
 
 /* The category of a type, and what writing its values needs. */
@@ -542,7 +546,7 @@ OrmJsonAppendValue(StringInfo buf, OrmJsonType *t, Datum value)
 			{
 				text	   *s = DatumGetTextPP(value);
 
-				OrmJsonAppendString(buf, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+				JsonAppendString(buf, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
 				break;
 			}
 		case ORM_JSON_UUID:
@@ -581,7 +585,7 @@ OrmJsonAppendValue(StringInfo buf, OrmJsonType *t, Datum value)
 			{
 				char	   *s = OutputFunctionCall(&t->proc, value);
 
-				OrmJsonAppendString(buf, s, strlen(s));
+				JsonAppendString(buf, s, strlen(s));
 				break;
 			}
 	}

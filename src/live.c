@@ -1,6 +1,7 @@
 /*
  * live.c
- *		The live tables behind the models: following renames.
+ *		The live objects behind the models: a model's table, following its
+ *		renames, and an association's relationship function.
  *
  * A synced model is linked to its table by OID (orm.models.relid, a
  * regclass, so pg_dump restores the link by name) and to its columns by
@@ -13,14 +14,56 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_catalog.h"
+
+/*
+ * The relation a model names (its schema and table name) in the database
+ * now, as mode asks: any relation or a table; InvalidOid when there is
+ * none, or an error (ORM_LIVE_REQUIRED); a relation of that name that is
+ * not a table is InvalidOid (ORM_LIVE_TABLE) or an error
+ * (ORM_LIVE_TABLE_STRICT: sync would create the table).
+ */
+Oid
+OrmLiveTable(OrmModel *m, OrmLiveMode mode)
+{
+	Oid			nsp = get_namespace_oid(m->schema, true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
+		InvalidOid;
+	char		kind;
+
+	if (!OidIsValid(relid) && mode == ORM_LIVE_REQUIRED)
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_TABLE),
+				errmsg("table %s of model \"%s\" does not exist",
+					   OrmQualifiedTable(m), m->name),
+				errhint("Run orm.sync to create it."));
+	if (!OidIsValid(relid) || mode == ORM_LIVE_ANY || mode == ORM_LIVE_REQUIRED)
+		return relid;
+	kind = get_rel_relkind(relid);
+	if (kind == '\0')
+		return InvalidOid;		/* dropped by another session meanwhile */
+	if (kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE)
+		return relid;
+	if (mode == ORM_LIVE_TABLE_STRICT)
+		ereport(ERROR,
+				errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				errmsg("%s, the table of model \"%s\", exists and is not a table",
+					   OrmQualifiedTable(m), m->name),
+				errhint("Drop or rename it, or give the model another \"tableName\"."));
+	return InvalidOid;
+}
 
 /*
  * {"relid": oid, "attnums": {"attr": attnum}, "names": {"attr": column}} of
@@ -181,4 +224,68 @@ OrmFollowLiveTables(OrmSchema *schema)
 		m->schema = get_namespace_name(get_rel_namespace(m->relid));
 		FollowColumns(m);
 	}
+}
+
+/*
+ * The function schema.name(argtype), or InvalidOid.  Read from pg_proc
+ * with one snapshot: a function dropped concurrently (a forced sync in
+ * another session) is simply not there, where a name lookup followed by
+ * syscache lookups could fail half-way.
+ */
+static Oid
+FunctionOid(const char *schema, const char *name, Oid argtype)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		values[3];
+	Oid			fn = InvalidOid;
+
+	values[0] = CStringGetTextDatum(schema);
+	values[1] = CStringGetTextDatum(name);
+	values[2] = ObjectIdGetDatum(argtype);
+	OrmSpiConnect();
+	if (OrmSpiExec("SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+				   "ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+				   "WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
+				   "AND p.proname OPERATOR(pg_catalog.=) $2 "
+				   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
+				   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) $3",
+				   3, argtypes, values, NULL, false) > 0)
+	{
+		bool		isnull;
+
+		fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	OrmSpiFinish();
+	return fn;
+}
+
+/* The relationship function of an association, or InvalidOid. */
+Oid
+OrmRelationshipFunction(OrmAssociation *a)
+{
+	Oid			relid = OrmLiveTable(a->source, ORM_LIVE_TABLE);
+	Oid			argtype;
+
+	if (!OidIsValid(relid))
+		return InvalidOid;
+	argtype = get_rel_type_id(relid);
+	return FunctionOid(a->source->schema, a->alias, argtype);
+}
+
+/* Whether a function's body is this one. */
+bool
+OrmSameBody(Oid funcid, const char *body)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	bool		isnull;
+	bool		same;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	same = strcmp(TextDatumGetCString(SysCacheGetAttr(PROCOID, tup,
+													  Anum_pg_proc_prosrc,
+													  &isnull)), body) == 0;
+	ReleaseSysCache(tup);
+	return same;
 }

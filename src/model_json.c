@@ -8,7 +8,9 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 static void
 PushKey(JsonbParseState **st, const char *key)

@@ -19,22 +19,9 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
-
-/* Checks a name that will become an SQL identifier or a catalog key. */
-void
-OrmCheckName(const char *what, const char *name)
-{
-	if (name == NULL || name[0] == '\0')
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_NAME),
-				errmsg("%s name must not be empty", what));
-	if (strlen(name) >= NAMEDATALEN)
-		ereport(ERROR,
-				errcode(ERRCODE_NAME_TOO_LONG),
-				errmsg("%s name \"%s\" is too long", what, name),
-				errdetail("Names are limited to %d bytes.", NAMEDATALEN - 1));
-}
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 /* Fails because a value has the wrong JSON type. */
 static void
@@ -225,12 +212,12 @@ CheckEnumValues(OrmAttribute *a, const char *model)
 	if (a->enum_values == NIL)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				errmsg("ENUM attribute \"%s.%s\" has no values", model, a->name),
+				errmsg("attribute \"%s.%s\" of type ENUM has no values", model, a->name),
 				errhint("Add \"values\": [\"a\", \"b\"], or write the type as ENUM('a', 'b')."));
 	if (list_length(a->enum_values) > MAX_ENUM_VALUES)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("ENUM attribute \"%s.%s\" has %d values, more than %d",
+				errmsg("attribute \"%s.%s\" of type ENUM has %d values, more than %d",
 					   model, a->name, list_length(a->enum_values),
 					   MAX_ENUM_VALUES),
 				errhint("Keep so many values in a table of their own, referenced by a foreign key."));
@@ -254,7 +241,7 @@ CheckEnumValues(OrmAttribute *a, const char *model)
 		if (found)
 			ereport(ERROR,
 					errcode(ERRCODE_DUPLICATE_OBJECT),
-					errmsg("ENUM value \"%s\" of attribute \"%s.%s\" is given twice",
+					errmsg("value \"%s\" of ENUM attribute \"%s.%s\" is given twice",
 						   label, model, a->name));
 	}
 	hash_destroy(seen);
@@ -784,7 +771,7 @@ OptModelName(ModelParse *mp, const ModelOption *o, JsonbValue *v)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("option \"modelName\" \"%s\" of model \"%s\" names another model",
 					   name, mp->m->name),
-				errdetail("sequelize.define ignores modelName, Model.init takes it as the name; here the model's name is the one it is defined under."),
+				errdetail("Sequelize's define ignores modelName and Model.init takes it as the name; here a model's name is the one it is defined under."),
 				errhint("Define the model as \"%s\", or drop \"modelName\".", name));
 }
 

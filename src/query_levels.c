@@ -35,7 +35,11 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
 
 typedef struct LevelsBuild
 {

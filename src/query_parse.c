@@ -12,7 +12,9 @@
 #include "miscadmin.h"
 #include "utils/numeric.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_query.h"
 
 typedef struct ParseState
 {
@@ -293,8 +295,6 @@ QueryAssociation(ParseState *ps, OrmModel *m, const char *alias)
 
 	if (a)
 		return a;
-	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
-		OrmRaiseBroken(b);
 	if ((b = OrmFindBroken(ps->schema, m->name, alias)) != NULL)
 		OrmRaiseBroken(b);
 	initStringInfo(&names);
@@ -734,52 +734,147 @@ QueryBool(OrmModel *m, const char *key, JsonbValue *v)
 	return v->val.boolean;
 }
 
+/* Where an option is valid: the root query, an include, or both. */
+#define IN_ROOT 1
+#define IN_INCLUDE 2
+
+/* What the options of one node are read into. */
+typedef struct NodeOptions
+{
+	ParseState *ps;
+	OrmQueryNode *node;
+	bool		required_given;
+	List	   *orders;			/* "order" is read last: it names includes */
+} NodeOptions;
+
+typedef void (*QueryOptionParser) (NodeOptions *no, const char *key,
+								   JsonbValue *v);
+
+typedef struct QueryOption
+{
+	OrmKeyword	kw;
+	QueryOptionParser parse;	/* NULL: read elsewhere */
+	int			valid;			/* IN_ROOT, IN_INCLUDE or both */
+} QueryOption;
+
+static void
+OptAttributes(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	ParseAttributes(no->node, v);
+}
+
+static void
+OptWhere(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	if (!OrmJsonIsObject(v))
+		QueryWrongType(no->node->model->name, key, v, "an object");
+	no->node->where = v;
+}
+
+static void
+OptRequired(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->required = QueryBool(no->node->model, key, v);
+	no->required_given = true;
+}
+
+static void
+OptInclude(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	ParseIncludes(no->ps, no->node, v);
+}
+
+static void
+OptOrder(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->orders = lappend(no->orders, v);
+}
+
+static void
+OptLimit(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->limit = QueryCount(no->node->model, key, v);
+}
+
+static void
+OptOffset(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->offset = Max(QueryCount(no->node->model, key, v), 0);
+}
+
+static void
+OptParanoid(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	OrmModel   *m = no->node->model;
+
+	no->node->paranoid = QueryBool(m, key, v) && m->deleted_at != NULL;
+}
+
+static void
+OptRejectOnEmpty(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->reject_on_empty = QueryBool(no->node->model, key, v);
+}
+
+static void
+OptThrough(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	ParseThrough(no->node, v);
+}
+
+/*
+ * The options of Sequelize's findAll and of its includes that orm_models
+ * reads, in the order the hints list them.
+ */
+static const QueryOption query_options[] = {
+	{{"association", ORM_KEY_PARSED}, NULL, IN_INCLUDE},	/* IncludeAlias */
+	{{"model", ORM_KEY_PARSED}, NULL, IN_INCLUDE},
+	{{"as", ORM_KEY_PARSED}, NULL, IN_INCLUDE},
+	{{"attributes", ORM_KEY_PARSED}, OptAttributes, IN_ROOT | IN_INCLUDE},
+	{{"where", ORM_KEY_PARSED}, OptWhere, IN_ROOT | IN_INCLUDE},
+	{{"required", ORM_KEY_PARSED}, OptRequired, IN_INCLUDE},
+	{{"include", ORM_KEY_PARSED}, OptInclude, IN_ROOT | IN_INCLUDE},
+	{{"order", ORM_KEY_PARSED}, OptOrder, IN_ROOT | IN_INCLUDE},
+	{{"limit", ORM_KEY_PARSED}, OptLimit, IN_ROOT | IN_INCLUDE},
+	{{"offset", ORM_KEY_PARSED}, OptOffset, IN_ROOT | IN_INCLUDE},
+	{{"paranoid", ORM_KEY_PARSED}, OptParanoid, IN_ROOT | IN_INCLUDE},
+	{{"rejectOnEmpty", ORM_KEY_PARSED}, OptRejectOnEmpty, IN_ROOT},
+	{{"through", ORM_KEY_PARSED}, OptThrough, IN_INCLUDE},
+};
+
+/* "a, b, c": the options valid at the root (IN_ROOT) or in an include. */
+static char *
+QueryOptionList(int valid)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < (int) lengthof(query_options); i++)
+		if (query_options[i].valid & valid)
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+							 query_options[i].kw.name);
+	return buf.data;
+}
+
 /* One option of the root query or of an include. */
 static void
-ParseNodeOption(ParseState *ps, OrmQueryNode *node, OrmJsonField *f,
-				bool root, bool *required_given, List **orders)
+ParseNodeOption(NodeOptions *no, OrmJsonField *f, bool root)
 {
-	const char *k = f->key;
-	JsonbValue *v = &f->value;
-	OrmModel   *m = node->model;
+	int			valid = root ? IN_ROOT : IN_INCLUDE;
+	const QueryOption *o = (const QueryOption *)
+		OrmFindKeyword(query_options, lengthof(query_options),
+					   sizeof(QueryOption), f->key);
 
-	if (strcmp(k, "attributes") == 0)
-		ParseAttributes(node, v);
-	else if (strcmp(k, "where") == 0)
-	{
-		if (!OrmJsonIsObject(v))
-			QueryWrongType(m->name, k, v, "an object");
-		node->where = v;
-	}
-	else if (strcmp(k, "include") == 0)
-		ParseIncludes(ps, node, v);
-	else if (strcmp(k, "order") == 0)
-		*orders = lappend(*orders, v);
-	else if (strcmp(k, "limit") == 0)
-		node->limit = QueryCount(m, k, v);
-	else if (strcmp(k, "offset") == 0)
-		node->offset = Max(QueryCount(m, k, v), 0);
-	else if (strcmp(k, "paranoid") == 0)
-		node->paranoid = QueryBool(m, k, v) && m->deleted_at != NULL;
-	else if (root && strcmp(k, "rejectOnEmpty") == 0)
-		node->reject_on_empty = QueryBool(m, k, v);
-	else if (!root && strcmp(k, "required") == 0)
-	{
-		node->required = QueryBool(m, k, v);
-		*required_given = true;
-	}
-	else if (!root && strcmp(k, "through") == 0)
-		ParseThrough(node, v);
-	else if (!root && (strcmp(k, "association") == 0 ||
-					   strcmp(k, "model") == 0 || strcmp(k, "as") == 0))
-		 /* read by IncludeAlias */ ;
-	else
+	if (o == NULL || !(o->valid & valid))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("unrecognized option \"%s\" in a query of model \"%s\"",
-					   k, m->name),
-				root ? errhint("Valid options are: attributes, where, include, order, limit, offset, paranoid, rejectOnEmpty.") :
-				errhint("Valid options of an include are: association, model, as, attributes, where, required, include, order, limit, offset, paranoid, through."));
+					   f->key, no->node->model->name),
+				root ? errhint("Valid options are: %s.", QueryOptionList(valid)) :
+				errhint("Valid options of an include are: %s.",
+						QueryOptionList(valid)));
+	if (o->parse)
+		o->parse(no, f->key, &f->value);
 }
 
 /*
@@ -790,16 +885,15 @@ static void
 ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
 				 bool root)
 {
-	bool		required_given = false;
-	List	   *orders = NIL;
+	NodeOptions no = {ps, node, false, NIL};
 	ListCell   *lc;
 
 	foreach(lc, OrmJsonFields(options))
-		ParseNodeOption(ps, node, lfirst(lc), root, &required_given, &orders);
-	foreach(lc, orders)
+		ParseNodeOption(&no, lfirst(lc), root);
+	foreach(lc, no.orders)
 		ParseOrder(node, lfirst(lc));
 	OrmAnalyzeNodeWhere(node);
-	if (!required_given && node->where)
+	if (!no.required_given && node->where)
 		node->required = true;
 }
 

@@ -19,7 +19,10 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
 
 static void AppendNodeSelect(StringInfo buf, OrmQueryNode *node,
 							 OrmQueryNode *parent, OrmParams *params);

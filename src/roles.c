@@ -8,19 +8,18 @@
  * rights of the model's owner, under SECURITY_RESTRICTED_OPERATION, the
  * way PostgreSQL runs index expressions and foreign key checks as the table
  * owner (ri_triggers.c, index.c): whoever calls, a model's code never gets
- * more than its owner has.  And sync takes over an object that exists
+ * more than its owner has.  (And sync takes over an object that exists
  * under the name it would create only when the model's owner has the
- * rights of the object's owner.
+ * rights of the object's owner: sync.c's CheckAdoptable.)
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_authid.h"
 #include "miscadmin.h"
-#include "utils/acl.h"
 #include "utils/syscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
 
 /*
  * Runs as role from now on, restricted, until OrmRestoreRole(saved).  An
@@ -56,25 +55,4 @@ OrmRoleName(Oid role)
 	char	   *name = GetUserNameFromId(role, true);
 
 	return name ? name : psprintf("(dropped role %u)", role);
-}
-
-/*
- * Fails unless a model's owner may take over an object that exists under
- * the name sync would give it: the owner must have the rights of the
- * object's owner.  what is "table", "function", "type"; name is printed.
- */
-void
-OrmCheckAdoptable(OrmModel *m, const char *what, const char *name,
-				  Oid object_owner)
-{
-	if (has_privs_of_role(m->owner, object_owner))
-		return;
-	ereport(ERROR,
-			errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			errmsg("%s %s belongs to role \"%s\", not to the owner of model \"%s\"",
-				   what, name, OrmRoleName(object_owner), m->name),
-			errdetail("Model \"%s\" belongs to role \"%s\"; sync takes over an existing object only when the model's owner has the rights of the object's owner.",
-					  m->name, OrmRoleName(m->owner)),
-			errhint("Drop or rename the %s, change its owner, or give the model another name for it.",
-					what));
 }

@@ -1,14 +1,17 @@
 /*
  * schema.c
- *		Lookups in a loaded schema, and resolving it as a whole.
+ *		Lookups by name in a loaded schema: models, attributes, keys,
+ *		associations, the models that cannot be loaded; and the name of a
+ *		model's table.
+ *
+ * Nothing here parses or resolves (resolve.c does): these are the lookups
+ * every layer above uses, and they call nothing of orm_models'.
  */
 #include "postgres.h"
 
-#include "access/stratnum.h"
-#include "utils/lsyscache.h"
-#include "utils/typcache.h"
+#include "utils/builtins.h"
 
-#include "orm_models.h"
+#include "orm_core.h"
 
 /* The model of that name, or NULL. */
 OrmModel *
@@ -46,6 +49,13 @@ OrmFindReferenced(OrmSchema *schema, const char *name)
 			return m;
 	}
 	return NULL;
+}
+
+/* The model's table, schema-qualified and quoted. */
+char *
+OrmQualifiedTable(OrmModel *m)
+{
+	return quote_qualified_identifier(m->schema, m->table_name);
 }
 
 /* The attribute of that name, or NULL. */
@@ -190,120 +200,6 @@ OrmFindAssociation(OrmSchema *schema, const char *source, const char *alias)
 	return NULL;
 }
 
-/* Two models cannot share one table. */
-static void
-CheckTableUnique(OrmSchema *schema, OrmModel *m)
-{
-	ListCell   *lc;
-
-	foreach(lc, schema->models)
-	{
-		OrmModel   *o = lfirst(lc);
-
-		if (o == m)
-			return;
-		if (strcmp(o->table_name, m->table_name) == 0 &&
-			strcmp(o->schema, m->schema) == 0)
-			ereport(ERROR,
-					errcode(ERRCODE_DUPLICATE_OBJECT),
-					errmsg("models \"%s\" and \"%s\" have the same table %s",
-						   o->name, m->name, OrmQualifiedTable(m)),
-					errhint("Give one of them another \"tableName\" or \"schema\"."));
-	}
-}
-
-/*
- * Whether a foreign key of type fk can reference a key of type key, as
- * PostgreSQL allows it: the key's btree operator family compares the two
- * (a bigint keyType referencing an integer key).
- */
-static bool
-ComparableKeys(Oid fk, Oid key)
-{
-	TypeCacheEntry *tc;
-
-	if (!OidIsValid(fk) || !OidIsValid(key))
-		return false;
-	tc = lookup_type_cache(key, TYPECACHE_BTREE_OPFAMILY);
-	return OidIsValid(tc->btree_opf) &&
-		OidIsValid(get_opfamily_member(tc->btree_opf, fk, key, BTEqualStrategyNumber));
-}
-
-/*
- * A foreign key to a model must name one of its attributes (as a column)
- * and have that attribute's type, or one that type's operators compare.
- */
-static void
-CheckReference(OrmModel *m, OrmAttribute *a)
-{
-	OrmModel   *t = a->ref_target;
-	OrmAttribute *key = NULL;
-	ListCell   *lc;
-
-	foreach(lc, t->attributes)
-	{
-		OrmAttribute *k = lfirst(lc);
-
-		if (a->ref_key ? strcmp(k->field, a->ref_key) == 0 ||
-			strcmp(k->name, a->ref_key) == 0 : k->primary_key)
-		{
-			key = k;
-			break;
-		}
-	}
-	if (key == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_COLUMN),
-				errmsg("attribute \"%s.%s\" references \"%s\", which is not an attribute of model \"%s\"",
-					   m->name, a->name, a->ref_key ? a->ref_key : "(primary key)",
-					   t->name));
-	if (key->typid != a->typid && !ComparableKeys(a->typid, key->typid))
-		ereport(ERROR,
-				errcode(ERRCODE_DATATYPE_MISMATCH),
-				errmsg("foreign key \"%s.%s\" of type %s cannot reference \"%s.%s\" of type %s",
-					   m->name, a->name, a->type_name, t->name, key->name,
-					   key->type_name));
-}
-
-/*
- * Resolves every association in declaration order, then names the columns
- * they added and links attribute references to the models they name.
- * schema->resolving holds the models the step under way concerns, so that
- * a caller that catches an error knows whose it is.
- */
-void
-OrmResolveSchema(OrmSchema *schema)
-{
-	ListCell   *lc;
-
-	foreach(lc, schema->associations)
-	{
-		OrmAssociation *a = lfirst(lc);
-
-		schema->resolving = list_make2(a->source, a->target);
-		OrmResolveAssociation(schema, a);
-	}
-	schema->resolving = NIL;
-	OrmSetAsideShadowed(schema);
-	foreach(lc, schema->models)
-	{
-		OrmModel   *m = lfirst(lc);
-
-		schema->resolving = list_make1(m);
-		OrmAssignFields(m);
-		OrmFinishKeyAttributes(m);
-		OrmResolveIndexes(m);
-		CheckTableUnique(schema, m);
-	}
-	/* after every model has its columns: a reference may name a later one */
-	foreach(lc, schema->models)
-	{
-		schema->resolving = list_make1(lfirst(lc));
-		OrmCheckReferences(schema, lfirst(lc));
-	}
-	schema->resolving = NIL;
-}
-
 /*
  * The broken entry of a model (alias NULL) or of one of its associations,
  * or NULL.
@@ -378,39 +274,4 @@ OrmLookupModel(OrmSchema *schema, const char *name)
 			errcode(ERRCODE_UNDEFINED_OBJECT),
 			errmsg("model \"%s\" does not exist", name));
 	return NULL;
-}
-
-/*
- * The validators of the foreign keys associations added (a foreignKey
- * object's "validate"), once their columns are named.
- */
-void
-OrmFinishKeyAttributes(OrmModel *m)
-{
-	ListCell   *lc;
-
-	foreach(lc, m->attributes)
-	{
-		OrmAttribute *a = lfirst(lc);
-
-		if (a->origin == ORM_ATTR_FOREIGN_KEY && a->validate && a->checks == NIL)
-			OrmParseValidators(m, a);
-	}
-}
-
-/* Links a model's references to the models they name, and checks them. */
-void
-OrmCheckReferences(OrmSchema *schema, OrmModel *m)
-{
-	ListCell   *lc;
-
-	foreach(lc, m->attributes)
-	{
-		OrmAttribute *a = lfirst(lc);
-
-		if (a->ref_model && a->ref_target == NULL)
-			a->ref_target = OrmFindReferenced(schema, a->ref_model);
-		if (a->ref_target)
-			CheckReference(m, a);
-	}
 }

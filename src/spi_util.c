@@ -16,7 +16,8 @@
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+
 
 /* Connects to SPI or fails. */
 void
@@ -25,7 +26,7 @@ OrmSpiConnect(void)
 	int			rc = SPI_connect();
 
 	if (rc != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not connect to SPI: %s", SPI_result_code_string(rc));
 }
 
 /* Disconnects from SPI or fails. */
@@ -35,7 +36,7 @@ OrmSpiFinish(void)
 	int			rc = SPI_finish();
 
 	if (rc != SPI_OK_FINISH)
-		elog(ERROR, "SPI_finish failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not disconnect from SPI: %s", SPI_result_code_string(rc));
 }
 
 /*

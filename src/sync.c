@@ -24,13 +24,18 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "parser/parse_func.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_catalog.h"
+#include "orm_ddl.h"
 
 PG_FUNCTION_INFO_V1(orm_sync);
 
@@ -61,11 +66,28 @@ SyncBool(OrmJsonField *f)
 	return f->value.val.boolean;
 }
 
-/* "models": an array of model names */
-static List *
-SyncModels(OrmJsonField *f)
+static void
+SyncForce(SyncOptions *o, OrmJsonField *f)
 {
-	List	   *names = NIL;
+	o->force = SyncBool(f);
+}
+
+static void
+SyncAlter(SyncOptions *o, OrmJsonField *f)
+{
+	o->alter = SyncBool(f);
+}
+
+static void
+SyncDryRun(SyncOptions *o, OrmJsonField *f)
+{
+	o->dry_run = SyncBool(f);
+}
+
+/* "models": an array of model names */
+static void
+SyncModels(SyncOptions *o, OrmJsonField *f)
+{
 	ListCell   *lc;
 
 	if (!OrmJsonIsArray(&f->value))
@@ -73,6 +95,7 @@ SyncModels(OrmJsonField *f)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("sync option \"models\" must be an array of model names, not %s",
 					   OrmJsonTypeName(&f->value)));
+	o->models = NIL;
 	foreach(lc, OrmJsonElements(f->value.val.binary.data))
 	{
 		JsonbValue *v = lfirst(lc);
@@ -82,10 +105,24 @@ SyncModels(OrmJsonField *f)
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("sync option \"models\" must be an array of model names, not of %s",
 						   OrmJsonTypeName(v)));
-		names = lappend(names, OrmJsonString(v));
+		o->models = lappend(o->models, OrmJsonString(v));
 	}
-	return names;
+	o->some = true;
 }
+
+typedef struct SyncOption
+{
+	OrmKeyword	kw;
+	void		(*parse) (SyncOptions *o, OrmJsonField *f);
+} SyncOption;
+
+/* The options of orm.sync: Sequelize's sync options that mean something here. */
+static const SyncOption sync_options[] = {
+	{{"force", ORM_KEY_PARSED}, SyncForce},
+	{{"alter", ORM_KEY_PARSED}, SyncAlter},
+	{{"dryRun", ORM_KEY_PARSED}, SyncDryRun},
+	{{"models", ORM_KEY_PARSED}, SyncModels},
+};
 
 static SyncOptions
 ParseSyncOptions(Jsonb *options)
@@ -100,23 +137,18 @@ ParseSyncOptions(Jsonb *options)
 	foreach(lc, OrmJsonFields(&options->root))
 	{
 		OrmJsonField *f = lfirst(lc);
+		const SyncOption *so = (const SyncOption *)
+			OrmFindKeyword(sync_options, lengthof(sync_options),
+						   sizeof(SyncOption), f->key);
 
-		if (strcmp(f->key, "force") == 0)
-			o.force = SyncBool(f);
-		else if (strcmp(f->key, "dryRun") == 0)
-			o.dry_run = SyncBool(f);
-		else if (strcmp(f->key, "models") == 0)
-		{
-			o.models = SyncModels(f);
-			o.some = true;
-		}
-		else if (strcmp(f->key, "alter") == 0)
-			o.alter = SyncBool(f);
-		else
+		if (so == NULL)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unrecognized sync option \"%s\"", f->key),
-					errhint("Valid options are: force, alter, dryRun, models."));
+					errhint("Valid options are: %s.",
+							OrmKeywordList(sync_options, lengthof(sync_options),
+										   sizeof(SyncOption))));
+		so->parse(&o, f);
 	}
 	return o;
 }
@@ -262,29 +294,6 @@ DependencyOrder(List *models)
 	return done;
 }
 
-/*
- * The OID of a model's table, or InvalidOid when it does not exist; a view,
- * an index or anything else of that name is an error, not a table.
- */
-static Oid
-TableOid(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
-		InvalidOid;
-	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
-
-	if (kind == '\0')
-		return InvalidOid;		/* dropped by another session meanwhile */
-	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				errmsg("%s, the table of model \"%s\", exists and is not a table",
-					   OrmQualifiedTable(m), m->name),
-				errhint("Drop or rename it, or give the model another \"tableName\"."));
-	return relid;
-}
-
 /* The owner of a relation, or InvalidOid when it is gone. */
 static Oid
 RelationOwner(Oid relid)
@@ -300,6 +309,27 @@ RelationOwner(Oid relid)
 }
 
 /*
+ * Fails unless a model's owner may take over an object that exists under
+ * the name sync would give it: the owner must have the rights of the
+ * object's owner.  what is "table", "function", "type"; name is printed.
+ */
+static void
+CheckAdoptable(OrmModel *m, const char *what, const char *name,
+			   Oid object_owner)
+{
+	if (has_privs_of_role(m->owner, object_owner))
+		return;
+	ereport(ERROR,
+			errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			errmsg("%s %s belongs to role \"%s\", not to the owner of model \"%s\"",
+				   what, name, OrmRoleName(object_owner), m->name),
+			errdetail("Model \"%s\" belongs to role \"%s\"; sync takes over an existing object only when the model's owner has the rights of the object's owner.",
+					  m->name, OrmRoleName(m->owner)),
+			errhint("Drop or rename the %s, change its owner, or give the model another name for it.",
+					what));
+}
+
+/*
  * Fails unless the existing tables of the synced models are theirs to
  * take over (or drop, with force): their owners' rights are the models'.
  */
@@ -311,32 +341,12 @@ CheckTablesAdoptable(List *ordered)
 	foreach(lc, ordered)
 	{
 		OrmModel   *m = lfirst(lc);
-		Oid			relid = TableOid(m);
+		Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 		Oid			owner = OidIsValid(relid) ? RelationOwner(relid) : InvalidOid;
 
 		if (OidIsValid(owner))
-			OrmCheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
+			CheckAdoptable(m, "table", OrmQualifiedTable(m), owner);
 	}
-}
-
-/*
- * The OID of the table of a model the sync does not make: InvalidOid when
- * it is missing or something other than a table (that is the business of
- * a sync of that model, not an error of this one).
- */
-static Oid
-OtherTableOid(OrmModel *m)
-{
-	Oid			nsp = get_namespace_oid(m->schema, true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid(m->table_name, nsp) :
-		InvalidOid;
-	char		kind = OidIsValid(relid) ? get_rel_relkind(relid) : RELKIND_RELATION;
-
-	if (kind == '\0')
-		return InvalidOid;		/* dropped by another session meanwhile */
-	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-		return InvalidOid;
-	return relid;
 }
 
 /* The owner of a type, or InvalidOid when it is gone. */
@@ -367,7 +377,7 @@ EnumStatements(OrmModel *m, OrmAttribute *a, bool recreate)
 	ListCell   *lc;
 
 	if (OidIsValid(typ))
-		OrmCheckAdoptable(m, "type", a->type_sql, TypeOwner(typ));
+		CheckAdoptable(m, "type", a->type_sql, TypeOwner(typ));
 	if (OidIsValid(typ) && recreate)
 	{
 		stmts = lappend(stmts, psprintf("DROP TYPE %s", a->type_sql));
@@ -420,53 +430,6 @@ EnumTypeStatements(List *ordered, List *created, bool force)
 	return stmts;
 }
 
-/*
- * The function schema.name(argtype), or InvalidOid.  Read from pg_proc
- * with one snapshot: a function dropped concurrently (a forced sync in
- * another session) is simply not there, where a name lookup followed by
- * syscache lookups could fail half-way.
- */
-static Oid
-FunctionOid(const char *schema, const char *name, Oid argtype)
-{
-	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
-	Datum		values[3];
-	Oid			fn = InvalidOid;
-
-	values[0] = CStringGetTextDatum(schema);
-	values[1] = CStringGetTextDatum(name);
-	values[2] = ObjectIdGetDatum(argtype);
-	OrmSpiConnect();
-	if (OrmSpiExec("SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
-				   "ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
-				   "WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
-				   "AND p.proname OPERATOR(pg_catalog.=) $2 "
-				   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
-				   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) $3",
-				   3, argtypes, values, NULL, false) > 0)
-	{
-		bool		isnull;
-
-		fn = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-											SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	OrmSpiFinish();
-	return fn;
-}
-
-/* The relationship function of an association, or InvalidOid. */
-Oid
-OrmRelationshipFunction(OrmAssociation *a)
-{
-	Oid			relid = OtherTableOid(a->source);
-	Oid			argtype;
-
-	if (!OidIsValid(relid))
-		return InvalidOid;
-	argtype = get_rel_type_id(relid);
-	return FunctionOid(a->source->schema, a->alias, argtype);
-}
-
 /* The owner of a function, or InvalidOid when it is gone. */
 static Oid
 FunctionOwner(Oid funcid)
@@ -479,23 +442,6 @@ FunctionOwner(Oid funcid)
 	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
 	ReleaseSysCache(tup);
 	return owner;
-}
-
-/* Whether a function's body is this one. */
-bool
-OrmSameBody(Oid funcid, const char *body)
-{
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	bool		isnull;
-	bool		same;
-
-	if (!HeapTupleIsValid(tup))
-		return false;
-	same = strcmp(TextDatumGetCString(SysCacheGetAttr(PROCOID, tup,
-													  Anum_pg_proc_prosrc,
-													  &isnull)), body) == 0;
-	ReleaseSysCache(tup);
-	return same;
 }
 
 /*
@@ -525,7 +471,7 @@ Readable(OrmModel *m, List *ordered, const char *attr)
 
 	if (list_member_ptr(ordered, m))
 		return true;
-	relid = OtherTableOid(m);
+	relid = OrmLiveTable(m, ORM_LIVE_TABLE);
 	if (!OidIsValid(relid))
 		return false;
 	a = attr ? OrmFindAttribute(m, attr) : NULL;
@@ -573,7 +519,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		fn = OrmRelationshipFunction(a);
 		body = OrmRelationshipBody(a);
 		if (OidIsValid(fn))
-			OrmCheckAdoptable(a->source, "function", format_procedure(fn),
+			CheckAdoptable(a->source, "function", format_procedure(fn),
 							  FunctionOwner(fn));
 		if (OidIsValid(fn) && fn != a->function && !OrmSameBody(fn, body))
 			ereport(ERROR,
@@ -619,7 +565,7 @@ LinkFunctions(OrmSchema *schema, List *ordered)
 static void
 CheckExistingColumns(OrmModel *m)
 {
-	Oid			relid = TableOid(m);
+	Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 	ListCell   *lc;
 
 	foreach(lc, m->attributes)
@@ -631,7 +577,7 @@ CheckExistingColumns(OrmModel *m)
 					errcode(ERRCODE_UNDEFINED_COLUMN),
 					errmsg("table %s of model \"%s\" has no column \"%s\" for attribute \"%s\"",
 						   OrmQualifiedTable(m), m->name, a->field, a->name),
-					errdetail("sync leaves existing tables as they are."),
+					errdetail("Without \"alter\" or \"force\", sync leaves existing tables as they are."),
 					errhint("Sync with \"alter\": true to add the column, or \"force\": true to recreate the table."));
 	}
 }
@@ -688,7 +634,7 @@ RestoredForeignKeys(OrmSchema *schema, List *ordered, List *created, bool alter)
 
 			if (a->ref_target && list_member_ptr(created, a->ref_target) &&
 				a->ref_target != m &&
-				OidIsValid(relid = OtherTableOid(m)) &&
+				OidIsValid(relid = OrmLiveTable(m, ORM_LIVE_TABLE)) &&
 				((alter && list_member_ptr(ordered, m)) ||
 				 get_attnum(relid, a->field) != InvalidAttrNumber))
 				stmts = AddStatement(stmts, m, psprintf("%s NOT VALID",
@@ -716,7 +662,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	{
 		OrmModel   *m = list_nth(ordered, i);
 
-		if (OidIsValid(TableOid(m)))
+		if (OidIsValid(OrmLiveTable(m, ORM_LIVE_TABLE_STRICT)))
 			stmts = AddStatement(stmts, m, psprintf("DROP TABLE %s CASCADE",
 													OrmQualifiedTable(m)));
 	}
@@ -724,7 +670,7 @@ SyncStatements(OrmSchema *schema, List *ordered, bool force, bool alter)
 	{
 		OrmModel   *m = lfirst(lc);
 
-		if (force || !OidIsValid(TableOid(m)))
+		if (force || !OidIsValid(OrmLiveTable(m, ORM_LIVE_TABLE_STRICT)))
 			later = lappend(later, m);
 		else if (alter)
 			Repairs(schema, m, &repairs, &late_repairs);
@@ -840,7 +786,7 @@ LinkTables(List *models)
 	foreach(lc, models)
 	{
 		OrmModel   *m = lfirst(lc);
-		Oid			relid = TableOid(m);
+		Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE_STRICT);
 
 		if (!m->is_junction && OidIsValid(relid))
 			OrmLinkModel(m, relid);

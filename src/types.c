@@ -34,7 +34,8 @@
 #include "utils/syscache.h"
 #include "utils/varlena.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_model.h"
 
 /* How a Sequelize type name becomes PostgreSQL type text. */
 typedef struct SequelizeType
@@ -138,9 +139,11 @@ UnrecognizedType(const char *spec, const char *model, const char *attr,
 				   spec, model, attr),
 			detail ? errdetail_internal("%s", detail) : 0,
 			postgis ? errhint("GEOMETRY and GEOGRAPHY need PostGIS in the database (CREATE EXTENSION postgis), in the model's schema or in public.") :
-			nearest ? errhint("Did you mean \"%s\"?", nearest) :
+			nearest ? errhint("Perhaps you meant \"%s\".", nearest) :
 			errhint("Use a Sequelize type name such as \"STRING\" or \"INTEGER\", or a PostgreSQL type name."));
 }
+
+static char *TypeText(const char *spec, const char *model, const char *attr);
 
 /*
  * Turns a Sequelize type spec into PostgreSQL type text, or returns NULL
@@ -163,7 +166,7 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
 		args = pnstrdup(paren + 1, len - 2);
 	}
 	if (namelen == 5 && strncmp(spec, "ARRAY", 5) == 0 && args)
-		return psprintf("%s[]", OrmTypeText(args, model, attr));
+		return psprintf("%s[]", TypeText(args, model, attr));
 	if (namelen == 5 && strncmp(spec, "RANGE", 5) == 0 && args)
 	{
 		t = FindSequelizeType(sequelize_ranges, lengthof(sequelize_ranges),
@@ -196,8 +199,8 @@ SequelizeToPostgres(const char *spec, const char *model, const char *attr)
  * The PostgreSQL type text for a type spec: the Sequelize translation, or
  * the spec itself for PostgreSQL's parser to judge.
  */
-char *
-OrmTypeText(const char *spec, const char *model, const char *attr)
+static char *
+TypeText(const char *spec, const char *model, const char *attr)
 {
 	char	   *text;
 
@@ -252,7 +255,7 @@ void
 OrmResolveType(const char *spec, const char *model, const char *attr,
 			   Oid *typid, int32 *typmod)
 {
-	char	   *text = OrmTypeText(spec, model, attr);
+	char	   *text = TypeText(spec, model, attr);
 
 	if (*spec == '\0')
 		UnrecognizedType(spec, model, attr, NULL);
@@ -687,6 +690,13 @@ OrmParseEnumValues(const char *spec, const char *model, const char *attr)
 			errmsg("invalid type \"%s\" for attribute \"%s.%s\"", spec, model, attr),
 			errhint("Write ENUM('a', 'b'), or \"type\": \"ENUM\" with \"values\": [\"a\", \"b\"]."));
 	return NIL;
+}
+
+/* Sequelize's name of an ENUM attribute's type: enum_<table>_<column> */
+char *
+OrmEnumTypeName(OrmModel *m, OrmAttribute *a)
+{
+	return psprintf("enum_%s_%s", m->table_name, a->field);
 }
 
 /*

@@ -24,7 +24,9 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
 
 #define COMMENT_PREFIX "orm_models validate "
 

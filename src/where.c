@@ -4,29 +4,26 @@
  *
  * A bare value means $eq, an array $in, null IS NULL; objects of
  * $-operators combine with AND; $and, $or and $not nest.  Comparison
- * operators are the ones of the column type's default btree operator
- * family, printed with their schema (OPERATOR(pg_catalog.=),
- * OPERATOR(public.=) for citext), so the caller's search_path never picks
- * them.  Values are converted to the column's type here, with an error
- * that names the attribute, and bound as parameters.
+ * operators are the column type's (sql_util.c).  Values are converted to
+ * the column's type here, with an error that names the attribute, and
+ * bound as parameters (in DDL, written as literals).
  */
 #include "postgres.h"
 
 #include "access/stratnum.h"
-#include "access/htup_details.h"
-#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/numeric.h"
-#include "utils/syscache.h"
-#include "utils/typcache.h"
 
-#include "orm_models.h"
+#include "orm_util.h"
+#include "orm_core.h"
+#include "orm_model.h"
+#include "orm_sql.h"
+#include "orm_query.h"
 
 typedef struct WhereContext
 {
@@ -45,51 +42,6 @@ typedef struct WhereContext
 
 static void AppendObject(WhereContext *cx, JsonbValue *obj, const char *glue);
 static void AppendColumn(WhereContext *cx, OrmAttribute *a, JsonbValue *v);
-
-/*
- * Values per statement.  Each is one condition; PostgreSQL's planner
- * compares equality conditions pairwise without checking for interrupts,
- * so 100,000 of them ran for minutes past statement_timeout (found by the
- * fuzzer).  An array value ($in) is one value however long.
- */
-#define MAX_QUERY_VALUES 4096
-
-/* Adds a parameter; returns its number. */
-int
-OrmAddParam(OrmParams *p, Oid type, Datum value, bool isnull)
-{
-	if (p->count >= MAX_QUERY_VALUES)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a query has too many values"),
-				errdetail("At most %d values (conditions, limits, offsets) are allowed.",
-						  MAX_QUERY_VALUES),
-				errhint("Use \"$in\" with an array for many values of one attribute."));
-	if (p->count == p->capacity)
-	{
-		p->capacity = p->capacity ? p->capacity * 2 : 8;
-		p->types = p->types ? repalloc(p->types, p->capacity * sizeof(Oid)) :
-			palloc(p->capacity * sizeof(Oid));
-		p->values = p->values ? repalloc(p->values, p->capacity * sizeof(Datum)) :
-			palloc(p->capacity * sizeof(Datum));
-		p->nulls = p->nulls ? repalloc(p->nulls, p->capacity) : palloc(p->capacity);
-	}
-	p->types[p->count] = type;
-	p->values[p->count] = value;
-	p->nulls[p->count] = isnull ? 'n' : ' ';
-	return ++p->count;
-}
-
-static void
-WhereError(WhereContext *cx, const char *what, const char *name)
-{
-	ereport(ERROR,
-			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("unrecognized %s \"%s\" in where of model \"%s\"",
-				   what, name, cx->model->name),
-			strcmp(what, "operator") == 0 ?
-			errhint("Operators are $eq, $ne, $gt, $gte, $lt, $lte, $in, $notIn, $like, $notLike, $iLike, $notILike, $between, $notBetween, $is, $not, $startsWith, $endsWith, $substring, $contains, $contained, $overlap, $and, $or.") : 0);
-}
 
 static void
 ValueWrongType(WhereContext *cx, OrmAttribute *a, const char *op,
@@ -113,110 +65,6 @@ AppendColumnRef(WhereContext *cx, OrmAttribute *a)
 	if (cx->alias)
 		appendStringInfo(cx->buf, "%s.", cx->alias);
 	appendStringInfoString(cx->buf, quote_identifier(a->field));
-}
-
-/* OPERATOR(schema.name) of an operator, for any search_path. */
-static char *
-OperatorSql(Oid opr)
-{
-	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	Form_pg_operator form;
-	char	   *sql;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	form = (Form_pg_operator) GETSTRUCT(tup);
-	sql = psprintf("OPERATOR(%s.%s)",
-				   quote_identifier(get_namespace_name(form->oprnamespace)),
-				   NameStr(form->oprname));
-	ReleaseSysCache(tup);
-	return sql;
-}
-
-/*
- * A small per-backend cache of OrmComparisonOperator's answers, so a
- * statement built on every call does not look operators up every time.
- * Given sql, stores it; returns the cached text, or NULL.  Emptied with
- * the other caches when a type changes.
- */
-#define OPERATOR_CACHE_SIZE 64
-
-typedef struct OperatorCacheEntry
-{
-	Oid			typid;
-	int			strategy;
-	bool		negate;
-	char	   *sql;
-} OperatorCacheEntry;
-
-static OperatorCacheEntry operator_cache[OPERATOR_CACHE_SIZE];
-static int	operator_cache_used = 0;
-
-void
-OrmResetOperatorCache(void)
-{
-	for (int i = 0; i < operator_cache_used; i++)
-		pfree(operator_cache[i].sql);
-	operator_cache_used = 0;
-}
-
-static char *
-CachedOperator(Oid typid, int strategy, bool negate, char *sql)
-{
-	for (int i = 0; i < operator_cache_used; i++)
-	{
-		OperatorCacheEntry *e = &operator_cache[i];
-
-		if (e->typid == typid && e->strategy == strategy && e->negate == negate)
-			return pstrdup(e->sql); /* a copy: a reset may come any time */
-	}
-	if (sql && operator_cache_used < OPERATOR_CACHE_SIZE)
-	{
-		OperatorCacheEntry *e = &operator_cache[operator_cache_used++];
-
-		e->typid = typid;
-		e->strategy = strategy;
-		e->negate = negate;
-		e->sql = MemoryContextStrdup(TopMemoryContext, sql);
-	}
-	return sql;
-}
-
-/*
- * OPERATOR(schema.name) of the column type's btree strategy, e.g. "=" for
- * BTEqualStrategyNumber; negate gives the negator ("<>").
- */
-char *
-OrmComparisonOperator(OrmModel *m, OrmAttribute *a, int strategy, bool negate)
-{
-	TypeCacheEntry *tc;
-	Oid			opr = InvalidOid;
-	char	   *sql;
-
-	if (!OidIsValid(a->typid) && a->type_sql)
-	{
-		/* an ENUM sync has yet to create: pg_catalog's anyenum operators */
-		static const char *const ops[] = {"", "<", "<=", "=", ">=", ">"};
-
-		return psprintf("OPERATOR(pg_catalog.%s)", negate ? "<>" : ops[strategy]);
-	}
-	OrmRequireType(m, a);
-	sql = CachedOperator(a->typid, strategy, negate, NULL);
-	if (sql)
-		return sql;
-	tc = lookup_type_cache(a->typid, TYPECACHE_BTREE_OPFAMILY);
-
-	if (OidIsValid(tc->btree_opf))
-		opr = get_opfamily_member(tc->btree_opf, tc->btree_opintype,
-								  tc->btree_opintype, strategy);
-	if (OidIsValid(opr) && negate)
-		opr = get_negator(opr);
-	if (!OidIsValid(opr))
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_FUNCTION),
-				errmsg("attribute \"%s.%s\" of type %s cannot be compared",
-					   m->name, a->name, a->type_name));
-	return CachedOperator(a->typid, strategy, negate, OperatorSql(opr));
 }
 
 /*
@@ -296,52 +144,6 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, OrmModel *m, Oid typid)
 }
 
 /*
- * The type a literal of typid is written as in DDL: the input type of the
- * operators that compare typid (text for varchar, inet for cidr), so the
- * stored predicate reads as the same condition typed by hand would
- * ("(status)::text <> 'deleted'::text").
- */
-static Oid
-LiteralType(Oid typid)
-{
-	TypeCacheEntry *tc = lookup_type_cache(typid, TYPECACHE_BTREE_OPFAMILY);
-	Oid			elem;
-
-	if (OidIsValid(tc->btree_opintype) && tc->btree_opintype != typid &&
-		!IsPolymorphicType(tc->btree_opintype) &&
-		IsBinaryCoercible(typid, tc->btree_opintype))
-		return tc->btree_opintype;
-	if (OidIsValid(elem = get_element_type(typid)) && LiteralType(elem) != elem &&
-		OidIsValid(get_array_type(LiteralType(elem))))
-		return get_array_type(LiteralType(elem));
-	return typid;
-}
-
-/*
- * Appends a value: bound as the next parameter ($n), or, for DDL (an index
- * predicate), as a literal (LiteralType).
- */
-static void
-AppendDatum(WhereContext *cx, Oid typid, Datum value)
-{
-	Oid			typout;
-	bool		varlena;
-
-	if (!cx->params->literals)
-	{
-		appendStringInfo(cx->buf, "$%d",
-						 OrmAddParam(cx->params, typid, value, false));
-		return;
-	}
-	getTypeOutputInfo(typid, &typout, &varlena);
-	appendStringInfo(cx->buf, "%s::%s",
-					 quote_literal_cstr(OidOutputFunctionCall(typout, value)),
-					 format_type_extended(LiteralType(typid), -1,
-										  FORMAT_TYPE_TYPEMOD_GIVEN |
-										  FORMAT_TYPE_FORCE_QUALIFY));
-}
-
-/*
  * A value of the attribute's type.  In DDL a JSON number compared with a
  * number is written as a number, as Sequelize and a hand-typed condition
  * write it ("price < 10").
@@ -357,7 +159,7 @@ AppendValue(WhereContext *cx, OrmAttribute *a, JsonbValue *v, Oid typid)
 		appendStringInfoString(cx->buf, numeric_normalize(v->val.numeric));
 		return;
 	}
-	AppendDatum(cx, typid, value);
+	OrmAppendParam(cx->buf, cx->params, typid, value);
 }
 
 /* col <op> $n, with the column type's operator of a btree strategy */
@@ -418,7 +220,7 @@ AppendLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v, const char *opr,
 		appendStringInfoChar(&pattern, '%');
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, "::pg_catalog.text OPERATOR(pg_catalog.%s) ", opr);
-	AppendDatum(cx, TEXTOID, CStringGetTextDatum(pattern.data));
+	OrmAppendParam(cx->buf, cx->params, TEXTOID, CStringGetTextDatum(pattern.data));
 }
 
 /* $between / $notBetween: [low, high] */
@@ -451,16 +253,14 @@ AppendIs(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate)
 /* @>, <@, && against a value of the column's own type */
 static void
 AppendContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
-				  const char *opr)
+				  const char *opr, const char *op)
 {
 	if (!OidIsValid(get_element_type(a->typid)) && a->typid != JSONBOID &&
 		!type_is_range(a->typid))
 		ereport(ERROR,
 				errcode(ERRCODE_UNDEFINED_FUNCTION),
 				errmsg("%s is not supported on attribute \"%s.%s\" of type %s",
-					   strcmp(opr, "@>") == 0 ? "$contains" :
-					   strcmp(opr, "<@") == 0 ? "$contained" : "$overlap",
-					   cx->model->name, a->name, a->type_name),
+					   op, cx->model->name, a->name, a->type_name),
 				errhint("Use it on arrays, jsonb and ranges."));
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, " OPERATOR(pg_catalog.%s) ", opr);
@@ -488,66 +288,166 @@ AppendColumnLogic(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
 	appendStringInfoChar(cx->buf, ')');
 }
 
+/*
+ * The $-operators of a column's condition, as Sequelize 6's Op names them.
+ * Each row: the writer and what it writes (a btree strategy, a pg_catalog
+ * operator, LIKE's wildcards), and whether a null column fails it
+ * (strict: then a row of nulls never satisfies it, see RejectsNull).
+ */
+typedef struct WhereOperator WhereOperator;
+typedef void (*WhereWriter) (WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+							 const WhereOperator *op);
+
+struct WhereOperator
+{
+	OrmKeyword	kw;
+	WhereWriter write;
+	int			strategy;		/* comparisons: btree strategy number */
+	bool		negate;			/* the negator of it, NOT BETWEEN, ALL */
+	const char *sql;			/* LIKE and containment: the operator;
+								 * $and / $or: the glue */
+	bool		before;			/* LIKE: a % before the value */
+	bool		after;			/* LIKE: a % after it */
+	bool		escape;			/* LIKE: the value's % _ \ escaped */
+	bool		strict;			/* false or null on a null column */
+};
+
+/* $eq, $ne: null is IS [NOT] NULL */
+static void
+WriteEquality(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+			  const WhereOperator *op)
+{
+	if (v->type == jbvNull)
+		AppendIs(cx, a, v, op->negate);
+	else
+		AppendComparison(cx, a, op->strategy, op->negate, v, op->kw.name);
+}
+
+static void
+WriteComparison(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				const WhereOperator *op)
+{
+	AppendComparison(cx, a, op->strategy, op->negate, v, op->kw.name);
+}
+
+static void
+WriteIn(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		const WhereOperator *op)
+{
+	AppendIn(cx, a, v, op->negate, op->kw.name);
+}
+
+static void
+WriteLike(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		  const WhereOperator *op)
+{
+	AppendLike(cx, a, v, op->sql, op->before, op->after, op->escape, op->kw.name);
+}
+
+static void
+WriteBetween(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+			 const WhereOperator *op)
+{
+	AppendBetween(cx, a, v, op->negate, op->kw.name);
+}
+
+/* $is: null, true or false */
+static void
+WriteIs(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		const WhereOperator *op)
+{
+	if (v->type != jbvNull && v->type != jbvBool)
+		ValueWrongType(cx, a, op->kw.name, v, "null, true or false");
+	AppendIs(cx, a, v, false);
+}
+
+/* $not: IS NOT with null or a boolean, else <> */
+static void
+WriteNot(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+		 const WhereOperator *op)
+{
+	if (v->type == jbvNull || v->type == jbvBool)
+		AppendIs(cx, a, v, true);
+	else
+		AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op->kw.name);
+}
+
+static void
+WriteContainment(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				 const WhereOperator *op)
+{
+	AppendContainment(cx, a, v, op->sql, op->kw.name);
+}
+
+static void
+WriteColumnLogic(WhereContext *cx, OrmAttribute *a, JsonbValue *v,
+				 const WhereOperator *op)
+{
+	AppendColumnLogic(cx, a, v, op->sql);
+}
+
+#define OP(name) {name, ORM_KEY_PARSED}
+
+static const WhereOperator where_operators[] = {
+	{OP("$eq"), WriteEquality, BTEqualStrategyNumber, false, .strict = true},
+	{OP("$ne"), WriteEquality, BTEqualStrategyNumber, true, .strict = true},
+	{OP("$gt"), WriteComparison, BTGreaterStrategyNumber, .strict = true},
+	{OP("$gte"), WriteComparison, BTGreaterEqualStrategyNumber, .strict = true},
+	{OP("$lt"), WriteComparison, BTLessStrategyNumber, .strict = true},
+	{OP("$lte"), WriteComparison, BTLessEqualStrategyNumber, .strict = true},
+	{OP("$in"), WriteIn, .strict = true},
+	{OP("$notIn"), WriteIn, .negate = true},
+	{OP("$like"), WriteLike, .sql = "~~", .strict = true},
+	{OP("$notLike"), WriteLike, .sql = "!~~", .strict = true},
+	{OP("$iLike"), WriteLike, .sql = "~~*", .strict = true},
+	{OP("$notILike"), WriteLike, .sql = "!~~*", .strict = true},
+	{OP("$between"), WriteBetween, .strict = true},
+	{OP("$notBetween"), WriteBetween, .negate = true, .strict = true},
+	{OP("$is"), WriteIs},
+	{OP("$not"), WriteNot},
+	{OP("$startsWith"), WriteLike, .sql = "~~", .after = true, .escape = true, .strict = true},
+	{OP("$endsWith"), WriteLike, .sql = "~~", .before = true, .escape = true, .strict = true},
+	{OP("$substring"), WriteLike, .sql = "~~", .before = true, .after = true, .escape = true,
+	.strict = true},
+	{OP("$contains"), WriteContainment, .sql = "@>", .strict = true},
+	{OP("$contained"), WriteContainment, .sql = "<@", .strict = true},
+	{OP("$overlap"), WriteContainment, .sql = "&&", .strict = true},
+	{OP("$and"), WriteColumnLogic, .sql = "AND"},
+	{OP("$or"), WriteColumnLogic, .sql = "OR"},
+};
+
+#undef OP
+
+/* The operator of that name, or NULL. */
+static const WhereOperator *
+FindOperator(const char *name)
+{
+	return (const WhereOperator *)
+		OrmFindKeyword(where_operators, lengthof(where_operators),
+					   sizeof(WhereOperator), name);
+}
+
+static void
+UnrecognizedOperator(WhereContext *cx, const char *name)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("unrecognized operator \"%s\" in where of model \"%s\"",
+				   name, cx->model->name),
+			errhint("Operators are %s.",
+					OrmKeywordList(where_operators, lengthof(where_operators),
+								   sizeof(WhereOperator))));
+}
+
 /* One $-operator applied to a column. */
 static void
-AppendOperator(WhereContext *cx, OrmAttribute *a, const char *op, JsonbValue *v)
+AppendOperator(WhereContext *cx, OrmAttribute *a, const char *name, JsonbValue *v)
 {
-	bool		null = v->type == jbvNull;
-	bool		boolean = v->type == jbvBool;
+	const WhereOperator *op = FindOperator(name);
 
-	if (strcmp(op, "$eq") == 0)
-		null ? AppendIs(cx, a, v, false) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$ne") == 0)
-		null ? AppendIs(cx, a, v, true) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
-	else if (strcmp(op, "$gt") == 0)
-		AppendComparison(cx, a, BTGreaterStrategyNumber, false, v, op);
-	else if (strcmp(op, "$gte") == 0)
-		AppendComparison(cx, a, BTGreaterEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$lt") == 0)
-		AppendComparison(cx, a, BTLessStrategyNumber, false, v, op);
-	else if (strcmp(op, "$lte") == 0)
-		AppendComparison(cx, a, BTLessEqualStrategyNumber, false, v, op);
-	else if (strcmp(op, "$in") == 0 || strcmp(op, "$notIn") == 0)
-		AppendIn(cx, a, v, op[1] == 'n', op);
-	else if (strcmp(op, "$like") == 0)
-		AppendLike(cx, a, v, "~~", false, false, false, op);
-	else if (strcmp(op, "$notLike") == 0)
-		AppendLike(cx, a, v, "!~~", false, false, false, op);
-	else if (strcmp(op, "$iLike") == 0)
-		AppendLike(cx, a, v, "~~*", false, false, false, op);
-	else if (strcmp(op, "$notILike") == 0)
-		AppendLike(cx, a, v, "!~~*", false, false, false, op);
-	else if (strcmp(op, "$startsWith") == 0)
-		AppendLike(cx, a, v, "~~", false, true, true, op);
-	else if (strcmp(op, "$endsWith") == 0)
-		AppendLike(cx, a, v, "~~", true, false, true, op);
-	else if (strcmp(op, "$substring") == 0)
-		AppendLike(cx, a, v, "~~", true, true, true, op);
-	else if (strcmp(op, "$between") == 0 || strcmp(op, "$notBetween") == 0)
-		AppendBetween(cx, a, v, op[1] == 'n', op);
-	else if (strcmp(op, "$is") == 0)
-	{
-		if (!null && !boolean)
-			ValueWrongType(cx, a, op, v, "null, true or false");
-		AppendIs(cx, a, v, false);
-	}
-	else if (strcmp(op, "$not") == 0)
-		(null || boolean) ? AppendIs(cx, a, v, true) :
-			AppendComparison(cx, a, BTEqualStrategyNumber, true, v, op);
-	else if (strcmp(op, "$contains") == 0)
-		AppendContainment(cx, a, v, "@>");
-	else if (strcmp(op, "$contained") == 0)
-		AppendContainment(cx, a, v, "<@");
-	else if (strcmp(op, "$overlap") == 0)
-		AppendContainment(cx, a, v, "&&");
-	else if (strcmp(op, "$and") == 0)
-		AppendColumnLogic(cx, a, v, "AND");
-	else if (strcmp(op, "$or") == 0)
-		AppendColumnLogic(cx, a, v, "OR");
-	else
-		WhereError(cx, "operator", op);
+	if (op == NULL)
+		UnrecognizedOperator(cx, name);
+	op->write(cx, a, v, op);
 }
 
 /* Whether every key of an object is a $-operator. */
@@ -607,13 +507,13 @@ AppendJsonPaths(WhereContext *cx, OrmAttribute *a, List *path, JsonbValue *v)
 		appendStringInfoChar(cx->buf, '(');
 		AppendColumnRef(cx, a);
 		appendStringInfoString(cx->buf, " OPERATOR(pg_catalog.#>>) ");
-		AppendDatum(cx, TEXTARRAYOID, PathDatum(sub));
+		OrmAppendParam(cx->buf, cx->params, TEXTARRAYOID, PathDatum(sub));
 		if (f->value.type == jbvNull)
 			appendStringInfoString(cx->buf, ") IS NULL");
 		else
 		{
 			appendStringInfoString(cx->buf, ") OPERATOR(pg_catalog.=) ");
-			AppendDatum(cx, TEXTOID, CStringGetTextDatum(OrmJsonValueText(&f->value)));
+			OrmAppendParam(cx->buf, cx->params, TEXTOID, CStringGetTextDatum(OrmJsonValueText(&f->value)));
 		}
 	}
 	appendStringInfoChar(cx->buf, ')');
@@ -833,7 +733,7 @@ AppendEntry(WhereContext *cx, OrmJsonField *f)
 	else if (IsPathKey(f->key))
 		AppendIncludedColumn(cx, f->key, &f->value);
 	else if (f->key[0] == '$')
-		WhereError(cx, "operator", f->key);
+		UnrecognizedOperator(cx, f->key);
 	else
 	{
 		OrmAttribute *a = OrmFindAttribute(cx->model, f->key);
@@ -1004,11 +904,6 @@ OrmAppendNodeWhere(StringInfo buf, OrmQueryNode *node, const char *alias,
 static bool
 RejectsNull(JsonbValue *v)
 {
-	static const char *const strict[] = {
-		"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$like", "$notLike",
-		"$iLike", "$notILike", "$startsWith", "$endsWith", "$substring",
-		"$between", "$notBetween", "$contains", "$contained", "$overlap"
-	};
 	ListCell   *lc;
 
 	if (v->type == jbvNull)
@@ -1020,12 +915,10 @@ RejectsNull(JsonbValue *v)
 	foreach(lc, OrmJsonFields(v->val.binary.data))
 	{
 		OrmJsonField *f = lfirst(lc);
+		const WhereOperator *op = FindOperator(f->key);
 
-		if (f->value.type == jbvNull)
-			continue;
-		for (size_t i = 0; i < lengthof(strict); i++)
-			if (strcmp(f->key, strict[i]) == 0)
-				return true;
+		if (f->value.type != jbvNull && op && op->strict)
+			return true;
 	}
 	return false;
 }
