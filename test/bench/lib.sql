@@ -33,6 +33,8 @@ CREATE TABLE bench.contenders (
 	shape      text NOT NULL,			-- "orm", "a", "b1", ...
 	label      text NOT NULL,
 	is_orm     bool NOT NULL DEFAULT false,
+	is_floor   bool NOT NULL DEFAULT false,	-- the same rows flat, as text:
+											-- not JSON, not a contender
 	sql        text NOT NULL,			-- one SELECT of one json value
 	UNIQUE (case_no, shape)
 );
@@ -210,7 +212,8 @@ BEGIN
 	IF cardinality(ids) = 1 AND orm_texts[1] IS NULL THEN
 		RAISE EXCEPTION 'case %: orm_models returned NULL', c;
 	END IF;
-	FOR r IN SELECT * FROM bench.contenders x WHERE x.case_no = c AND NOT x.is_orm ORDER BY x.id LOOP
+	FOR r IN SELECT * FROM bench.contenders x
+	          WHERE x.case_no = c AND NOT x.is_orm AND NOT x.is_floor ORDER BY x.id LOOP
 		shape := r.shape;
 		verdict := NULL;
 		worst := 0;

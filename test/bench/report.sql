@@ -15,6 +15,8 @@ SELECT case_no AS "#", title AS "case",
        coalesce(hand_value, '-') AS "best hand-written (shape)",
        coalesce(to_char(ratio, 'FM990.000'), '-') AS ratio,
        target,
+       coalesce(floor_value, '-') AS "flat-join floor",
+       coalesce(to_char(floor_ratio, 'FM990.000'), '-') AS "orm / floor",
        CASE WHEN NOT coalesce(measured, false) THEN
                  CASE WHEN case_no = 6 THEN 'skipped' ELSE 'NOT RUN' END
             WHEN case_no = 6 THEN 'info'
@@ -30,8 +32,8 @@ SELECT s.case_no AS "#", s.shape,
        round(s.lo::numeric, 2) AS min,
        round(s.hi::numeric, 2) AS max,
        s.n,
-       to_char(s.med / nullif(CASE WHEN s.case_no = 2 THEN max(s.med) FILTER (WHERE NOT s.is_orm) OVER w ELSE min(s.med) FILTER (WHERE NOT s.is_orm) OVER w END, 0), 'FM990.000') AS "vs best",
-       coalesce(v.verdict, CASE WHEN s.is_orm THEN '(reference)' END) AS "output vs orm_models",
+       to_char(s.med / nullif(CASE WHEN s.case_no = 2 THEN max(s.med) FILTER (WHERE NOT s.is_orm AND NOT s.is_floor) OVER w ELSE min(s.med) FILTER (WHERE NOT s.is_orm AND NOT s.is_floor) OVER w END, 0), 'FM990.000') AS "vs best",
+       coalesce(v.verdict, CASE WHEN s.is_orm THEN '(reference)' WHEN s.is_floor THEN '(floor: flat text)' END) AS "output vs orm_models",
        s.label
   FROM shape_ms s LEFT JOIN verdicts v USING (case_no, shape)
 WINDOW w AS (PARTITION BY s.case_no)

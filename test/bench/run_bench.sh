@@ -10,9 +10,9 @@
 # failure), and prints one table: case, orm_models, best hand-written
 # (shape), ratio, target, PASS/MISS.
 #
-#   1  find_all('User', {include: ['posts']}) over every user  ratio <= 1.05
-#   2  find_by_pk with posts.comments, pgbench -c 4 -j 2        TPS ratio >= 0.9
-#   3  find_all, nested include + where + order + limit         ratio <= 1.1
+#   1  find_all('User', {include: ['posts']}) over every user  ratio <= 0.70
+#   2  find_by_pk with posts.comments, pgbench -c 4 -j 2        TPS ratio >= 1.20
+#   3  find_all, nested include + where + order + limit         ratio <= 0.80
 #   4  define_models + sync force of 200 models, 400 assocs     seconds, not minutes
 #   5  500 CREATE TABLE + 500 DROP TABLE, with the extension
 #      vs a database without it                                 ratio <= 1.05
