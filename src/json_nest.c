@@ -512,21 +512,23 @@ OrmRunLevelsRows(OrmFindLevels *plan, MemoryContext plan_context,
 	for (;;)
 	{
 		uint64		n = OrmSpiFetch(portal, ROWS_BATCH);
+		SPITupleTable *fetched = SPI_tuptable;	/* the next run resets it */
 		Datum	   *batch = palloc(sizeof(Datum) * (n + 1));
+		ArrayType  *keys_array = NULL;
 		bool		isnull;
 
 		for (uint64 i = 0; i < n; i++)
-			batch[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-									 1, &isnull);
+			batch[i] = SPI_getbinval(fetched->vals[i], fetched->tupdesc, 1, &isnull);
 		if (n > 0)
 		{
-			params->params[plan->keys_param].value =
-				PointerGetDatum(construct_array(batch, (int) n, plan->keys_type,
-												typlen, typbyval, typalign));
+			keys_array = construct_array(batch, (int) n, plan->keys_type,
+										 typlen, typbyval, typalign);
+			params->params[plan->keys_param].value = PointerGetDatum(keys_array);
 			params->params[plan->keys_param].isnull = false;
 			RunOnce(&r, splan, params);
+			pfree(keys_array);
 		}
-		SPI_freetuptable(SPI_tuptable);
+		SPI_freetuptable(fetched);
 		pfree(batch);
 		if (n < ROWS_BATCH)
 			break;

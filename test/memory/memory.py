@@ -15,6 +15,8 @@ statements (memory kept across transactions).
 Phases, each one test:
   find_all, generate_series    one statement calls find_all MEMORY_N times
   find_all, plpgsql loop        a procedure (COMMIT every 1000 calls)
+  find_by_pk, plpgsql loop      likewise, a point lookup with two levels
+                                (the JSON writer's levels statement)
   define, plpgsql loop          the same model redefined MEMORY_N times
   define + find_all, loop       alternately: every find_all reloads the cache
   find_all, one statement each  MEMORY_N/10 round trips (autocommit)
@@ -22,6 +24,13 @@ Phases, each one test:
                                 toggled), session A's next find_all must see it
                                 (so A's cache was dropped) and A's memory must
                                 not grow over MEMORY_N/20 cycles
+  find_all_rows, many rows      MEMORY_ROWS parents (default 1,000,000), each
+                                with an include, streamed through
+                                find_all_rows: the backend's private memory
+                                (RssAnon, sampled from /proc while it runs)
+                                must peak below MEMORY_ROWS_LIMIT (default
+                                64 MiB) over its start, and no higher than
+                                for a tenth of the rows plus 16 MiB: flat
 Plus, as information (not a test): how the memory grows with distinct statements
 (310 find_all queries over one model differing in attributes and order).
 
@@ -43,6 +52,8 @@ from pgwire import lit  # noqa: E402
 N = int(os.environ.get("MEMORY_N", "20000"))
 WARM = int(os.environ.get("MEMORY_WARMUP", "1000"))
 LIMIT = int(os.environ.get("MEMORY_LIMIT", str(1 << 20)))
+ROWS = int(os.environ.get("MEMORY_ROWS", "1000000"))
+ROWS_LIMIT = int(os.environ.get("MEMORY_ROWS_LIMIT", str(64 << 20)))
 BATCH = 1000
 
 MODELS = {
@@ -127,6 +138,10 @@ BEGIN
     IF phase IN ('find_all', 'define + find_all') THEN
       PERFORM orm.find_all('User', memtest.q(i));
     END IF;
+    IF phase = 'find_by_pk' THEN
+      PERFORM orm.find_by_pk('User', 1 + i %% 50,
+        '{"include": [{"association": "posts", "include": ["comments", "tags"]}, "profile"]}');
+    END IF;
     IF phase IN ('define', 'define + find_all') THEN
       PERFORM orm.define('Tag', %(tag)s, %(opts)s);
     END IF;
@@ -209,6 +224,80 @@ def verdict(name, calls, secs, t0, t1, c0, c1, outer=None):
         failed += 1
 
 
+def rss_anon(pid):
+    """The private resident memory of a process, bytes, or None."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def peak_while(c, sql):
+    """Runs sql on c; the peak of its backend's RssAnon meanwhile, and the start."""
+    import threading
+    start = rss_anon(c.pid)
+    peak = [start or 0]
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            v = rss_anon(c.pid)
+            if v is not None and v > peak[0]:
+                peak[0] = v
+            time.sleep(0.02)
+
+    w = threading.Thread(target=watch)
+    w.start()
+    try:
+        r = must(c, sql, timeout=3600)
+    finally:
+        done.set()
+        w.join()
+    return start, peak[0], r
+
+
+def phase_rows(a):
+    """find_all_rows over ROWS parents: memory flat, whatever the count."""
+    global passed, failed
+    if rss_anon(a.pid) is None:
+        print("memory: find_all_rows: /proc/%d/status is not readable here: not run" % a.pid)
+        return
+    must(a, """SELECT orm.define_models('{
+      "Row": {"attributes": {"n": "INTEGER", "label": "TEXT"}, "options": {"timestamps": false},
+              "associations": [{"hasMany": "Bit", "as": "bits", "foreignKey": "rowId"}]},
+      "Bit": {"attributes": {"v": "INTEGER", "rowId": "INTEGER"}, "options": {"timestamps": false}}}')""")
+    must(a, "SELECT count(*) FROM orm.sync('{\"models\": [\"Row\", \"Bit\"]}')")
+    t = time.time()
+    must(a, """INSERT INTO public."Rows" (n, label) SELECT i, 'row ' || i FROM generate_series(1, %d) i;
+               INSERT INTO public."Bits" (v, "rowId") SELECT i, 1 + (i * 7) %% %d FROM generate_series(1, %d) i;
+               ANALYZE public."Rows", public."Bits";""" % (ROWS, ROWS, ROWS // 10), timeout=3600)
+    print("memory: find_all_rows: %d rows and %d bits loaded in %.1f s" % (ROWS, ROWS // 10, time.time() - t), flush=True)
+    q = ("SELECT count(*), sum(octet_length(r::text)) FROM orm.find_all_rows('Row', "
+         "'{\"include\": [\"bits\"], \"limit\": %d}') r")
+    results = []
+    for n in (ROWS // 10, ROWS):
+        t = time.time()
+        start, peak, r = peak_while(a, q % n)
+        cnt = int(r.rows[0][0])
+        results.append((n, start, peak, cnt, time.time() - t))
+        print("memory: find_all_rows over %d parents (%d rows back, %.1f s): backend's private memory "
+              "%s at the start, peak %s (%s)" % (n, cnt, time.time() - t, size(start), size(peak),
+                                               mb(peak - start)), flush=True)
+    (n0, s0, p0, c0, _), (n1, s1, p1, c1, _) = results
+    ok = c0 == n0 and c1 == n1 and p1 - s1 < ROWS_LIMIT and p1 <= p0 + (16 << 20)
+    print("memory: find_all_rows, %d parents: the peak over the start below %s, and within 16 MB "
+          "of a tenth's: %s" % (n1, size(ROWS_LIMIT), "ok" if ok else "FAILED"), flush=True)
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+    must(a, 'SELECT orm.undefine(\'Row\'); SELECT orm.undefine(\'Bit\'); DROP TABLE public."Rows", public."Bits"')
+
+
 def phase_loop(c, phase, n):
     before = measure(c)
     t = time.time()
@@ -252,6 +341,7 @@ def main():
 
     # 2-4. plpgsql loops
     phase_loop(a, "find_all", n)
+    phase_loop(a, "find_by_pk", n)
     phase_loop(a, "define", n)
     phase_loop(a, "define + find_all", n)
 
@@ -310,6 +400,9 @@ def main():
         passed += 1
     must(b, "SELECT orm.define('Tag', %s, %s)" % (lit(TAG_ATTRS[0]), lit(TAG_OPTS)))
     b.close()
+
+    # 7. find_all_rows over a million parents
+    phase_rows(a)
 
     # information: distinct statements stay in the plan cache until the catalog changes
     must(a, "SELECT orm.find_all('User', '{}')")
