@@ -16,13 +16,16 @@
  *   - the root: its conditions, order, limit and offset, as ever;
  *   - an include of an unrestricted parent (every row of its table): its
  *     own conditions only; rows of parents nobody selected are never read;
- *   - of a restricted parent: its link column = ANY the parent's rows (the
- *     parent level's statement, projected to the parent's side of the link;
- *     written with the key type's own operator, as every comparison here);
+ *   - of a restricted parent: its link column = ANY the parent's side of
+ *     the link in the parent's rows, which a level's branch and its
+ *     children's read from one MATERIALIZED CTE (l<id>), so each level's
+ *     conditions run once however deep the tree (written with the key
+ *     type's own operator, as every comparison here); for find_by_pk's
+ *     root, simply the key;
  *   - with a limit or offset per parent, or a where of its parent's that
  *     names it ("$include.column$"): per parent row, in a LATERAL sub-select
- *     over the parent's (distinct) rows, where the SQL path's conditions
- *     apply unchanged.
+ *     over the parent's distinct rows (those whose key is in its CTE), where
+ *     the SQL path's conditions apply unchanged.
  * The conditions themselves are query_sql.c's.  A query whose where names
  * an include from further up than its parent is not served here (the
  * caller uses the SQL path).
@@ -41,6 +44,21 @@
 #include "orm_sql.h"
 #include "orm_query.h"
 
+/*
+ * What one node's level needs of its parent's: whether the parent's rows are
+ * a CTE it reads, and which of the parent's columns it reads there.
+ */
+typedef struct LevelInfo
+{
+	int			id;				/* the level's number, -1: not a level */
+	bool		cte;			/* its rows are l<id>, MATERIALIZED: a child
+								 * level reads them */
+	int			link_col;		/* its parent's column with the parent's side
+								 * of its link (c<n> of the parent's CTE) */
+	int			pk_col;			/* its own column with its primary key, for
+								 * a child read per parent row; or 0 */
+} LevelInfo;
+
 typedef struct LevelsBuild
 {
 	OrmFindLevels *plan;
@@ -49,12 +67,13 @@ typedef struct LevelsBuild
 	List	   *levels;			/* OrmLevel *, by level number */
 	List	   *columns;		/* per level: List of char * (own columns) */
 	List	   *placed;			/* per level: IntList, each own column's slot */
+	struct LevelInfo *info;		/* by node index */
 	List	   *slot_types;		/* OidList: the union's columns after the
 								 * level number, shared by the levels */
 } LevelsBuild;
 
-static void AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
-							bool ordered, OrmParams *params);
+static void AppendLevelRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
+							List *exprs, bool ordered, OrmParams *params);
 
 /* Whether a node is of a to-many association. */
 static bool
@@ -159,36 +178,66 @@ FilteredByParent(OrmQueryNode *node)
 	return node->parent && list_member_ptr(node->parent->where_joins, node);
 }
 
+/* Whether node's level reads its rows per row of its parent's. */
+static bool
+PerParent(OrmQueryNode *node)
+{
+	return node->parent && (node->limit >= 0 || node->offset > 0 ||
+							FilteredByParent(node));
+}
+
+/* Whether node's level reads its parent's rows (the parent's CTE). */
+static bool
+ReadsParent(OrmQueryNode *node)
+{
+	return node->parent && !Unrestricted(node->parent) &&
+		(PerParent(node) || !KeyOfParent(node));
+}
+
+/* l<id>'s column n, as a list of values: "SELECT r.c<n> FROM l<id> r". */
+static void
+AppendParentColumn(StringInfo buf, LevelsBuild *b, OrmQueryNode *parent, int n)
+{
+	appendStringInfo(buf, "SELECT r.c%d FROM l%d r", n, b->info[parent->index].id);
+}
+
+/* exprs as a select list, named c1, c2, ... */
+static void
+AppendSelectList(StringInfo buf, List *exprs)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(buf, "SELECT ");
+	foreach(lc, exprs)
+		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
+						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
+}
+
 /*
  * node's rows in a LATERAL sub-select per row of its parent's: the parent's
- * distinct rows, under the parent's alias, so that every condition of the
- * SQL path applies as written there.
+ * distinct rows (those of its level, from its CTE), under the parent's
+ * alias, so that every condition of the SQL path applies as written there.
  */
 static void
-AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
-					OrmParams *params)
+AppendPerParentRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
+					List *exprs, OrmParams *params)
 {
 	OrmQueryNode *parent = node->parent;
 	OrmAttribute *pk = OrmPrimaryKey(parent->model);
 	char	   *alias = OrmTableAlias(parent);
-	char	   *key = psprintf("%s.%s", alias, quote_identifier(pk->field));
-	ListCell   *lc;
 
-	appendStringInfoString(buf, "SELECT x.* FROM (SELECT ");
-	appendStringInfo(buf, "%s.* FROM %s %s", alias,
+	appendStringInfo(buf, "SELECT x.* FROM (SELECT %s.* FROM %s %s", alias,
 					 OrmQualifiedTable(parent->model), alias);
-	if (!Unrestricted(parent))
+	if (ReadsParent(node))
 	{
-		appendStringInfo(buf, " WHERE %s %s ANY (", key,
+		appendStringInfo(buf, " WHERE %s.%s %s ANY (", alias, quote_identifier(pk->field),
 						 OrmComparisonOperator(parent->model, pk,
 											   BTEqualStrategyNumber, false));
-		AppendLevelRows(buf, parent, list_make1(key), false, params);
+		AppendParentColumn(buf, b, parent, b->info[parent->index].pk_col);
 		appendStringInfoChar(buf, ')');
 	}
-	appendStringInfo(buf, ") %s CROSS JOIN LATERAL (SELECT ", alias);
-	foreach(lc, exprs)
-		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
-						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
+	appendStringInfo(buf, ") %s CROSS JOIN LATERAL (", alias);
+	AppendSelectList(buf, exprs);
 	OrmAppendFrom(buf, node);
 	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
 	OrmAppendOrderLimit(buf, node, params);
@@ -198,26 +247,21 @@ AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 /*
  * The rows of node as its level has them, projected to exprs (SQL over its
  * aliases, named c1, c2, ...), in the level's order when ordered (else only
- * when a limit or offset needs it).
+ * when a limit or offset needs it).  A level whose parent is restricted
+ * reads the parent's rows from the parent's CTE (b), once for all.
  */
 static void
-AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
-				bool ordered, OrmParams *params)
+AppendLevelRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
+				List *exprs, bool ordered, OrmParams *params)
 {
 	const char *lead = " WHERE ";
-	ListCell   *lc;
 
-	check_stack_depth();
-	if (node->parent && (node->limit >= 0 || node->offset > 0 ||
-						 FilteredByParent(node)))
+	if (PerParent(node))
 	{
-		AppendPerParentRows(buf, node, exprs, params);
+		AppendPerParentRows(buf, b, node, exprs, params);
 		return;
 	}
-	appendStringInfoString(buf, "SELECT ");
-	foreach(lc, exprs)
-		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
-						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
+	AppendSelectList(buf, exprs);
 	OrmAppendFrom(buf, node);
 	if (node->parent && KeyOfParent(node))
 	{
@@ -227,18 +271,12 @@ AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 						 node->parent->key_param);
 		lead = " AND ";
 	}
-	else if (node->parent && !Unrestricted(node->parent))
+	else if (ReadsParent(node))
 	{
-		OrmQueryNode *parent = node->parent;
-		OrmAttribute *p = ParentSide(node);
-
 		appendStringInfo(buf, "%s%s %s ANY (", lead, ChildSideSql(node),
-						 OrmComparisonOperator(parent->model, p,
+						 OrmComparisonOperator(node->parent->model, ParentSide(node),
 											   BTEqualStrategyNumber, false));
-		AppendLevelRows(buf, parent,
-						list_make1(psprintf("%s.%s", OrmTableAlias(parent),
-											quote_identifier(p->field))),
-						false, params);
+		AppendParentColumn(buf, b, node->parent, b->info[node->index].link_col);
 		appendStringInfoChar(buf, ')');
 		lead = " AND ";
 	}
@@ -385,6 +423,18 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 			AddColumn(b, &own, &placed,
 					  psprintf("%s.%s", alias, quote_identifier(ParentSide(child)->field)),
 					  ParentSide(child)->typid);
+		b->info[child->index].link_col = list_length(own);
+		if (ReadsParent(child))
+			b->info[node->index].cte = true;
+		if (ReadsParent(child) && PerParent(child) && b->info[node->index].pk_col == 0)
+		{
+			OrmAttribute *pk = OrmPrimaryKey(node->model);
+
+			(void) AddColumn(b, &own, &placed,
+							 psprintf("%s.%s", alias, quote_identifier(pk->field)),
+							 pk->typid);
+			b->info[node->index].pk_col = list_length(own);
+		}
 		i++;
 	}
 	level->nmembers = list_length(node->attributes);
@@ -417,6 +467,7 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 										  a->typid));
 		}
 	}
+	b->info[node->index].id = level->id;
 	b->nodes = lappend(b->nodes, node);
 	b->levels = lappend(b->levels, level);
 	b->columns = lappend(b->columns, own);
@@ -452,9 +503,50 @@ AppendBranch(StringInfo buf, LevelsBuild *b, int id)
 							 format_type_extended(lfirst_oid(lc), -1,
 												  FORMAT_TYPE_FORCE_QUALIFY));
 	}
+	if (b->info[node->index].cte)
+	{
+		appendStringInfo(buf, " FROM l%d r", id);
+		return;
+	}
 	appendStringInfoString(buf, " FROM (");
-	AppendLevelRows(buf, node, own, true, b->params);
+	AppendLevelRows(buf, b, node, own, true, b->params);
 	appendStringInfoString(buf, ") r");
+}
+
+/*
+ * WITH l<id> AS MATERIALIZED (...), for every level whose rows a child
+ * level reads: parents before children, so each reads those before it.
+ */
+static void
+AppendCtes(StringInfo buf, LevelsBuild *b)
+{
+	bool		first = true;
+
+	for (int id = list_length(b->nodes) - 1; id >= 0; id--)
+	{
+		OrmQueryNode *node = list_nth(b->nodes, id);
+
+		if (!b->info[node->index].cte)
+			continue;
+		appendStringInfo(buf, "%sl%d AS MATERIALIZED (", first ? "WITH " : ", ", id);
+		AppendLevelRows(buf, b, node, list_nth(b->columns, id), true, b->params);
+		appendStringInfoChar(buf, ')');
+		first = false;
+	}
+	if (!first)
+		appendStringInfoChar(buf, ' ');
+}
+
+/* The largest node index of a tree. */
+static int
+MaxIndex(OrmQueryNode *node)
+{
+	int			max = node->index;
+	ListCell   *lc;
+
+	foreach(lc, node->children)
+		max = Max(max, MaxIndex(lfirst(lc)));
+	return max;
 }
 
 /*
@@ -483,7 +575,7 @@ OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params)
 	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root))
 		return NULL;
 	initStringInfo(&keys);
-	AppendLevelRows(&keys, root,
+	AppendLevelRows(&keys, NULL, root,
 					list_make1(psprintf("%s.%s", OrmTableAlias(root),
 										quote_identifier(pk->field))),
 					true, params);
@@ -513,6 +605,7 @@ OrmLevelsPlan(OrmQueryNode *root, OrmParams *params)
 		return NULL;
 	b.plan = palloc0(sizeof(OrmFindLevels));
 	b.params = params;
+	b.info = palloc0(sizeof(LevelInfo) * (MaxIndex(root) + 1));
 	top = MakeLevel(&b, root);
 	b.plan->nlevels = list_length(b.nodes);
 	b.plan->levels = palloc(sizeof(OrmLevel *) * b.plan->nlevels);
@@ -520,6 +613,7 @@ OrmLevelsPlan(OrmQueryNode *root, OrmParams *params)
 		b.plan->levels[id] = list_nth(b.levels, id);
 	b.plan->root = top;
 	initStringInfo(&buf);
+	AppendCtes(&buf, &b);
 	for (int id = 0; id < b.plan->nlevels; id++)
 	{
 		if (id > 0)
