@@ -428,7 +428,9 @@ case_node()
 		note "case 6: skipped (no node/npm, or BENCH_NODE=0)"
 		return 0
 	fi
-	if [ ! -d "$here/node/node_modules/sequelize" ] || [ ! -d "$here/node/node_modules/pg" ]; then
+	if [ ! -d "$here/node/node_modules/sequelize" ] || [ ! -d "$here/node/node_modules/pg" ] ||
+		[ ! -e "$here/node/node_modules/orm-models" ] ||
+		[ "$here/node/package-lock.json" -nt "$here/node/node_modules/.package-lock.json" ]; then
 		note "case 6: npm ci"
 		if ! (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error >&2); then
 			if [ "$NODE" = 1 ]; then
