@@ -14,7 +14,7 @@ OBJS = \
 	src/query_parse.o src/where.o src/query_sql.o src/query_levels.o \
 	src/json_writer.o src/json_nest.o src/json_check.o src/find.o \
 	src/ddl.o src/ddl_indexes.o src/drift.o src/sync.o src/timestamps.o \
-	src/define.o src/orm_models.o
+	src/define.o src/typescript.o src/orm_models.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
@@ -37,7 +37,8 @@ REGRESS = \
 	validate \
 	models_folder \
 	atomicity \
-	security
+	security \
+	typescript
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

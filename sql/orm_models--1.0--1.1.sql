@@ -6,3 +6,8 @@
  * Every object 1.1 adds to 1.0, in the order orm_models--1.1.sql creates
  * it; test/upgrade checks that 1.0 updated to 1.1 is exactly a fresh 1.1.
  */
+
+/* TypeScript declarations of every model (1.1) */
+CREATE FUNCTION orm.typescript() RETURNS text
+	AS 'MODULE_PATHNAME', 'orm_typescript'
+	LANGUAGE C STABLE;

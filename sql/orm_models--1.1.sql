@@ -160,3 +160,8 @@ CREATE EVENT TRIGGER orm_sql_drop ON sql_drop
 CREATE EVENT TRIGGER orm_ddl_command_end ON ddl_command_end
 	WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA')
 	EXECUTE FUNCTION orm.on_ddl_command_end();
+
+/* TypeScript declarations of every model (1.1) */
+CREATE FUNCTION orm.typescript() RETURNS text
+	AS 'MODULE_PATHNAME', 'orm_typescript'
+	LANGUAGE C STABLE;

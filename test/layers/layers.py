@@ -49,7 +49,7 @@ LAYERS = [
       "json_writer.c", "json_nest.c", "json_check.c", "find.c"]),
     ("ddl", "orm_ddl.h",
      ["ddl.c", "ddl_indexes.c", "drift.c", "sync.c", "timestamps.c"]),
-    ("top", None, ["define.c", "orm_models.c"]),
+    ("top", None, ["define.c", "typescript.c", "orm_models.c"]),
 ]
 
 # The one cycle allowed between files.
