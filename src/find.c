@@ -443,6 +443,85 @@ orm_find_all_sql(PG_FUNCTION_ARGS)
 									 OrmFindSql(root, ORM_FIND_ARRAY, &params)));
 }
 
+/*
+ * The SQL path of find_all_rows: its statement through a cursor, each row
+ * into result.  Returns the number of rows.
+ */
+static uint64
+RunRows(OrmStatement *st, Tuplestorestate *result, TupleDesc desc)
+{
+	Portal		portal;
+	int			jit;
+	uint64		rows = 0;
+
+	OrmSpiConnect();
+	jit = OrmJitOff();
+	portal = SPI_cursor_open(NULL, OrmStatementPlan(st), st->params.values,
+							 st->params.nulls, true);
+	OrmJitRestore(jit);
+	for (;;)
+	{
+		OrmSpiFetch(portal, ROWS_BATCH);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+			Datum		value = SPI_getbinval(SPI_tuptable->vals[i],
+											  SPI_tuptable->tupdesc, 1, &isnull);
+
+			tuplestore_putvalues(result, desc, &value, &isnull);
+		}
+		rows += SPI_processed;
+		if (SPI_processed < ROWS_BATCH)
+			break;
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	OrmSpiFinish();
+	return rows;
+}
+
+/* The rows of a tuplestore of json values as one JSON array; rewound. */
+static char *
+RowsArray(Tuplestorestate *rows, TupleDesc desc)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '[');
+	tuplestore_rescan(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		bool		isnull;
+		Datum		value = slot_getattr(slot, 1, &isnull);
+
+		appendStringInfo(&buf, "%s%s", first ? "" : ",",
+						 isnull ? "null" : TextDatumGetCString(value));
+		first = false;
+	}
+	tuplestore_rescan(rows);
+	ExecDropSingleTupleTableSlot(slot);
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
+}
+
+/*
+ * json_writer = check for find_all_rows: the SQL path's rows must be the
+ * same JSON values as the writer's (as one array, in any order).
+ */
+static void
+CheckRows(FunctionCallInfo fcinfo, OrmStatement *st, Tuplestorestate *writer,
+		  TupleDesc desc)
+{
+	Tuplestorestate *sql = tuplestore_begin_heap(true, false, work_mem);
+
+	(void) RunRows(st->check, sql, desc);
+	OrmCheckSameJson(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+					 RowsArray(writer, desc), RowsArray(sql, desc));
+	tuplestore_end(sql);
+}
+
 /* find_all_rows through the JSON writer, a batch of root rows at a time. */
 static Datum
 RunLevelsRows(FunctionCallInfo fcinfo, OrmStatement *st)
@@ -451,7 +530,6 @@ RunLevelsRows(FunctionCallInfo fcinfo, OrmStatement *st)
 	OrmFindLevels *levels = st->levels;
 	uint64		rows;
 
-	OrmInitScalarSetResult(fcinfo, JSONOID);
 	OrmSpiConnect();
 	rows = OrmRunLevelsRows(levels, st->levels_context,
 							OrmSqlPlan(levels->keys_sql, st->params.count,
@@ -461,6 +539,8 @@ RunLevelsRows(FunctionCallInfo fcinfo, OrmStatement *st)
 							st->params.nulls, rsinfo->setResult,
 							rsinfo->setDesc);
 	OrmSpiFinish();
+	if (st->check)
+		CheckRows(fcinfo, st, rsinfo->setResult, rsinfo->setDesc);
 	if (rows == 0 && st->reject_on_empty)
 		RejectEmpty(fcinfo);
 	return (Datum) 0;
@@ -477,38 +557,11 @@ orm_find_all_rows(PG_FUNCTION_ARGS)
 {
 	OrmStatement *st = CallStatement(fcinfo, ORM_CALL_FIND_ALL_ROWS, 1);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Portal		portal;
-	int			jit;
-	uint64		rows = 0;
-
-	if (st->levels)
-		return RunLevelsRows(fcinfo, st);
 
 	OrmInitScalarSetResult(fcinfo, JSONOID);
-	OrmSpiConnect();
-	jit = OrmJitOff();
-	portal = SPI_cursor_open(NULL, OrmStatementPlan(st), st->params.values,
-							 st->params.nulls, true);
-	OrmJitRestore(jit);
-	for (;;)
-	{
-		OrmSpiFetch(portal, ROWS_BATCH);
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-			Datum		value = SPI_getbinval(SPI_tuptable->vals[i],
-											  SPI_tuptable->tupdesc, 1, &isnull);
-
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
-		}
-		rows += SPI_processed;
-		if (SPI_processed < ROWS_BATCH)
-			break;
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
-	OrmSpiFinish();
-	if (rows == 0 && st->reject_on_empty)
+	if (st->levels)
+		return RunLevelsRows(fcinfo, st);
+	if (RunRows(st, rsinfo->setResult, rsinfo->setDesc) == 0 && st->reject_on_empty)
 		RejectEmpty(fcinfo);
 	return (Datum) 0;
 }
