@@ -402,7 +402,7 @@ AppendJunctionColumn(StringInfo buf, OrmQueryNode *node, bool first)
 {
 	ListCell   *lc;
 
-	appendStringInfo(buf, "%s(SELECT pg_catalog.row_to_json(x) FROM (SELECT ",
+	appendStringInfo(buf, "%s(SELECT pg_catalog.row_to_json(x.*) FROM (SELECT ",
 					 first ? "" : ", ");
 	foreach(lc, node->through_attributes)
 	{
@@ -424,10 +424,10 @@ AppendIncludeColumn(StringInfo buf, OrmQueryNode *child, OrmQueryNode *parent,
 		child->assoc->kind == ORM_BELONGS_TO_MANY;
 
 	if (many)
-		appendStringInfo(buf, "(SELECT COALESCE(pg_catalog.json_agg(c%d), '[]'::pg_catalog.json) FROM (",
+		appendStringInfo(buf, "(SELECT COALESCE(pg_catalog.json_agg(c%d.*), '[]'::pg_catalog.json) FROM (",
 						 child->index);
 	else
-		appendStringInfo(buf, "(SELECT pg_catalog.row_to_json(c%d) FROM (",
+		appendStringInfo(buf, "(SELECT pg_catalog.row_to_json(c%d.*) FROM (",
 						 child->index);
 	if (!many)
 		child->limit = 1;
@@ -548,7 +548,7 @@ AppendGroupedJoins(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		if (!child->grouped)
 			continue;
 		fk = Attr(child->model, child->assoc->foreign_key);
-		appendStringInfo(buf, " LEFT JOIN (SELECT c%d.%s AS k, pg_catalog.json_agg(c%d",
+		appendStringInfo(buf, " LEFT JOIN (SELECT c%d.%s AS k, pg_catalog.json_agg(c%d.*",
 						 child->index, quote_identifier(fk->name), child->index);
 		foreach(lc2, child->order)
 		{
@@ -594,12 +594,12 @@ OrmFindSql(OrmQueryNode *root, OrmFindShape shape, OrmParams *params)
 	switch (shape)
 	{
 		case ORM_FIND_ARRAY:
-			appendStringInfoString(&buf, "SELECT COALESCE(pg_catalog.json_agg(r), '[]'::pg_catalog.json) FROM (");
+			appendStringInfoString(&buf, "SELECT COALESCE(pg_catalog.json_agg(r.*), '[]'::pg_catalog.json) FROM (");
 			AppendNodeSelect(&buf, root, NULL, params);
 			appendStringInfoString(&buf, ") r");
 			break;
 		case ORM_FIND_ROWS:
-			appendStringInfoString(&buf, "SELECT pg_catalog.row_to_json(r) FROM (");
+			appendStringInfoString(&buf, "SELECT pg_catalog.row_to_json(r.*) FROM (");
 			AppendNodeSelect(&buf, root, NULL, params);
 			appendStringInfoString(&buf, ") r");
 			break;
