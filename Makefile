@@ -38,7 +38,8 @@ REGRESS = \
 	models_folder \
 	atomicity \
 	security \
-	typescript
+	typescript \
+	json_writer
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)
