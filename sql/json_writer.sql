@@ -66,6 +66,12 @@ SELECT r FROM orm.find_all_rows('Val', '{"attributes": ["t", "tarr"], "order": [
 SELECT orm.find_all('Owner', '{"include": [{"association": "pets", "include": ["tags"]}, "firstPet"], "order": ["id", ["pets", "c1", "DESC"]]}');
 SELECT orm.find_all('Owner', '{"include": [{"association": "pets", "attributes": ["v", "OwnerId"]}], "order": ["r"]}');
 SELECT r FROM orm.find_all_rows('Owner', '{"include": ["pets"], "order": ["k"]}') r;
+-- which statement answers: the writer's levels (a UNION ALL of flat
+-- branches), except for a where naming an include from further up than
+-- its parent (here the root naming posts' tags), which the SQL path writes
+SELECT orm.find_all_sql('Owner', '{"include": [{"association": "pets", "include": ["tags"]}]}') LIKE '%UNION ALL%' AS levels;
+SELECT orm.find_all_sql('Owner', '{"include": [{"association": "pets", "include": ["tags"]}], "where": {"$pets.tags.c2$": "t"}}') LIKE '%json_agg%' AS sql_path;
+SELECT orm.find_all('Owner', '{"attributes": ["x"], "include": [{"association": "pets", "attributes": ["v"], "include": [{"association": "tags", "attributes": ["c2"], "through": {"attributes": []}}]}], "where": {"$pets.tags.c2$": "t"}, "order": ["id", ["pets", "c1"]]}');
 \pset tuples_only off
 \pset format aligned
 RESET TIME ZONE;

@@ -394,6 +394,8 @@ RunCall(FunctionCallInfo fcinfo, OrmCallKind kind, int qarg)
 		RejectEmpty(fcinfo);
 	if (isnull)
 		PG_RETURN_NULL();
+	if (kind != ORM_CALL_COUNT && OrmJsonWriter != ORM_WRITER_OFF)
+		PG_RETURN_TEXT_P(OrmCompactJsonText(DatumGetTextPP(result)));
 	PG_RETURN_DATUM(result);
 }
 
@@ -467,8 +469,13 @@ RunRows(OrmStatement *st, Tuplestorestate *result, TupleDesc desc)
 			bool		isnull;
 			Datum		value = SPI_getbinval(SPI_tuptable->vals[i],
 											  SPI_tuptable->tupdesc, 1, &isnull);
+			bool		compact = !isnull && OrmJsonWriter != ORM_WRITER_OFF;
 
+			if (compact)
+				value = PointerGetDatum(OrmCompactJsonText(DatumGetTextPP(value)));
 			tuplestore_putvalues(result, desc, &value, &isnull);
+			if (compact)
+				pfree(DatumGetPointer(value));
 		}
 		rows += SPI_processed;
 		if (SPI_processed < ROWS_BATCH)

@@ -148,6 +148,22 @@ AppendCompactJson(StringInfo buf, const char *s, int len)
 	}
 }
 
+/*
+ * A json text (the SQL path's answer) compact, as the writer writes it:
+ * json_agg's ", " and newlines between elements gone.
+ */
+text *
+OrmCompactJsonText(text *json)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoSpaces(&buf, VARHDRSZ);
+	AppendCompactJson(&buf, VARDATA_ANY(json), VARSIZE_ANY_EXHDR(json));
+	SET_VARSIZE(buf.data, buf.len);
+	return (text *) buf.data;
+}
+
 /* A jsonb scalar, compact. */
 static void
 AppendJsonbScalar(StringInfo buf, JsonbValue *v)

@@ -135,6 +135,7 @@ typedef struct OrmJsonType
 extern void OrmJsonTypeInit(OrmJsonType *t, Oid typid);
 extern void OrmJsonAppendValue(StringInfo buf, OrmJsonType *t, Datum value);
 extern char *OrmJsonKey(const char *name);
+extern text *OrmCompactJsonText(text *json);
 
 /* in query_levels.c: the statement the JSON writer nests, a level a branch */
 typedef struct OrmLevelMember
