@@ -127,7 +127,7 @@ Unrestricted(OrmQueryNode *node)
 	ListCell   *lc;
 
 	if (node->where || node->paranoid || node->key_param || node->keys_param ||
-		node->limit >= 0 ||
+		node->limit >= 0 || node->row_source || node->junction_source ||
 		node->offset > 0 || node->through_where || node->where_joins ||
 		(node->assoc && (node->assoc->scope || node->assoc->through_scope)))
 		return false;
@@ -175,8 +175,7 @@ AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 	ListCell   *lc;
 
 	appendStringInfoString(buf, "SELECT x.* FROM (SELECT ");
-	appendStringInfo(buf, "%s.* FROM %s %s", alias,
-					 OrmQualifiedTable(parent->model), alias);
+	appendStringInfo(buf, "%s.* FROM %s %s", alias, OrmNodeTable(parent), alias);
 	if (!Unrestricted(parent))
 	{
 		appendStringInfo(buf, " WHERE %s %s ANY (", key,
