@@ -126,4 +126,7 @@ extern void OrmWriteParams(OrmWrite *w, Datum *values, char *nulls);
 /* in write_sql.c: an OrmWrite -> its statement */
 extern OrmStatement *OrmWriteStatement(OrmWrite *w);
 
+/* in write_errors.c: a failed write's error, said in the models' terms */
+extern void OrmRaiseWriteError(OrmWrite *w, List *models, ErrorData *e) pg_attribute_noreturn();
+
 #endif							/* ORM_WRITE_H */

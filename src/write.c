@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/jsonb.h"
 
 #include "orm_util.h"
@@ -93,6 +94,57 @@ WriteStatement(OrmWrite *w, Jsonb *options)
 							   key.data, key.len, st);
 }
 
+typedef struct RunArgs
+{
+	OrmStatement *st;
+	Datum	   *values;
+	char	   *nulls;
+	bool		array;			/* the rows as an array, else the first */
+	MemoryContext caller;
+	Datum		result;
+	bool		isnull;
+} RunArgs;
+
+/*
+ * Runs a write's statement, not read-only: its JSON, or its one value,
+ * in the caller's memory context.  In a subtransaction (OrmTry), so that
+ * its error can be told in the models' terms.
+ */
+static void
+RunStatement(void *arg)
+{
+	RunArgs    *run = arg;
+	OrmStatement *st = run->st;
+
+	OrmSpiConnect();
+	if (st->levels)
+	{
+		uint64		rows;
+		text	   *json = OrmRunLevels(st->levels, st->levels_context,
+										OrmStatementPlan(st), st->params.count,
+										st->params.types, run->values, run->nulls,
+										run->array, false, run->caller, &rows);
+
+		run->isnull = json == NULL;
+		run->result = PointerGetDatum(json);
+	}
+	else if (OrmSpiExecPlan(OrmStatementPlan(st), run->values, run->nulls, false, 0) > 0)
+	{
+		Form_pg_attribute att = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+
+		run->result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+									1, &run->isnull);
+		if (!run->isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(run->caller);
+
+			run->result = datumCopy(run->result, att->attbyval, att->attlen);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	OrmSpiFinish();
+}
+
 /*
  * Runs a write: model at argument 0, its data (or NULL) and options (or
  * the query, for update...) at those arguments.  Its JSON (an array, or
@@ -110,8 +162,10 @@ RunWrite(FunctionCallInfo fcinfo, OrmWriteKind kind, int data_arg, int options_a
 	OrmStatement *st;
 	Datum	   *values;
 	char	   *nulls;
-	Datum		result = (Datum) 0;
-	bool		isnull = true;
+	Datum		result;
+	bool		isnull;
+	RunArgs		run;
+	ErrorData  *error;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -125,28 +179,17 @@ RunWrite(FunctionCallInfo fcinfo, OrmWriteKind kind, int data_arg, int options_a
 	memcpy(values, st->params.values, sizeof(Datum) * st->params.count);
 	memcpy(nulls, st->params.nulls, st->params.count);
 	OrmWriteParams(w, values, nulls);
-	OrmSpiConnect();
-	if (st->levels)
-	{
-		uint64		rows;
-		text	   *json = OrmRunLevels(st->levels, st->levels_context,
-										OrmStatementPlan(st), st->params.count,
-										st->params.types, values, nulls,
-										kind != ORM_WRITE_CREATE && kind != ORM_WRITE_UPSERT,
-										false, caller, &rows);
-
-		isnull = json == NULL;
-		result = PointerGetDatum(json);
-	}
-	else if (OrmSpiExecPlan(OrmStatementPlan(st), values, nulls, false, 0) > 0)
-	{
-		Form_pg_attribute att = TupleDescAttr(SPI_tuptable->tupdesc, 0);
-
-		result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
-			result = SPI_datumTransfer(result, att->attbyval, att->attlen);
-	}
-	OrmSpiFinish();
+	run.st = st;
+	run.values = values;
+	run.nulls = nulls;
+	run.array = kind != ORM_WRITE_CREATE && kind != ORM_WRITE_UPSERT;
+	run.caller = caller;
+	run.isnull = true;
+	error = OrmTry(RunStatement, &run);
+	if (error)
+		OrmRaiseWriteError(w, st->models, error);
+	result = run.result;
+	isnull = run.isnull;
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
