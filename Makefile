@@ -31,6 +31,7 @@ REGRESS = \
 	indexes \
 	sync \
 	find \
+	write \
 	sync_errors \
 	seed \
 	ddl_watch \
