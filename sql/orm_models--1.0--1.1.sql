@@ -7,6 +7,11 @@
  * it; test/upgrade checks that 1.0 updated to 1.1 is exactly a fresh 1.1.
  */
 
+/* Counts "version" up on every update: the trigger sync puts on versioned tables */
+CREATE FUNCTION orm.bump_version() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_bump_version'
+	LANGUAGE C;
+
 /* Writing through the models: one statement each, the caller's rights */
 CREATE FUNCTION orm.create(model text, data json, options jsonb DEFAULT '{}')
 	RETURNS json

@@ -100,6 +100,11 @@ CREATE FUNCTION orm.touch_updated_at() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'orm_touch_updated_at'
 	LANGUAGE C;
 
+/* Counts "version" up on every update: the trigger sync puts on versioned tables */
+CREATE FUNCTION orm.bump_version() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_bump_version'
+	LANGUAGE C;
+
 /*
  * Every change of the catalog tells every backend to drop its cached
  * models and plans.

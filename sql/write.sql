@@ -28,7 +28,9 @@ SELECT orm.define_models('{
  "UserTag": {"attributes": {"role": {"type": "STRING", "defaultValue": "member"}},
              "options": {"schema": "write_test", "timestamps": false, "tableName": "UserTags"}},
  "Note": {"attributes": {"text": "TEXT", "n": {"type": "INTEGER", "defaultValue": 0}},
-          "options": {"schema": "write_test", "paranoid": true, "underscored": true}}
+          "options": {"schema": "write_test", "paranoid": true, "underscored": true}},
+ "Doc": {"attributes": {"title": "STRING"},
+         "options": {"schema": "write_test", "timestamps": false, "version": true}}
 }') IS NOT NULL AS defined;
 SELECT count(*) > 0 AS synced FROM orm.sync();
 -- rows without their timestamps, which the database sets
@@ -102,6 +104,18 @@ SELECT orm.destroy('Comment', '{"where": {"body": "c1"}}');
 SELECT orm.upsert('User', '{"id": 1, "name": "ann3", "email": "ann@x.org"}');
 SELECT orm.upsert('User', '{"name": "zed", "email": "zed@x.org"}', '{"conflictFields": ["email"]}');
 SELECT orm.upsert('User', '{"name": "zed2", "email": "zed@x.org"}', '{"conflictFields": ["email"]}');
+
+-- version: counted by a trigger on every update, whoever writes; an update or
+-- destroy by primary key and version that finds the row at another version is
+-- Sequelize's OptimisticLockError
+SELECT orm.create('Doc', '{"title": "a"}');
+SELECT orm.update('Doc', '{"title": "b"}', '{"where": {"id": 1, "version": 0}}');
+SELECT orm.update('Doc', '{"title": "c"}', '{"where": {"id": 1, "version": 0}}');
+UPDATE write_test."Docs" SET title = 'by hand';
+SELECT * FROM write_test."Docs";
+SELECT orm.destroy('Doc', '{"where": {"id": 1, "version": 1}}');
+SELECT orm.update('Doc', '{"title": "c"}', '{"where": {"id": 2, "version": 0}}');
+SELECT orm.destroy('Doc', '{"where": {"id": 1, "version": 2}}');
 
 -- errors
 SELECT orm.create('User', '{"nam": "x"}');

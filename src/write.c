@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
+#include "access/stratnum.h"
 
 #include "orm_util.h"
 #include "orm_core.h"
@@ -103,6 +104,7 @@ typedef struct RunArgs
 	MemoryContext caller;
 	Datum		result;
 	bool		isnull;
+	uint64		rows;			/* the rows it returned */
 } RunArgs;
 
 /*
@@ -119,11 +121,10 @@ RunStatement(void *arg)
 	OrmSpiConnect();
 	if (st->levels)
 	{
-		uint64		rows;
 		text	   *json = OrmRunLevels(st->levels, st->levels_context,
 										OrmStatementPlan(st), st->params.count,
 										st->params.types, run->values, run->nulls,
-										run->array, false, run->caller, &rows);
+										run->array, false, run->caller, &run->rows);
 
 		run->isnull = json == NULL;
 		run->result = PointerGetDatum(json);
@@ -134,6 +135,7 @@ RunStatement(void *arg)
 
 		run->result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 									1, &run->isnull);
+		run->rows = run->isnull ? 0 : (uint64) DatumGetInt64(run->result);
 		if (!run->isnull)
 		{
 			MemoryContext old = MemoryContextSwitchTo(run->caller);
@@ -143,6 +145,57 @@ RunStatement(void *arg)
 		}
 	}
 	OrmSpiFinish();
+}
+
+/* A scalar field of a jsonb object, or NULL. */
+static JsonbValue *
+ScalarField(JsonbContainer *obj, const char *key)
+{
+	JsonbValue *v = getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
+
+	return v && v->type != jbvNull && v->type != jbvBinary ? v : NULL;
+}
+
+/*
+ * Sequelize's OptimisticLockError: an update or destroy whose where gives
+ * the primary key and the version as plain values, and that wrote no row,
+ * while the row exists (at another version).
+ */
+static void
+CheckStale(OrmWrite *w, Jsonb *options, uint64 rows)
+{
+	OrmModel   *m = w->model;
+	OrmAttribute *pk = OrmPrimaryKey(m);
+	JsonbValue *where;
+	JsonbValue *key;
+	Datum		value;
+	Oid			type;
+	char	   *sql;
+
+	if (rows > 0 || m->version == NULL || pk == NULL || options == NULL ||
+		(w->kind != ORM_WRITE_UPDATE && w->kind != ORM_WRITE_DESTROY))
+		return;
+	where = getKeyJsonValueFromContainer(&options->root, "where", 5, NULL);
+	if (where == NULL || where->type != jbvBinary ||
+		!JsonContainerIsObject(where->val.binary.data) ||
+		(key = ScalarField(where->val.binary.data, pk->name)) == NULL ||
+		ScalarField(where->val.binary.data, m->version) == NULL)
+		return;
+	value = OrmValueDatum(key, pk, m, pk->typid);
+	type = pk->typid;
+	sql = psprintf("SELECT 1 FROM %s t WHERE t.%s %s $1", OrmQualifiedTable(m),
+				   quote_identifier(pk->field),
+				   OrmComparisonOperator(m, pk, BTEqualStrategyNumber, false));
+	OrmSpiConnect();
+	rows = OrmSpiExec(sql, 1, &type, &value, " ", true);
+	OrmSpiFinish();
+	if (rows > 0)
+		ereport(ERROR,
+				errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				errmsg("Attempting to update a stale model instance: %s", m->name),
+				errdetail("The row of model \"%s\" with that %s exists at another %s.",
+						  m->name, pk->name, m->version),
+				errhint("Read the row again, and write with the version it has now."));
 }
 
 /*
@@ -188,6 +241,7 @@ RunWrite(FunctionCallInfo fcinfo, OrmWriteKind kind, int data_arg, int options_a
 	error = OrmTry(RunStatement, &run);
 	if (error)
 		OrmRaiseWriteError(w, st->models, error);
+	CheckStale(w, options, run.rows);
 	result = run.result;
 	isnull = run.isnull;
 	if (isnull)
