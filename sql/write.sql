@@ -79,6 +79,9 @@ SELECT orm.bulk_create('User', '[{"name": "dup", "email": "ann@x.org"}, {"name":
 SELECT orm.bulk_create('User', '[{"name": "ann2", "email": "ann@x.org"}]',
   '{"updateOnDuplicate": ["name"], "conflictAttributes": ["email"]}');
 SELECT orm.bulk_create('User', '[]');
+-- rows that give nothing get every default
+SELECT pg_temp.untimed(orm.bulk_create('Note', '[{}, {}]'));
+SELECT orm.create('User', '{"name": "tagless", "tags": [{}, {}]}', '{"include": ["tags"]}');
 
 -- update, increment, decrement: the rows written
 SELECT orm.update('User', '{"score": 7}', '{"where": {"name": ["ann2", "bob"]}}');

@@ -295,19 +295,18 @@ AppendGroup(WriteSql *ws, OrmWriteLevel *level, OrmWriteGroup *g, int index)
 	appendStringInfo(buf, "INSERT INTO %s AS t", OrmQualifiedTable(level->model));
 	if (cols == NIL && g->form == ORM_ROWS_RECORD)
 		appendStringInfoString(buf, " DEFAULT VALUES");
-	else if (cols == NIL)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("rows of model \"%s\" that give no attribute cannot be written in bulk",
-					   level->model->name),
-				errhint("Give at least one attribute, or create them one by one."));
 	else
 	{
-		appendStringInfoString(buf, " (");
-		foreach(lc, cols)
-			appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? ", " : "",
-							 ((Column *) lfirst(lc))->field);
-		appendStringInfoString(buf, ") SELECT ");
+		/* no columns: a select of none, every column its default */
+		if (cols != NIL)
+		{
+			appendStringInfoString(buf, " (");
+			foreach(lc, cols)
+				appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? ", " : "",
+								 ((Column *) lfirst(lc))->field);
+			appendStringInfoChar(buf, ')');
+		}
+		appendStringInfoString(buf, " SELECT ");
 		foreach(lc, cols)
 			appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? ", " : "",
 							 ((Column *) lfirst(lc))->expr);
