@@ -89,6 +89,9 @@ SELECT orm.update('User', '{"score": 1, "name": "no"}', '{"where": {"id": 1}, "f
 SELECT orm.update('User', '{"score": 1}', '{"where": {"id": -1}}');
 SELECT orm.increment('User', '{"score": 2}', '{"where": {"id": [1, 2]}}');
 SELECT orm.decrement('User', '{"score": 10}', '{"where": {"id": 1}}');
+-- the find_* where, "$path$" keys through an include too
+SELECT orm.update('User', '{"score": 9}', '{"where": {"$posts.title$": "p2"}, "include": ["posts"]}');
+SELECT orm.update('User', '{"score": 9}', '{"where": {"$posts.title$": "p2"}}');
 
 -- destroy and restore: the rows affected; paranoid rows get deletedAt
 SELECT orm.destroy('Note', '{"where": {"text": "a"}}');
