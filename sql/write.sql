@@ -61,6 +61,10 @@ SELECT id, title, "userId" FROM write_test."Posts" ORDER BY id;
 -- the same call again reuses its kept statement
 SELECT orm.create('User', '{"name": "fay", "posts": [{"title": "f1"}]}', '{"include": ["posts"]}');
 SELECT orm.create('User', '{"name": "gus", "posts": [{"title": "g1"}]}', '{"include": ["posts"]}');
+-- an include's where filters what comes back, never the row created (both posts are written)
+SELECT orm.create('User', '{"name": "ida", "posts": [{"title": "kept"}, {"title": "shown"}]}',
+  '{"include": [{"association": "posts", "where": {"title": "shown"}, "attributes": ["title"]}]}');
+SELECT title FROM write_test."Posts" WHERE title IN ('kept', 'shown') ORDER BY 1;
 -- fields: what it leaves out gets the database default
 SELECT orm.create('User', '{"name": "hal", "score": 5}', '{"fields": ["name"]}');
 

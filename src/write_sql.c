@@ -494,6 +494,23 @@ AppendWhereWrite(WriteSql *ws)
 	appendStringInfo(buf, " RETURNING %s.*)", alias);
 }
 
+/*
+ * The includes of a create's output are not required: the rows written
+ * come back whatever their includes' where finds (as find_by_pk would
+ * with "required": false), never the parent left out.
+ */
+static void
+Unrequire(OrmQueryNode *node)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->children)
+	{
+		((OrmQueryNode *) lfirst(lc))->required = false;
+		Unrequire(lfirst(lc));
+	}
+}
+
 /* The query tree the written rows are returned through. */
 static OrmQueryNode *
 OutputTree(OrmWrite *w)
@@ -501,7 +518,10 @@ OutputTree(OrmWrite *w)
 	OrmQueryNode *out;
 
 	if (w->root)
+	{
 		out = w->query;
+		Unrequire(out);
+	}
 	else
 	{
 		out = OrmParseQuery(w->schema, w->model, NULL);
