@@ -428,15 +428,15 @@ IsLink(OrmWriteLevel *level, OrmJsonSpan *obj)
 	return keys == 1;
 }
 
-/* How far from the end of a list an element is. */
+/* The position of an element in a list. */
 static int
-IndexFromEnd(List *list, void *elem)
+ListIndex(List *list, void *elem)
 {
 	ListCell   *lc;
 
 	foreach(lc, list)
 		if (lfirst(lc) == elem)
-			return list_length(list) - 1 - foreach_current_index(lc);
+			return foreach_current_index(lc);
 	elog(ERROR, "an include level is not among its parent's");
 	return -1;
 }
@@ -470,7 +470,7 @@ ParseNested(WriteParse *wp, OrmWriteLevel *level, OrmWriteRow *row,
 	cl = ChildLevel(wp, level, child);
 	if (a->kind == ORM_BELONGS_TO)
 		row->linked_to = bms_add_member(row->linked_to,
-										list_length(level->children) - 1 - IndexFromEnd(level->children, cl));
+										ListIndex(level->children, cl));
 	ParseRows(wp, cl, OrmJsonScan(f->start, f->len), row->ordinal);
 }
 

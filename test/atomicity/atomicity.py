@@ -810,9 +810,13 @@ def run_write_faults(env):
     }
     v = Variant("writes", {"models": ["WUser", "WPost", "WComment", "WTag", "WUserTag"]},
                 ["WUser", "WPost", "WComment", "WTag", "WUserTag"])
-    env["lock_targets"] = lambda _v, _s: [('atom_w."WUsers"', "SHARE"),
-                                          ('atom_w."WComments"', "SHARE")]
+    # a SHARE lock on a table each call writes (its ROW EXCLUSIVE waits)
+    locked = {"create (nested)": ['atom_w."WUsers"', 'atom_w."WPosts"', 'atom_w."WComments"',
+                                  'atom_w."WUserTags"'],
+              "bulk_create": ['atom_w."WUsers"'], "update": ['atom_w."WUsers"'],
+              "destroy": ['atom_w."WComments"']}
     for name, sql in calls.items():
+        env["lock_targets"] = lambda _v, _s, n=name: [(t, "SHARE") for t in locked[n]]
         q(main, "BEGIN")
         t0 = time.monotonic()
         q(main, sql)
