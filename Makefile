@@ -13,6 +13,7 @@ OBJS = \
 	src/catalog.o src/cache.o src/live.o src/event_trigger.o \
 	src/query_parse.o src/where.o src/query_sql.o src/query_levels.o \
 	src/json_writer.o src/json_nest.o src/json_check.o src/find.o \
+	src/write_parse.o src/write_sql.o src/write_errors.o src/write.o \
 	src/ddl.o src/ddl_indexes.o src/drift.o src/sync.o src/timestamps.o \
 	src/define.o src/typescript.o src/orm_models.o
 
@@ -30,6 +31,7 @@ REGRESS = \
 	indexes \
 	sync \
 	find \
+	write \
 	sync_errors \
 	seed \
 	ddl_watch \

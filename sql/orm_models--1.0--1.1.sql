@@ -11,3 +11,37 @@
 CREATE FUNCTION orm.typescript() RETURNS text
 	AS 'MODULE_PATHNAME', 'orm_typescript'
 	LANGUAGE C STABLE;
+
+/* Counts "version" up on every update: the trigger sync puts on versioned tables */
+CREATE FUNCTION orm.bump_version() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_bump_version'
+	LANGUAGE C;
+
+/* Writing through the models: one statement each, the caller's rights */
+CREATE FUNCTION orm.create(model text, data json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_create'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.bulk_create(model text, rows json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_bulk_create'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.update(model text, data json, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_update'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.destroy(model text, query jsonb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'orm_destroy'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.restore(model text, query jsonb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'orm_restore'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.upsert(model text, data json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_upsert'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.increment(model text, by jsonb, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_increment'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.decrement(model text, by jsonb, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_decrement'
+	LANGUAGE C VOLATILE;

@@ -100,6 +100,11 @@ CREATE FUNCTION orm.touch_updated_at() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'orm_touch_updated_at'
 	LANGUAGE C;
 
+/* Counts "version" up on every update: the trigger sync puts on versioned tables */
+CREATE FUNCTION orm.bump_version() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'orm_bump_version'
+	LANGUAGE C;
+
 /*
  * Every change of the catalog tells every backend to drop its cached
  * models and plans.
@@ -134,6 +139,35 @@ CREATE FUNCTION orm.find_all_rows(model text, query jsonb DEFAULT '{}')
 	RETURNS SETOF json
 	AS 'MODULE_PATHNAME', 'orm_find_all_rows'
 	LANGUAGE C STABLE;
+
+/* Writing through the models: one statement each, the caller's rights */
+CREATE FUNCTION orm.create(model text, data json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_create'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.bulk_create(model text, rows json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_bulk_create'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.update(model text, data json, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_update'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.destroy(model text, query jsonb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'orm_destroy'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.restore(model text, query jsonb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'orm_restore'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.upsert(model text, data json, options jsonb DEFAULT '{}')
+	RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_upsert'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.increment(model text, by jsonb, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_increment'
+	LANGUAGE C VOLATILE;
+CREATE FUNCTION orm.decrement(model text, by jsonb, query jsonb) RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_decrement'
+	LANGUAGE C VOLATILE;
 
 /* Where the live tables differ from the catalog */
 CREATE FUNCTION orm.drift()

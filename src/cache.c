@@ -359,23 +359,43 @@ OrmStatementPlan(OrmStatement *st)
 	return plan;
 }
 
-/* The key of a find call's statement, in the current memory context. */
+/*
+ * The key of a call's statement, in the current memory context: the
+ * function, what else the statement depends on (variant), the model, and
+ * key's bytes (a find's query document, a write's options and shape).
+ */
 static StatementKey
 MakeStatementKey(OrmCallKind kind, int variant, const char *model,
-				 Jsonb *query)
+				 const char *bytes, Size len)
 {
 	StringInfoData buf;
 	StatementKey key;
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, (char) kind);
-	appendStringInfoChar(&buf, (char) variant);	/* what else it depends on */
+	appendStringInfoChar(&buf, (char) variant);
 	appendBinaryStringInfo(&buf, model, strlen(model) + 1);
-	if (query)
-		appendBinaryStringInfo(&buf, VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
+	if (bytes)
+		appendBinaryStringInfo(&buf, bytes, len);
 	key.bytes = buf.data;
 	key.len = buf.len;
 	return key;
+}
+
+/* The kept statement of a call, by its key's bytes, or NULL. */
+OrmStatement *
+OrmLookupStatementKey(OrmCallKind kind, int variant, const char *model,
+					  const char *bytes, Size len)
+{
+	StatementKey key;
+	StatementEntry *e;
+
+	if (!cache_valid || statement_cache == NULL)
+		return NULL;
+	key = MakeStatementKey(kind, variant, model, bytes, len);
+	e = hash_search(statement_cache, &key, HASH_FIND, NULL);
+	pfree((char *) key.bytes);
+	return e ? e->statement : NULL;
 }
 
 /* The kept statement of a find call, or NULL. */
@@ -383,25 +403,20 @@ OrmStatement *
 OrmLookupStatement(OrmCallKind kind, int variant, const char *model,
 				   Jsonb *query)
 {
-	StatementKey key;
-	StatementEntry *e;
-
-	if (!cache_valid || statement_cache == NULL)
-		return NULL;
-	key = MakeStatementKey(kind, variant, model, query);
-	e = hash_search(statement_cache, &key, HASH_FIND, NULL);
-	pfree((char *) key.bytes);
-	return e ? e->statement : NULL;
+	return OrmLookupStatementKey(kind, variant, model,
+								 query ? VARDATA_ANY(query) : NULL,
+								 query ? VARSIZE_ANY_EXHDR(query) : 0);
 }
 
 /*
- * Keeps a find call's statement (sql, params, models) until the catalog
+ * Keeps a call's statement (sql, params, models) until the catalog
  * changes, copied into the cache; returns the kept copy, or st itself when
- * the cache is stale or full.  The key parameter's value is set per call.
+ * the cache is stale or full.  The key parameter's value and a write's
+ * data are set per call.
  */
 OrmStatement *
-OrmKeepStatement(OrmCallKind kind, int variant, const char *model, Jsonb *query,
-				 OrmStatement *st)
+OrmKeepStatementKey(OrmCallKind kind, int variant, const char *model,
+					const char *bytes, Size len, OrmStatement *st)
 {
 	MemoryContext old;
 	StatementKey key;
@@ -414,7 +429,7 @@ OrmKeepStatement(OrmCallKind kind, int variant, const char *model, Jsonb *query,
 	if (hash_get_num_entries(statement_cache) >= MAX_CACHED_PLANS)
 		ResetStatements();
 	old = MemoryContextSwitchTo(statement_context);
-	key = MakeStatementKey(kind, variant, model, query);
+	key = MakeStatementKey(kind, variant, model, bytes, len);
 	copy = palloc(sizeof(OrmStatement));
 	*copy = *st;
 	copy->sql = pstrdup(st->sql);
@@ -435,13 +450,24 @@ OrmKeepStatement(OrmCallKind kind, int variant, const char *model, Jsonb *query,
 		p->types[i] = st->params.types[i];
 		p->nulls[i] = st->params.nulls[i];
 		get_typlenbyval(p->types[i], &typlen, &typbyval);
-		p->values[i] = p->nulls[i] == 'n' || i == st->key_param ? (Datum) 0 :
+		p->values[i] = p->nulls[i] == 'n' || i == st->key_param ||
+			i < st->call_params ? (Datum) 0 :
 			datumCopy(st->params.values[i], typbyval, typlen);
 	}
 	e = hash_search(statement_cache, &key, HASH_ENTER, NULL);
 	e->statement = copy;
 	MemoryContextSwitchTo(old);
 	return copy;
+}
+
+/* Keeps a find call's statement: OrmKeepStatementKey by its query. */
+OrmStatement *
+OrmKeepStatement(OrmCallKind kind, int variant, const char *model, Jsonb *query,
+				 OrmStatement *st)
+{
+	return OrmKeepStatementKey(kind, variant, model,
+							   query ? VARDATA_ANY(query) : NULL,
+							   query ? VARSIZE_ANY_EXHDR(query) : 0, st);
 }
 
 /*

@@ -280,6 +280,12 @@ OrmCreateTableSql(OrmModel *m, List *later)
 								 "FOR EACH ROW EXECUTE FUNCTION orm.touch_updated_at(%s)",
 								 OrmQualifiedTable(m),
 								 quote_literal_cstr(OrmFindAttribute(m, m->updated_at)->field)));
+	if (m->version)
+		stmts = lappend(stmts,
+						psprintf("CREATE TRIGGER orm_bump_version BEFORE UPDATE ON %s "
+								 "FOR EACH ROW EXECUTE FUNCTION orm.bump_version(%s)",
+								 OrmQualifiedTable(m),
+								 quote_literal_cstr(OrmFindAttribute(m, m->version)->field)));
 	return stmts;
 }
 

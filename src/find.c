@@ -198,8 +198,8 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, OrmCallKind kind,
  * time input depends on TimeZone and DateStyle (and 'now' on the clock),
  * money's on lc_monetary, so statements with such values are not kept.
  */
-static bool
-StableInput(Oid typid)
+bool
+OrmStableInput(Oid typid)
 {
 	char		category;
 	bool		preferred;
@@ -208,7 +208,7 @@ StableInput(Oid typid)
 	typid = getBaseType(typid);
 	if (OidIsValid(inner = get_element_type(typid)) ||
 		OidIsValid(inner = get_range_subtype(typid)))
-		return StableInput(inner);
+		return OrmStableInput(inner);
 	get_type_category_preferred(typid, &category, &preferred);
 	return category != TYPCATEGORY_DATETIME &&
 		category != TYPCATEGORY_TIMESPAN && typid != MONEYOID;
@@ -218,7 +218,7 @@ static bool
 StableParams(OrmStatement *st)
 {
 	for (int i = 0; i < st->params.count; i++)
-		if (i != st->key_param && !StableInput(st->params.types[i]))
+		if (i != st->key_param && !OrmStableInput(st->params.types[i]))
 			return false;
 	return true;
 }
@@ -335,7 +335,7 @@ RunLevels(OrmStatement *st, OrmCallKind kind, Datum key, uint64 *rows)
 	OrmSpiConnect();
 	json = OrmRunLevels(st->levels, st->levels_context, OrmStatementPlan(st),
 						st->params.count, st->params.types, values,
-						st->params.nulls, kind == ORM_CALL_FIND_ALL, caller, rows);
+						st->params.nulls, kind == ORM_CALL_FIND_ALL, true, caller, rows);
 	OrmSpiFinish();
 	return json;
 }

@@ -405,7 +405,7 @@ InitReceiver(NestReceiver *r, OrmFindLevels *plan, MemoryContext plan_context,
 
 /* Runs a levels statement once into r, its kept rows in a fresh context. */
 static void
-RunOnce(NestReceiver *r, SPIPlanPtr splan, ParamListInfo params)
+RunOnce(NestReceiver *r, SPIPlanPtr splan, ParamListInfo params, bool read_only)
 {
 	SPIExecuteOptions options = {0};
 	MemoryContext caller = CurrentMemoryContext;
@@ -414,7 +414,7 @@ RunOnce(NestReceiver *r, SPIPlanPtr splan, ParamListInfo params)
 	r->rows = AllocSetContextCreate(caller, "orm_models find rows",
 									ALLOCSET_DEFAULT_SIZES);
 	options.params = params;
-	options.read_only = true;
+	options.read_only = read_only;
 	options.dest = &r->pub;
 	PG_TRY();
 	{
@@ -449,12 +449,15 @@ InitOutput(StringInfo out, MemoryContext cxt)
  * Runs a levels statement (plan, prepared as splan, its values given) and
  * returns its JSON, in result_context: an array of the root's rows
  * (array), or the first one, or NULL when there are none.  plan_context
- * keeps the plan's types.  The caller has connected to SPI.
+ * keeps the plan's types.  read_only is false for a write's statement
+ * (its rows come from data-modifying CTEs).  The caller has connected to
+ * SPI.
  */
 text *
 OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
 			 int nparams, Oid *types, Datum *values, const char *nulls,
-			 bool array, MemoryContext result_context, uint64 *rows)
+			 bool array, bool read_only, MemoryContext result_context,
+			 uint64 *rows)
 {
 	NestReceiver r = {0};
 	StringInfoData out;
@@ -464,7 +467,7 @@ OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context, SPIPlanPtr splan,
 		appendStringInfoChar(&out, '[');
 	InitReceiver(&r, plan, plan_context, &out);
 	r.array = array;
-	RunOnce(&r, splan, Params(nparams, types, values, nulls));
+	RunOnce(&r, splan, Params(nparams, types, values, nulls), read_only);
 	*rows = r.written;
 	if (!array && r.written == 0)
 	{
@@ -525,7 +528,7 @@ OrmRunLevelsRows(OrmFindLevels *plan, MemoryContext plan_context,
 										 typlen, typbyval, typalign);
 			params->params[plan->keys_param].value = PointerGetDatum(keys_array);
 			params->params[plan->keys_param].isnull = false;
-			RunOnce(&r, splan, params);
+			RunOnce(&r, splan, params, true);
 			pfree(keys_array);
 		}
 		SPI_freetuptable(fetched);

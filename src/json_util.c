@@ -397,3 +397,222 @@ OrmKeywordList(const void *table, int n, size_t rowsize)
 	}
 	return buf.data;
 }
+
+typedef struct SpanScan
+{
+	JsonLexContext *lex;
+	int			depth;
+	OrmJsonSpan *top;
+	OrmJsonSpan *element;		/* the top array's element being read */
+	int			capacity;		/* of the members array being filled */
+	int			element_capacity;
+} SpanScan;
+
+/* The kind of the token the lexer is at, as OrmJsonSpan has it. */
+static char
+TokenKind(JsonTokenType t)
+{
+	switch (t)
+	{
+		case JSON_TOKEN_OBJECT_START:
+			return 'o';
+		case JSON_TOKEN_ARRAY_START:
+			return 'a';
+		case JSON_TOKEN_STRING:
+			return 's';
+		case JSON_TOKEN_NUMBER:
+			return 'n';
+		case JSON_TOKEN_TRUE:
+		case JSON_TOKEN_FALSE:
+			return 'b';
+		default:
+			return 'z';
+	}
+}
+
+/* A new member of span, at the lexer's token. */
+static OrmJsonSpan *
+AddMember(SpanScan *s, OrmJsonSpan *span, int *capacity, char *key)
+{
+	OrmJsonSpan *m;
+
+	if (span->nmembers == *capacity)
+	{
+		*capacity = *capacity ? *capacity * 2 : 8;
+		span->members = span->members ?
+			repalloc(span->members, sizeof(OrmJsonSpan) * *capacity) :
+			palloc(sizeof(OrmJsonSpan) * *capacity);
+	}
+	m = &span->members[span->nmembers++];
+	m->key = key;
+	m->kind = TokenKind(s->lex->token_type);
+	m->start = s->lex->token_start;
+	m->len = 0;
+	m->nmembers = 0;
+	m->members = NULL;
+	return m;
+}
+
+static JsonActionResult
+ScanObjectStart(void *state)
+{
+	SpanScan  *s = state;
+
+	if (s->depth++ == 0)
+		s->top->kind = 'o';
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+ScanArrayStart(void *state)
+{
+	SpanScan  *s = state;
+
+	if (s->depth++ == 0)
+		s->top->kind = 'a';
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+ScanLeave(void *state)
+{
+	((SpanScan *) state)->depth--;
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+/* The span a field at the current depth belongs to, or NULL. */
+static OrmJsonSpan *
+FieldOwner(SpanScan *s, int **capacity)
+{
+	if (s->depth == 1 && s->top->kind == 'o')
+	{
+		*capacity = &s->capacity;
+		return s->top;
+	}
+	if (s->depth == 2 && s->top->kind == 'a' && s->element)
+	{
+		*capacity = &s->element_capacity;
+		return s->element;
+	}
+	return NULL;
+}
+
+static JsonActionResult
+ScanFieldStart(void *state, char *fname, bool isnull)
+{
+	SpanScan  *s = state;
+	int		   *capacity;
+	OrmJsonSpan *owner = FieldOwner(s, &capacity);
+
+	if (owner)
+		(void) AddMember(s, owner, capacity, fname);
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+ScanFieldEnd(void *state, char *fname, bool isnull)
+{
+	SpanScan  *s = state;
+	int		   *capacity;
+	OrmJsonSpan *owner = FieldOwner(s, &capacity);
+
+	if (owner)
+	{
+		OrmJsonSpan *m = &owner->members[owner->nmembers - 1];
+
+		m->len = s->lex->prev_token_terminator - m->start;
+	}
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+ScanElementStart(void *state, bool isnull)
+{
+	SpanScan  *s = state;
+
+	if (s->depth == 1)
+	{
+		s->element = AddMember(s, s->top, &s->capacity, NULL);
+		s->element_capacity = 0;
+	}
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+static JsonActionResult
+ScanElementEnd(void *state, bool isnull)
+{
+	SpanScan  *s = state;
+
+	if (s->depth == 1)
+	{
+		/* the members array may have moved since the element began */
+		OrmJsonSpan *m = &s->top->members[s->top->nmembers - 1];
+
+		m->len = s->lex->prev_token_terminator - m->start;
+		s->element = NULL;
+	}
+	JSON_ACTION_RETURN(JSON_SUCCESS);
+}
+
+/* The kind of a document that is a scalar, from its first character. */
+static char
+ScalarKind(const char *json, int len)
+{
+	int			i = 0;
+
+	while (i < len && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' ||
+					   json[i] == '\r'))
+		i++;
+	if (i == len)
+		return 'z';
+	switch (json[i])
+	{
+		case '"':
+			return 's';
+		case 't':
+		case 'f':
+			return 'b';
+		case 'n':
+			return 'z';
+		default:
+			return 'n';
+	}
+}
+
+/*
+ * A json text read once, as a value and its members: an object's fields,
+ * or an array's elements and, for each element that is an object, its
+ * fields; every member with its name, kind and text, nested values left
+ * as text.  One pass of PostgreSQL's parser over the whole document, so a
+ * large array of rows is read once.
+ */
+OrmJsonSpan *
+OrmJsonScan(const char *json, int len)
+{
+	SpanScan	s = {0};
+	JsonSemAction sem = {0};
+
+#if PG_VERSION_NUM >= 170000
+	s.lex = makeJsonLexContextCstringLen(NULL, (char *) json, len,
+										 GetDatabaseEncoding(), true);
+#else
+	s.lex = makeJsonLexContextCstringLen((char *) json, len,
+										 GetDatabaseEncoding(), true);
+#endif
+	s.top = palloc0(sizeof(OrmJsonSpan));
+	s.top->start = json;
+	s.top->len = len;
+	sem.semstate = &s;
+	sem.object_start = ScanObjectStart;
+	sem.object_end = ScanLeave;
+	sem.array_start = ScanArrayStart;
+	sem.array_end = ScanLeave;
+	sem.object_field_start = ScanFieldStart;
+	sem.object_field_end = ScanFieldEnd;
+	sem.array_element_start = ScanElementStart;
+	sem.array_element_end = ScanElementEnd;
+	pg_parse_json_or_ereport(s.lex, &sem);
+	if (s.top->kind == '\0')	/* no callback for scalars: they cost a copy */
+		s.top->kind = ScalarKind(json, len);
+	return s.top;
+}

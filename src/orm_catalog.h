@@ -53,6 +53,9 @@ typedef struct OrmStatement
 	OrmParams	params;			/* the query's values; find_by_pk sets its
 								 * key's on every call */
 	int			key_param;		/* index of that parameter, or -1 */
+	int			call_params;	/* a write's: its first call_params
+								 * parameters are the call's data, set on
+								 * every call */
 	OrmModel   *root;			/* the model queried */
 	OrmAttribute *key_attr;
 	List	   *models;			/* OrmModel *: the tables it reads */
@@ -72,7 +75,8 @@ typedef enum OrmCallKind
 	ORM_CALL_FIND_ONE,
 	ORM_CALL_FIND_BY_PK,		/* its key is a parameter, set per call */
 	ORM_CALL_COUNT,
-	ORM_CALL_FIND_ALL_ROWS
+	ORM_CALL_FIND_ALL_ROWS,
+	ORM_CALL_WRITE				/* a write function: the variant says which */
 } OrmCallKind;
 
 extern OrmStatement *OrmLookupStatement(OrmCallKind kind, int variant,
@@ -80,6 +84,12 @@ extern OrmStatement *OrmLookupStatement(OrmCallKind kind, int variant,
 extern OrmStatement *OrmKeepStatement(OrmCallKind kind, int variant,
 									  const char *model, Jsonb *query,
 									  OrmStatement *st);
+extern OrmStatement *OrmLookupStatementKey(OrmCallKind kind, int variant,
+										   const char *model, const char *key,
+										   Size len);
+extern OrmStatement *OrmKeepStatementKey(OrmCallKind kind, int variant,
+										 const char *model, const char *key,
+										 Size len, OrmStatement *st);
 extern SPIPlanPtr OrmStatementPlan(OrmStatement *st);
 extern SPIPlanPtr OrmSqlPlan(const char *sql, int nargs, Oid *argtypes);
 

@@ -45,6 +45,12 @@ typedef struct OrmQueryNode
 	int			keys_param;		/* root of a batch of find_all_rows: its
 								 * primary key is in array $keys_param */
 	bool		reject_on_empty;	/* root: rejectOnEmpty */
+	char	   *row_source;		/* SQL read in place of the model's table
+								 * (a write's rows), or NULL */
+	char	   *junction_source;	/* belongsToMany: likewise for the
+									 * junction table */
+	char	   *source_order;	/* a column of the row source its rows are
+								 * ordered by first (quoted), or NULL */
 } OrmQueryNode;
 
 typedef struct OrmOrderItem
@@ -88,6 +94,7 @@ extern char *OrmFindSql(OrmQueryNode *root, OrmFindShape shape,
 						OrmParams *params);
 extern char *OrmTableAlias(OrmQueryNode *node);
 extern char *OrmJunctionAlias(OrmQueryNode *node);
+extern char *OrmNodeTable(OrmQueryNode *node);
 extern void OrmAppendFrom(StringInfo buf, OrmQueryNode *node);
 extern void OrmAppendConditions(StringInfo buf, OrmQueryNode *node,
 								OrmQueryNode *parent, OrmParams *params,
@@ -183,7 +190,8 @@ extern OrmFindLevels *OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params);
 extern text *OrmRunLevels(OrmFindLevels *plan, MemoryContext plan_context,
 						  SPIPlanPtr splan, int nparams, Oid *types,
 						  Datum *values, const char *nulls, bool array,
-						  MemoryContext result_context, uint64 *rows);
+						  bool read_only, MemoryContext result_context,
+						  uint64 *rows);
 extern uint64 OrmRunLevelsRows(OrmFindLevels *plan, MemoryContext plan_context,
 							   SPIPlanPtr keys, SPIPlanPtr splan, int nparams,
 							   Oid *types, Datum *values, const char *nulls,
@@ -202,5 +210,6 @@ typedef enum OrmWriterMode
 } OrmWriterMode;
 
 extern void OrmDefineFindSettings(void);
+extern bool OrmStableInput(Oid typid);
 
 #endif							/* ORM_QUERY_H */

@@ -33,6 +33,24 @@ typedef struct OrmJsonText
 } OrmJsonText;
 
 extern List *OrmJsonFieldTexts(text *json);
+
+/*
+ * A value in a json text, where it is and what it is; for an object (or,
+ * at the top, an array) its members.  See OrmJsonScan.
+ */
+typedef struct OrmJsonSpan
+{
+	char	   *key;			/* a field: its name; an element: NULL */
+	char		kind;			/* 'o'bject, 'a'rray, 's'tring, 'n'umber,
+								 * 'b'oolean, 'z' null */
+	const char *start;			/* its text, in the document */
+	int			len;
+	int			nmembers;		/* fields of an object, elements of an
+								 * array: as OrmJsonScan expands them */
+	struct OrmJsonSpan *members;
+} OrmJsonSpan;
+
+extern OrmJsonSpan *OrmJsonScan(const char *json, int len);
 extern Jsonb *OrmJsonToJsonb(text *json);
 extern text *OrmJsonGetField(text *json, const char *key);
 extern List *OrmJsonFields(JsonbContainer *container);

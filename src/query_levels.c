@@ -146,7 +146,7 @@ Unrestricted(OrmQueryNode *node)
 	ListCell   *lc;
 
 	if (node->where || node->paranoid || node->key_param || node->keys_param ||
-		node->limit >= 0 ||
+		node->limit >= 0 || node->row_source || node->junction_source ||
 		node->offset > 0 || node->through_where || node->where_joins ||
 		(node->assoc && (node->assoc->scope || node->assoc->through_scope)))
 		return false;
@@ -227,7 +227,7 @@ AppendPerParentRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 	char	   *alias = OrmTableAlias(parent);
 
 	appendStringInfo(buf, "SELECT x.* FROM (SELECT %s.* FROM %s %s", alias,
-					 OrmQualifiedTable(parent->model), alias);
+					 OrmNodeTable(parent), alias);
 	if (ReadsParent(node))
 	{
 		appendStringInfo(buf, " WHERE %s.%s %s ANY (", alias, quote_identifier(pk->field),

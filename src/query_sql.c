@@ -90,17 +90,28 @@ AppendJoinCondition(StringInfo buf, OrmQueryNode *node, const char *parent_alias
 	}
 }
 
+/*
+ * What a level reads its rows from: its model's table, or the row source
+ * given in its place (a write's rows: see write_sql.c).
+ */
+char *
+OrmNodeTable(OrmQueryNode *node)
+{
+	return node->row_source ? node->row_source : OrmQualifiedTable(node->model);
+}
+
 /* A level's table, joined to the junction of a belongsToMany. */
 static void
 AppendTables(StringInfo buf, OrmQueryNode *node)
 {
 	OrmAssociation *a = node->assoc;
 
-	appendStringInfo(buf, "%s %s", OrmQualifiedTable(node->model),
-					 OrmTableAlias(node));
+	appendStringInfo(buf, "%s %s", OrmNodeTable(node), OrmTableAlias(node));
 	if (a && a->kind == ORM_BELONGS_TO_MANY)
 	{
-		appendStringInfo(buf, " JOIN %s %s ON ", OrmQualifiedTable(a->junction),
+		appendStringInfo(buf, " JOIN %s %s ON ",
+						 node->junction_source ? node->junction_source :
+						 OrmQualifiedTable(a->junction),
 						 OrmJunctionAlias(node));
 		AppendEquals(buf, OrmJunctionAlias(node), a->junction,
 					 Attr(a->junction, a->other_key), OrmTableAlias(node),
@@ -374,11 +385,15 @@ OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 {
 	ListCell   *lc;
 
+	if (node->source_order)
+		appendStringInfo(buf, " ORDER BY %s.%s", OrmTableAlias(node),
+						 node->source_order);
 	foreach(lc, node->order)
 	{
 		OrmOrderItem *item = lfirst(lc);
 
-		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : " ORDER BY ");
+		appendStringInfoString(buf, foreach_current_index(lc) ||
+							   node->source_order ? ", " : " ORDER BY ");
 		if (item->aggregate)
 			AppendChildAggregate(buf, item, node, params);
 		else if (item->path)
@@ -496,7 +511,7 @@ Groupable(OrmQueryNode *child, OrmQueryNode *parent)
 	OrmAttribute *fk;
 	ListCell   *lc;
 
-	if (parent->assoc || parent->where || parent->limit >= 0 ||
+	if (parent->assoc || parent->where || parent->limit >= 0 || parent->row_source ||
 		parent->offset > 0 || !child->emit || child->assoc->kind != ORM_HAS_MANY ||
 		child->limit >= 0 || child->offset > 0)
 		return false;

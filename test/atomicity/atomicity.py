@@ -23,7 +23,11 @@ transaction that first warmed the caches.  Then syncs that fail midway by
 design (a conflicting relation or type name, a type that cannot be cast
 with data present, a unique key or foreign key the data violates, NOT NULL
 over NULLs), each in a savepoint and in autocommit; and define_models /
-undefine interrupted the same ways.
+undefine interrupted the same ways.  Then the write functions: a nested
+create (a user, 150 posts each with an owner (belongsTo) and 20 comments,
+30 tags through a junction), a bulk_create of 20,000 rows, an update and a
+destroy, each interrupted the same ways, and a nested create failing at its
+last row: nothing written.
 
 After every fault: the snapshot (snapshot.sql: catalog rows, schemas,
 relations with OIDs and filenodes, columns, constraints, indexes, triggers,
@@ -208,7 +212,7 @@ def snap_diff(before, after):
 
 def setup(c):
     q(c, "DROP EXTENSION IF EXISTS orm_models CASCADE")
-    q(c, "DROP SCHEMA IF EXISTS atomtest, atom_s1 CASCADE")
+    q(c, "DROP SCHEMA IF EXISTS atomtest, atom_s1, atom_w CASCADE")
     q(c, "CREATE EXTENSION orm_models")
     q(c, "CREATE SCHEMA atomtest")
     with open(os.path.join(HERE, "snapshot.sql")) as f:
@@ -754,6 +758,90 @@ def run_define_faults(env):
             ok("%s: %d faults (timeout, cancel, lock), snapshot and find_* unchanged" % (name, N))
 
 
+# ------------------------------------------------------------------ writes
+
+WRITE_MODELS = {
+    "WUser": {"attributes": {"name": {"type": "STRING", "allowNull": False}},
+              "options": {"schema": "atom_w", "timestamps": False},
+              "associations": [{"hasMany": "WPost", "foreignKey": "userId", "as": "posts"},
+                               {"belongsToMany": "WTag", "as": "tags", "through": "WUserTag"}]},
+    "WPost": {"attributes": {"title": {"type": "STRING", "allowNull": False}},
+              "options": {"schema": "atom_w"},
+              "associations": [{"hasMany": "WComment", "foreignKey": "postId", "as": "comments"},
+                               {"belongsTo": "WUser", "foreignKey": "ownerId", "as": "owner"}]},
+    "WComment": {"attributes": {"body": {"type": "TEXT", "allowNull": False}},
+                 "options": {"schema": "atom_w", "timestamps": False}},
+    "WTag": {"attributes": {"name": "STRING"}, "options": {"schema": "atom_w", "timestamps": False}},
+    "WUserTag": {"attributes": {}, "options": {"schema": "atom_w", "timestamps": False}},
+}
+
+
+def big_create(posts, comments, tags):
+    """A nested create through hasMany (two levels), belongsTo and
+    belongsToMany; its SQL."""
+    data = {"name": "big",
+            "posts": [{"title": "p%d" % i, "owner": {"name": "o%d" % i},
+                       "comments": [{"body": "c%d.%d" % (i, j)} for j in range(comments)]}
+                      for i in range(posts)],
+            "tags": [{"name": "t%d" % i} for i in range(tags)]}
+    opts = {"include": [{"association": "posts", "include": ["comments", "owner"]}, "tags"]}
+    return "SELECT orm.create('WUser', %s, %s) IS NOT NULL" % (lit(json.dumps(data)),
+                                                               lit(json.dumps(opts)))
+
+
+def run_write_faults(env):
+    """A nested create (and a bulk_create, an update, a destroy) cancelled or
+    timed out midway leaves nothing: the snapshot (every table's rows) and
+    find_* are as before; a nested create failing deep down likewise."""
+    main = env["main"]
+    q(main, "SELECT orm.define_models(%s) IS NOT NULL" % lit(json.dumps(WRITE_MODELS)))
+    q(main, "SELECT count(*) FROM orm.sync('{\"models\": [\"WUser\", \"WPost\", "
+            "\"WComment\", \"WTag\", \"WUserTag\"]}')")
+    q(main, "INSERT INTO atom_w.\"WUsers\" (name) SELECT 'u' || g FROM generate_series(1, 50) g")
+    base = snapshot(env["obs"])
+    expect = finds(main)
+    create = big_create(150, 20, 30)
+    rows = json.dumps([{"name": "b%d" % i} for i in range(20000)])
+    calls = {
+        "create (nested)": create,
+        "bulk_create": "SELECT orm.bulk_create('WUser', %s) IS NOT NULL" % lit(rows),
+        "update": "SELECT orm.update('WUser', '{\"name\": \"x\"}', '{\"where\": {}}') IS NOT NULL",
+        "destroy": "SELECT orm.destroy('WComment', '{\"where\": {}}')",
+    }
+    v = Variant("writes", {"models": ["WUser", "WPost", "WComment", "WTag", "WUserTag"]},
+                ["WUser", "WPost", "WComment", "WTag", "WUserTag"])
+    # a SHARE lock on a table each call writes (its ROW EXCLUSIVE waits)
+    locked = {"create (nested)": ['atom_w."WUsers"', 'atom_w."WPosts"', 'atom_w."WComments"',
+                                  'atom_w."WUserTags"'],
+              "bulk_create": ['atom_w."WUsers"'], "update": ['atom_w."WUsers"'],
+              "destroy": ['atom_w."WComments"']}
+    for name, sql in calls.items():
+        env["lock_targets"] = lambda _v, _s, n=name: [(t, "SHARE") for t in locked[n]]
+        q(main, "BEGIN")
+        t0 = time.monotonic()
+        q(main, sql)
+        t_ms = (time.monotonic() - t0) * 1000
+        rollback(main)
+        good = 0
+        for k in range(N):
+            kind = ("timeout", "cancel", "lock")[k % 3]
+            mode = ("tx", "auto", "savepoint")[(k + rng.randrange(3)) % 3]
+            if run_fault(env, Variant("%s" % name, v.opts, v.models_checked), kind, mode,
+                         base, expect, [], t_ms, call=sql):
+                good += 1
+        if good == N:
+            ok("%s (%.0f ms): %d faults (timeout, cancel, lock), snapshot and find_* unchanged"
+               % (name, t_ms, N))
+    # a failure at the deepest level, by design: nothing written
+    bad_create = create.replace('"body": "c149.19"', '"body": null')
+    r = main.query(bad_create)
+    after = snapshot(env["obs"])
+    if r.error and r.error.get("C") == "23502" and not snap_diff(base, after):
+        ok("create failing at its last comment (23502) leaves nothing")
+    else:
+        bad("create failing at its last comment", (r.error, snap_diff(base, after)))
+
+
 # ------------------------------------------------------------------ main
 
 def main():
@@ -834,6 +922,7 @@ def main():
         run_midway(env)
         run_cache_checks(env)
         run_define_faults(env)
+        run_write_faults(env)
     except (SqlError, pgwire.ConnectionLost, pgwire.Timeout) as e:
         bad("the test itself failed", e)
 

@@ -6,7 +6,8 @@
 # or two samples, pgbench 3 s: every case runs and prints the same table,
 # but at this scale the ratios are printed, not judged.  What passes or
 # fails is that every case runs and that every hand-written statement
-# returns the same JSON as orm_models.  Uses the server of PGHOST, PGPORT,
+# returns the same JSON as orm_models (writes.sql runs first, at 100 rows).
+# Uses the server of PGHOST, PGPORT,
 # PGUSER; its databases are named after PGDATABASE and dropped at the end.
 # Ends with "N passed, N failed".
 set -euo pipefail
@@ -24,4 +25,12 @@ export BENCH_DDL_REPS=${BENCH_DDL_REPS:-1}
 export BENCH_NODE_REPS=${BENCH_NODE_REPS:-1}
 export BENCH_JUDGE=0
 export BENCH_DB=${BENCH_DB:-${PGDATABASE:-orm_bench}_bench}
+
+# The write functions against their hand-written statements (writes.sql),
+# small: it fails when a pair's results differ.
+wdb="${BENCH_DB}_writes"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$wdb\"" -c "CREATE DATABASE \"$wdb\""
+psql -X -q -d "$wdb" -v reps=3 -v rows=100 -f writes.sql
+psql -X -q -d postgres -c "DROP DATABASE \"$wdb\""
+
 exec bash ./run_bench.sh

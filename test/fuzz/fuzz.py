@@ -679,6 +679,77 @@ class Gen:
             q["paranoid"] = self.chance(0.5)
         return q
 
+    # ---- writes
+    def row(self, model, depth=0):
+        """A row of model for create: attribute values, and (sometimes) rows
+        of its associations, nested; returns (row, include)."""
+        m = self.meta.get(model)
+        if not m:
+            return {self.name(): 1}, []
+        attrs = m["attrs"]
+        out = {}
+        for a in self.r.sample(list(attrs), self.r.randrange(0, len(attrs) + 1)):
+            if a == "id" and not self.chance(0.1):
+                continue
+            out[a] = self.attr_value(attrs[a][0], attrs[a][1]) if not self.chance(0.05) else None
+        if self.chance(0.05):
+            out[self.name(0.5)] = self.scalar()
+        include = []
+        for a in m["assocs"]:
+            if depth >= 3 or not self.chance(0.3):
+                continue
+            many = a["kind"] in ("hasMany", "belongsToMany")
+            if self.chance(0.15):
+                child, sub = {"id": self.pick([1, 2, 3, 999, "x"])}, []
+            else:
+                child, sub = self.row(a["target"], depth + 1)
+            value = [child] * self.r.randrange(0, 4) if many else child
+            if self.chance(0.05):
+                value = self.any_value()
+            out[a["as"]] = value
+            if not self.chance(0.05):
+                include.append({"association": a["as"], "include": sub} if sub else a["as"])
+        return out, include
+
+    def write_call(self, fn, model):
+        """The arguments of one write function on model."""
+        if fn in ("create", "upsert"):
+            data, include = self.row(model)
+            opts = {"include": include} if include and fn == "create" else {}
+            if self.chance(0.1):
+                opts["fields"] = self.attr_list(model)
+            if fn == "upsert" and self.chance(0.3):
+                opts["conflictFields"] = self.attr_list(model)
+            return [("text", model), ("json", data), ("jsonb", opts)]
+        if fn == "bulk_create":
+            rows, include = [], []
+            for _ in range(self.r.randrange(0, 5)):
+                row, inc = self.row(model, 1 if self.chance(0.5) else 3)
+                rows.append(row)
+                include = include or inc
+            opts = {"include": include} if include else {}
+            if self.chance(0.2):
+                opts["ignoreDuplicates"] = self.chance(0.8)
+            if self.chance(0.2):
+                opts["updateOnDuplicate"] = self.attr_list(model)
+                if self.chance(0.5):
+                    opts["conflictAttributes"] = self.attr_list(model)
+            return [("text", model), ("json", rows), ("jsonb", opts)]
+        q = {"where": self.where(model)} if not self.chance(0.1) else {}
+        if fn == "destroy" and self.chance(0.3):
+            q["force"] = self.chance(0.5)
+        if fn in ("destroy", "restore"):
+            return [("text", model), ("jsonb", q)]
+        m = self.meta.get(model, {"attrs": {"id": ("int", "integer")}})
+        if fn in ("increment", "decrement"):
+            by = {a: self.pick([1, -2, 0.5, "1", 2147483647]) for a in
+                  self.r.sample(list(m["attrs"]), self.r.randrange(0, min(3, len(m["attrs"])) + 1))}
+            return [("text", model), ("jsonb", by), ("jsonb", q)]
+        data, _ = self.row(model, 3)
+        if self.chance(0.1):
+            q["paranoid"] = self.chance(0.5)
+        return [("text", model), ("json", data), ("jsonb", q)]
+
 
 # --------------------------------------------------------------------------
 # Mutations.
@@ -858,6 +929,10 @@ class Mutator:
 # --------------------------------------------------------------------------
 # Calls: one input = one SQL function call.
 
+WRITES = ("create", "bulk_create", "update", "destroy", "restore", "upsert", "increment",
+          "decrement")
+
+
 class Call:
     """fn and args: [(sqltype, value)], sqltype text|json|jsonb|sql (raw SQL
     expression); value None is SQL NULL.  wrap: how the result is selected."""
@@ -996,8 +1071,9 @@ class Fuzzer:
         base = sorted(self.base)
         fn = r.choices(["define", "define_models", "associate", "sync", "find_all", "find_one",
                         "count", "find_all_sql", "find_by_pk", "find_all_rows", "describe",
-                        "undefine"],
-                       weights=[18, 8, 12, 6, 20, 6, 6, 8, 6, 3, 1, 1])[0]
+                        "undefine", "create", "bulk_create", "update", "destroy", "restore",
+                        "upsert", "increment", "decrement"],
+                       weights=[18, 8, 12, 6, 20, 6, 6, 8, 6, 3, 1, 1, 8, 3, 3, 2, 1, 2, 1, 1])[0]
         live_meta = None
         if fn in ("find_all", "find_one", "count", "find_all_sql") and g.live and r.random() < 0.25:
             # a fuzz model: synced in a transaction rolled back, then queried
@@ -1052,6 +1128,12 @@ class Fuzzer:
                 o.pop("alter", None)
                 o.pop("models", None)
                 call.drift = "SELECT model, problem, detail FROM orm.drift()"
+        elif fn in WRITES:
+            # writes of the fixture's models, always rolled back
+            model = g.pick(base) if r.random() < 0.97 else g.pick([g.hostile(), "Fz0", "user"])
+            call = Call(fn, g.write_call(fn, model), rollback=True)
+            if r.random() < 0.05:
+                call.args.pop()
         elif fn == "describe" or fn == "undefine":
             call = Call(fn, [("text", g.hostile() if r.random() < 0.5 else g.live_model())],
                         catalog=(fn == "undefine"))
@@ -1473,7 +1555,13 @@ class Fuzzer:
             elif fn in ("find_one", "find_by_pk"):
                 if value is not None and not isinstance(json.loads(value), dict):
                     return "%s returned a non-object" % fn
-            elif fn in ("count", "find_all_rows", "sync"):
+            elif fn in ("create", "upsert"):
+                if value is not None and not isinstance(json.loads(value), dict):
+                    return "%s returned a non-object" % fn
+            elif fn in ("bulk_create", "update", "increment", "decrement"):
+                if not isinstance(json.loads(value), list):
+                    return "%s returned a non-array" % fn
+            elif fn in ("count", "find_all_rows", "sync", "destroy", "restore"):
                 if value is not None and not re.fullmatch(r"\d+", value):
                     return "%s returned %r" % (fn, value[:50])
         except RecursionError:

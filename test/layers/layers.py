@@ -47,6 +47,7 @@ LAYERS = [
     ("query", "orm_query.h",
      ["query_parse.c", "where.c", "query_sql.c", "query_levels.c",
       "json_writer.c", "json_nest.c", "json_check.c", "find.c"]),
+    ("write", "orm_write.h", ["write_parse.c", "write_sql.c", "write_errors.c", "write.c"]),
     ("ddl", "orm_ddl.h",
      ["ddl.c", "ddl_indexes.c", "drift.c", "sync.c", "timestamps.c"]),
     ("top", None, ["define.c", "typescript.c", "orm_models.c"]),
