@@ -275,18 +275,24 @@ OrmCreateTableSql(OrmModel *m, List *later)
 											quote_identifier(a->field)));
 	}
 	if (m->updated_at)
-		stmts = lappend(stmts,
-						psprintf("CREATE TRIGGER orm_touch_updated_at BEFORE UPDATE ON %s "
-								 "FOR EACH ROW EXECUTE FUNCTION orm.touch_updated_at(%s)",
-								 OrmQualifiedTable(m),
-								 quote_literal_cstr(OrmFindAttribute(m, m->updated_at)->field)));
+		stmts = lappend(stmts, OrmRowTriggerSql(m, "touch_updated_at", m->updated_at));
 	if (m->version)
-		stmts = lappend(stmts,
-						psprintf("CREATE TRIGGER orm_bump_version BEFORE UPDATE ON %s "
-								 "FOR EACH ROW EXECUTE FUNCTION orm.bump_version(%s)",
-								 OrmQualifiedTable(m),
-								 quote_literal_cstr(OrmFindAttribute(m, m->version)->field)));
+		stmts = lappend(stmts, OrmRowTriggerSql(m, "bump_version", m->version));
 	return stmts;
+}
+
+/*
+ * CREATE TRIGGER orm_<function> on the model's table: orm.<function>
+ * (touch_updated_at, bump_version) before every update of a row, given the
+ * column of the attribute it keeps.
+ */
+char *
+OrmRowTriggerSql(OrmModel *m, const char *function, const char *attribute)
+{
+	return psprintf("CREATE TRIGGER orm_%s BEFORE UPDATE ON %s "
+					"FOR EACH ROW EXECUTE FUNCTION orm.%s(%s)",
+					function, OrmQualifiedTable(m), function,
+					quote_literal_cstr(OrmFindAttribute(m, attribute)->field));
 }
 
 /* ALTER TABLE ... ADD FOREIGN KEY for the references CREATE TABLE left out. */

@@ -40,7 +40,8 @@ typedef struct LiveItem
 {
 	char	   *name;
 	char		kind;			/* column: 'c'; constraint: contype, but
-								 * 'k' for a check; index: 'i' */
+								 * 'k' for a check; index: 'i'; trigger:
+								 * 't' */
 	char	   *keys;			/* attnums, comma-separated, in order */
 	char	   *sorted;			/* the same, sorted */
 	Oid			typid;			/* column */
@@ -53,7 +54,8 @@ typedef struct LiveItem
 	char		updtype;
 	bool		deferrable;		/* constraint */
 	bool		deferred;
-	char	   *comment;		/* constraint */
+	char	   *comment;		/* constraint; trigger: its function and
+								 * arguments, "orm.f(a)" */
 	int			attnum;			/* column */
 	char	   *default_bin;	/* column: pg_attrdef.adbin, or NULL */
 	char	   *default_text;	/* column: the default, deparsed */
@@ -213,6 +215,23 @@ static const char *const indexes_sql =
 "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
 "ON c.oid OPERATOR(pg_catalog.=) i.indexrelid WHERE i.indrelid OPERATOR(pg_catalog.=) $1";
 
+/* pg_trigger: the row triggers, their function and arguments. */
+static void
+ReadTrigger(DriftState *ds, HeapTuple tup, TupleDesc td)
+{
+	LiveItem   *it = NewLiveItem(ds, GetText(tup, td, "tgname"), 't', NULL);
+
+	it->comment = GetText(tup, td, "call");
+}
+
+static const char *const triggers_sql =
+"SELECT t.tgname, pg_catalog.format('%s.%s(%s)', n.nspname, p.proname, "
+"pg_catalog.rtrim(pg_catalog.replace(pg_catalog.encode(t.tgargs, 'escape'), "
+"'\\000', ','), ',')) AS call "
+"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
+"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+"WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 AND NOT t.tgisinternal";
+
 /*
  * Runs one reader's query for the live table and hands each row to it,
  * in the memory context of the caller of ReadLive: the items outlive the
@@ -241,6 +260,7 @@ ReadLive(DriftState *ds)
 	ReadCatalog(ds, caller, columns_sql, ReadColumn);
 	ReadCatalog(ds, caller, constraints_sql, ReadConstraint);
 	ReadCatalog(ds, caller, indexes_sql, ReadIndex);
+	ReadCatalog(ds, caller, triggers_sql, ReadTrigger);
 	OrmSpiFinish();
 }
 
@@ -686,6 +706,41 @@ CheckValidators(DriftState *ds)
 	}
 }
 
+/*
+ * The trigger orm_<function> that sync puts on the table to keep an
+ * attribute (updatedAt, version): missing, or calling something else.
+ */
+static void
+CheckTrigger(DriftState *ds, const char *function, const char *attribute)
+{
+	char	   *name = psprintf("orm_%s", function);
+	char	   *call = psprintf("orm.%s(%s)", function,
+								OrmFindAttribute(ds->model, attribute)->field);
+	ListCell   *lc;
+
+	foreach(lc, ds->live)
+	{
+		LiveItem   *it = lfirst(lc);
+		OrmDrift   *d;
+
+		if (it->kind != 't' || strcmp(it->name, name) != 0)
+			continue;
+		if (strcmp(it->comment, call) == 0)
+			return;
+		AddDrift(ds, "trigger differs",
+				 psprintf("trigger %s of attribute \"%s\" runs %s, not %s",
+						  quote_identifier(name), attribute, it->comment, call),
+				 psprintf("DROP TRIGGER %s ON %s", quote_identifier(name), Table(ds)));
+		d = llast(ds->drift);
+		d->repair2 = OrmRowTriggerSql(ds->model, function, attribute);
+		return;
+	}
+	AddDrift(ds, "missing trigger",
+			 psprintf("trigger %s that keeps attribute \"%s\" does not exist",
+					  quote_identifier(name), attribute),
+			 OrmRowTriggerSql(ds->model, function, attribute));
+}
+
 /* The relationship functions of the model's associations. */
 static void
 CheckFunctions(DriftState *ds, OrmSchema *schema)
@@ -759,6 +814,10 @@ ModelDrift(OrmModel *m, OrmSchema *schema)
 			CheckForeignKey(&ds, lfirst(lc));
 	CheckIndexes(&ds);
 	CheckValidators(&ds);
+	if (m->updated_at)
+		CheckTrigger(&ds, "touch_updated_at", m->updated_at);
+	if (m->version)
+		CheckTrigger(&ds, "bump_version", m->version);
 	if (!m->is_junction)
 		CheckFunctions(&ds, schema);
 	return ds.drift;

@@ -11,6 +11,8 @@
 
 /* in ddl.c: structs -> SQL text */
 extern List *OrmCreateTableSql(OrmModel *model, List *later);
+extern char *OrmRowTriggerSql(OrmModel *m, const char *function,
+							  const char *attribute);
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
 extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
