@@ -58,9 +58,18 @@ typedef struct OrmOrderItem
 								 * or NULL */
 } OrmOrderItem;
 
+/* in query_scope.c: defaultScope and scopes, merged as Sequelize merges them */
+extern JsonbValue *OrmMergeScopes(OrmSchema *schema, OrmModel *model,
+								  JsonbValue *query, List **applied);
+extern Jsonb *OrmScopedQuery(OrmSchema *schema, OrmModel *model, Jsonb *query,
+							 List **applied);
+extern const char *OrmIncludeAlias(OrmSchema *schema, OrmModel *parent,
+								   JsonbValue *item);
+
 /* in query_parse.c: findAll options -> query tree */
 extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
 								   Jsonb *query);
+extern void OrmCheckScopes(OrmModel *model);
 
 /* in where.c: where objects -> SQL conditions */
 extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,

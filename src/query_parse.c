@@ -33,7 +33,7 @@ typedef struct ParseState
 #define MAX_INCLUDE_NODES 512
 
 static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
-							 JsonbContainer *options, bool root);
+							 JsonbValue *options, bool root);
 static bool QueryBool(OrmModel *m, const char *key, JsonbValue *v);
 
 static void
@@ -340,43 +340,6 @@ NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 	return node;
 }
 
-/* An include given as {"model": name, "as": alias} names its association. */
-static const char *
-IncludeAlias(ParseState *ps, OrmQueryNode *parent, JsonbContainer *item)
-{
-	JsonbValue *assoc = getKeyJsonValueFromContainer(item, "association", 11, NULL);
-	JsonbValue *as = getKeyJsonValueFromContainer(item, "as", 2, NULL);
-	JsonbValue *model = getKeyJsonValueFromContainer(item, "model", 5, NULL);
-	ListCell   *lc;
-
-	if (assoc && assoc->type == jbvString)
-		return OrmJsonString(assoc);
-	if (as && as->type == jbvString)
-		return OrmJsonString(as);
-	if (model && model->type == jbvString)
-	{
-		char	   *name = OrmJsonString(model);
-
-		foreach(lc, ps->schema->associations)
-		{
-			OrmAssociation *a = lfirst(lc);
-
-			if (a->source == parent->model && strcmp(a->target->name, name) == 0)
-				return a->alias;
-		}
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_OBJECT),
-				errmsg("model \"%s\" is not associated with model \"%s\"",
-					   name, parent->model->name));
-	}
-	ereport(ERROR,
-			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("an include of model \"%s\" must name an association",
-				   parent->model->name),
-			errhint("Write an alias, {\"association\": alias} or {\"model\": name, \"as\": alias}."));
-	return NULL;
-}
-
 /* Whether an object include is {"all": ...}. */
 static bool
 IsAllInclude(JsonbValue *v)
@@ -393,16 +356,13 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 	OrmAssociation *a;
 	const char *alias;
 
-	if (v->type == jbvString)
-		alias = OrmJsonString(v);
-	else if (OrmJsonIsObject(v))
-		alias = IncludeAlias(ps, parent, v->val.binary.data);
-	else
+	if (v->type != jbvString && !OrmJsonIsObject(v))
 	{
 		QueryWrongType(parent->model->name, "include", v,
 					   "an alias or an object");
 		return;
 	}
+	alias = OrmIncludeAlias(ps->schema, parent->model, v);
 	if (IncludedChild(parent, alias))
 		ereport(ERROR,
 				errcode(ERRCODE_DUPLICATE_OBJECT),
@@ -412,8 +372,7 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 	child = NewNode(ps, a->target, a);
 	child->parent = parent;
 	parent->children = lappend(parent->children, child);
-	if (OrmJsonIsObject(v))
-		ParseNodeOptions(ps, child, v->val.binary.data, false);
+	ParseNodeOptions(ps, child, OrmJsonIsObject(v) ? v : NULL, false);
 }
 
 /* Association kinds of {"all": ...}: bit (1 << OrmAssocKind) each. */
@@ -572,7 +531,7 @@ AddAllInclude(ParseState *ps, OrmQueryNode *parent, OrmAssociation *a,
 
 	child->parent = parent;
 	parent->children = lappend(parent->children, child);
-	ParseNodeOptions(ps, child, all->options->val.binary.data, false);
+	ParseNodeOptions(ps, child, all->options, false);
 	if (all->nested)
 	{
 		if (++ps->depth > MAX_INCLUDE_DEPTH)
@@ -840,17 +799,22 @@ static const QueryOption query_options[] = {
 	{{"paranoid", ORM_KEY_PARSED}, OptParanoid, IN_ROOT | IN_INCLUDE},
 	{{"rejectOnEmpty", ORM_KEY_PARSED}, OptRejectOnEmpty, IN_ROOT},
 	{{"through", ORM_KEY_PARSED}, OptThrough, IN_INCLUDE},
+	{{"scope", ORM_KEY_PARSED}, NULL, IN_ROOT | IN_INCLUDE},	/* query_scope.c */
 };
 
-/* "a, b, c": the options valid at the root (IN_ROOT) or in an include. */
+/*
+ * "a, b, c": the options valid at the root (IN_ROOT) or in an include,
+ * less the one named except (or NULL).
+ */
 static char *
-QueryOptionList(int valid)
+QueryOptionList(int valid, const char *except)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	for (int i = 0; i < (int) lengthof(query_options); i++)
-		if (query_options[i].valid & valid)
+		if ((query_options[i].valid & valid) &&
+			(except == NULL || strcmp(query_options[i].kw.name, except) != 0))
 			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
 							 query_options[i].kw.name);
 	return buf.data;
@@ -870,31 +834,70 @@ ParseNodeOption(NodeOptions *no, OrmJsonField *f, bool root)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("unrecognized option \"%s\" in a query of model \"%s\"",
 					   f->key, no->node->model->name),
-				root ? errhint("Valid options are: %s.", QueryOptionList(valid)) :
+				root ? errhint("Valid options are: %s.", QueryOptionList(valid, NULL)) :
 				errhint("Valid options of an include are: %s.",
-						QueryOptionList(valid)));
+						QueryOptionList(valid, NULL)));
 	if (o->parse)
 		o->parse(no, f->key, &f->value);
 }
 
+/* What a query's scopes add to an error's context. */
+typedef struct ScopeContext
+{
+	OrmModel   *model;
+	List	   *applied;		/* char *: the scopes merged */
+} ScopeContext;
+
+static void
+ScopeErrorContext(void *arg)
+{
+	ScopeContext *sc = arg;
+	StringInfoData names;
+	ListCell   *lc;
+
+	initStringInfo(&names);
+	foreach(lc, sc->applied)
+		appendStringInfo(&names, "%s\"%s\"", names.len ? ", " : "", (char *) lfirst(lc));
+	errcontext("with scope %s of model \"%s\" merged in", names.data, sc->model->name);
+}
+
+/* Errors raised while a node is parsed say which scopes it merged. */
+static void
+PushScopeContext(ErrorContextCallback *callback, ScopeContext *sc)
+{
+	callback->callback = ScopeErrorContext;
+	callback->arg = sc;
+	callback->previous = error_context_stack;
+	error_context_stack = callback;
+}
+
 /*
- * The options of a node.  Order is read last, since it may name the
- * includes; an include with a where is required unless it says otherwise.
+ * The options of a node, with its model's scopes merged in (query_scope.c).
+ * Order is read last, since it may name the includes; an include with a
+ * where is required unless it says otherwise (as in Sequelize, also a where
+ * its model's default scope brings).
  */
 static void
-ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
+ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbValue *options,
 				 bool root)
 {
 	NodeOptions no = {ps, node, false, NIL};
+	ScopeContext sc = {node->model, NIL};
+	ErrorContextCallback callback = {0};
 	ListCell   *lc;
 
-	foreach(lc, OrmJsonFields(options))
+	options = OrmMergeScopes(ps->schema, node->model, options, &sc.applied);
+	if (sc.applied)
+		PushScopeContext(&callback, &sc);
+	foreach(lc, options ? OrmJsonFields(options->val.binary.data) : NIL)
 		ParseNodeOption(&no, lfirst(lc), root);
 	foreach(lc, no.orders)
 		ParseOrder(node, lfirst(lc));
 	OrmAnalyzeNodeWhere(node);
 	if (!no.required_given && node->where)
 		node->required = true;
+	if (sc.applied)
+		error_context_stack = callback.previous;
 }
 
 /* Parses the findAll options of a query of model. */
@@ -903,13 +906,89 @@ OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
 {
 	ParseState	ps = {schema, 0, 0, model};
 	OrmQueryNode *root = NewNode(&ps, model, NULL);
+	ScopeContext sc = {model, NIL};
+	ErrorContextCallback callback = {0};
 
 	root->reject_on_empty = model->reject_on_empty;
 	if (query && !JB_ROOT_IS_OBJECT(query))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("a query of model \"%s\" must be an object", model->name));
-	if (query)
-		ParseNodeOptions(&ps, root, &query->root, true);
+	query = OrmScopedQuery(schema, model, query, &sc.applied);
+	if (sc.applied)
+		PushScopeContext(&callback, &sc);
+	ParseNodeOptions(&ps, root, query ? OrmJsonRoot(query) : NULL, true);
+	if (sc.applied)
+		error_context_stack = callback.previous;
 	return root;
+}
+
+/* Fails on a key of a scope, or of an include of it, that is no query option. */
+static void
+CheckScopeOptions(OrmModel *m, const char *scope, JsonbValue *v, bool root)
+{
+	int			valid = root ? IN_ROOT : IN_INCLUDE;
+	bool		all = !root &&
+		getKeyJsonValueFromContainer(v->val.binary.data, "all", 3, NULL) != NULL;
+	ListCell   *lc;
+
+	check_stack_depth();
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		const QueryOption *o = (const QueryOption *)
+			OrmFindKeyword(query_options, lengthof(query_options),
+						   sizeof(QueryOption), f->key);
+		List	   *items;
+		ListCell   *lc2;
+
+		if (all && (strcmp(f->key, "all") == 0 || strcmp(f->key, "nested") == 0))
+			continue;
+		if (o == NULL || !(o->valid & valid) || (root && strcmp(f->key, "scope") == 0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized option \"%s\" in scope \"%s\" of model \"%s\"",
+						   f->key, scope, m->name),
+					root ? errhint("A scope holds query options: %s.",
+								   QueryOptionList(IN_ROOT, "scope")) :
+					errhint("Valid options of an include are: %s.",
+							QueryOptionList(IN_INCLUDE, NULL)));
+		if (strcmp(f->key, "include") != 0)
+			continue;
+		items = OrmJsonIsArray(&f->value) ?
+			OrmJsonElements(f->value.val.binary.data) : list_make1(&f->value);
+		foreach(lc2, items)
+		{
+			JsonbValue *item = lfirst(lc2);
+
+			if (OrmJsonIsObject(item))
+				CheckScopeOptions(m, scope, item, false);
+			else if (item->type != jbvString)
+				ereport(ERROR,
+						errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("an include of scope \"%s\" of model \"%s\" must be an alias or an object, not %s",
+							   scope, m->name, OrmJsonTypeName(item)));
+		}
+	}
+}
+
+/*
+ * Checks a model's defaultScope and scopes when it is defined: each is an
+ * object of query options, and so is each include in it.  What they name
+ * (attributes, associations, values) is checked when a query runs, once
+ * the associations they may name exist.
+ */
+void
+OrmCheckScopes(OrmModel *m)
+{
+	ListCell   *lc;
+
+	if (m->default_scope)
+		CheckScopeOptions(m, "defaultScope", m->default_scope, true);
+	foreach(lc, m->scopes ? OrmJsonFields(m->scopes->val.binary.data) : NIL)
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		CheckScopeOptions(m, f->key, &f->value, true);
+	}
 }
