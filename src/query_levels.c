@@ -190,6 +190,7 @@ AppendPerParentRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
 						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
 	OrmAppendFrom(buf, node);
+	OrmAppendMembers(buf, node, params);
 	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
 	OrmAppendOrderLimit(buf, node, params);
 	appendStringInfoString(buf, ") x");
@@ -219,6 +220,7 @@ AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 		appendStringInfo(buf, "%s%s AS c%d", foreach_current_index(lc) ? ", " : "",
 						 (char *) lfirst(lc), foreach_current_index(lc) + 1);
 	OrmAppendFrom(buf, node);
+	OrmAppendMembers(buf, node, params);
 	if (node->parent && KeyOfParent(node))
 	{
 		appendStringInfo(buf, "%s%s %s $%d", lead, ChildSideSql(node),
@@ -242,7 +244,8 @@ AppendLevelRows(StringInfo buf, OrmQueryNode *node, List *exprs,
 		appendStringInfoChar(buf, ')');
 		lead = " AND ";
 	}
-	OrmAppendConditions(buf, node, NULL, params, lead, true);
+	OrmAppendHaving(buf, node, params,
+					OrmAppendConditions(buf, node, NULL, params, lead, true));
 	if (ordered || node->limit >= 0 || node->offset > 0)
 		OrmAppendOrderLimit(buf, node, params);
 }
@@ -387,17 +390,20 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 					  ParentSide(child)->typid);
 		i++;
 	}
-	level->nmembers = list_length(node->attributes);
+	/* attributes, and expressions (computed in the rows' m<index>) */
+	(void) OrmNodeMembers(node);
+	level->nmembers = list_length(node->outputs);
 	level->members = palloc0(sizeof(OrmLevelMember) * (level->nmembers + 1));
-	foreach(lc, node->attributes)
+	foreach(lc, node->outputs)
 	{
-		OrmAttribute *a = lfirst(lc);
-
-		Oid			type = OrmOutputColumnType(a);
+		OrmQueryMember *m = lfirst(lc);
+		OrmAttribute *a = m->attr;
 
 		level->members[foreach_current_index(lc)] =
-			Member(a->name, AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
-									  type));
+			Member(m->name, a ?
+				   AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
+							 OrmOutputColumnType(a)) :
+				   AddColumn(b, &own, &placed, m->sql, m->typid));
 	}
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
 		node->through_attributes)
@@ -480,7 +486,8 @@ OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params)
 			pk = lfirst(lc);
 			npk++;
 		}
-	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root))
+	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root) ||
+		root->report)
 		return NULL;
 	initStringInfo(&keys);
 	AppendLevelRows(&keys, root,
@@ -509,7 +516,7 @@ OrmLevelsPlan(OrmQueryNode *root, OrmParams *params)
 	StringInfoData buf;
 	OrmLevel   *top;
 
-	if (!Servable(root, root))
+	if (!Servable(root, root) || root->report)
 		return NULL;
 	b.plan = palloc0(sizeof(OrmFindLevels));
 	b.params = params;
