@@ -31,6 +31,7 @@ REGRESS = \
 	sync \
 	find \
 	scopes \
+	aggregates \
 	sync_errors \
 	seed \
 	ddl_watch \

@@ -101,6 +101,9 @@ typedef struct OrmQueryNode
 								 * alias */
 	JsonbValue *group_json;		/* root: "group" as given, or NULL */
 	List	   *group;			/* root: OrmExpr *, "group" resolved */
+	List	   *group_texts;	/* root: each group item's JSON, as text */
+	List	   *group_members;	/* root: each group item's expression
+								 * member of "attributes", or NULL */
 	JsonbValue *having;			/* root: "having" as given, or NULL */
 	bool		report;			/* root: a grouped report (GROUP BY), its
 								 * rows groups */

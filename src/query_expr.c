@@ -745,6 +745,13 @@ GroupsPrimaryKey(OrmQueryNode *root)
 	return any;
 }
 
+/* An expression's JSON as text, to compare it with another's. */
+static char *
+ExprText(JsonbValue *v)
+{
+	return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
+}
+
 /* "group": attribute names, aliases of scalar expressions, expressions. */
 static void
 ParseGroup(OrmQueryNode *root)
@@ -762,6 +769,7 @@ ParseGroup(OrmQueryNode *root)
 		ExprParse	ep = {root, "\"group\"", 0};
 		OrmQueryMember probe = {0};
 		OrmExpr    *e;
+		ListCell   *lc2;
 
 		if (alias && alias->aggregate)
 			ereport(ERROR,
@@ -772,8 +780,15 @@ ParseGroup(OrmQueryNode *root)
 		if (alias)
 		{
 			root->group = lappend(root->group, alias->expr);
+			root->group_texts = lappend(root->group_texts, ExprText(alias->json));
+			root->group_members = lappend(root->group_members, alias);
 			continue;
 		}
+		root->group_texts = lappend(root->group_texts, ExprText(v));
+		root->group_members = lappend(root->group_members, NULL);
+		foreach(lc2, root->members)
+			if (strcmp(ExprText(((OrmQueryMember *) lfirst(lc2))->json), llast(root->group_texts)) == 0)
+				llast(root->group_members) = lfirst(lc2);
 		if (v->type != jbvString && !OrmJsonIsObject(v))
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -824,7 +839,11 @@ CheckReportColumns(OrmQueryNode *root)
 	{
 		OrmQueryMember *m = lfirst(lc);
 		bool		ok = m->attr ? by_key || GroupsAttribute(root, m->attr) :
-			by_key || list_member_ptr(root->group, m->expr) || Grouped(root, m->expr);
+			by_key || Grouped(root, m->expr);
+		ListCell   *lc2;
+
+		foreach(lc2, m->attr ? NIL : root->group_texts)
+			ok |= strcmp(lfirst(lc2), ExprText(m->json)) == 0;
 
 		if (!ok)
 			ereport(ERROR,

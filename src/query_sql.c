@@ -607,6 +607,7 @@ AppendReportSelect(StringInfo buf, OrmQueryNode *root, OrmParams *params)
 	const char *lead;
 	ListCell   *lc;
 	int			n = 0;
+	int			attr_columns;
 
 	appendStringInfoString(buf, "SELECT ");
 	foreach(lc, root->outputs)
@@ -628,6 +629,7 @@ AppendReportSelect(StringInfo buf, OrmQueryNode *root, OrmParams *params)
 						 OrmOutputColumnSql(m->attr, OrmTableAlias(root)),
 						 foreach_current_index(lc) + 1);
 	}
+	attr_columns = n;
 	foreach(lc, members)
 	{
 		appendStringInfoString(buf, n++ ? ", " : "");
@@ -656,11 +658,26 @@ AppendReportSelect(StringInfo buf, OrmQueryNode *root, OrmParams *params)
 		OrmAppendConditions(buf, c, c->parent, params, " ON ", false);
 	}
 	(void) OrmAppendConditions(buf, root, NULL, params, " WHERE ", true);
+	/*
+	 * An item that is an expression of "attributes" groups by its column
+	 * (by position): written again, its values would be other parameters,
+	 * and PostgreSQL would not see it is the same expression.
+	 */
 	lead = " GROUP BY ";
 	foreach(lc, root->group)
 	{
+		OrmQueryMember *m = list_nth(root->group_members, foreach_current_index(lc));
+		int			pos = -1;
+		ListCell   *lc2;
+
+		foreach(lc2, members)
+			if (lfirst(lc2) == m)
+				pos = foreach_current_index(lc2);
 		appendStringInfoString(buf, lead);
-		AppendExpr(buf, lfirst(lc), root, params, true);
+		if (pos >= 0)
+			appendStringInfo(buf, "%d", attr_columns + pos + 1);
+		else
+			AppendExpr(buf, lfirst(lc), root, params, true);
 		lead = ", ";
 	}
 	appendStringInfo(buf, ") %s", m0);
