@@ -44,6 +44,8 @@ typedef struct OrmExpr
 								 * from the expression's node down) whose
 								 * joined rows it ranges over; NIL: the
 								 * node's own rows */
+	char	   *preagg;			/* an aggregate read from a pre-aggregated
+								 * join (query_sql.c), or NULL */
 } OrmExpr;
 
 /*

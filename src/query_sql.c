@@ -400,6 +400,11 @@ AppendExpr(StringInfo buf, OrmExpr *e, OrmQueryNode *node, OrmParams *params,
 		AppendExpr(buf, linitial(e->args), node, params, joined);
 		return;
 	}
+	if (e->fn->kind == ORM_FN_AGGREGATE && e->preagg && !joined)
+	{
+		appendStringInfoString(buf, e->preagg);
+		return;
+	}
 	if (e->fn->kind == ORM_FN_AGGREGATE && e->chain && !joined)
 	{
 		appendStringInfoString(buf, "(SELECT ");
@@ -443,6 +448,80 @@ OrmNodeMembers(OrmQueryNode *node)
 }
 
 /*
+ * Whether the aggregates of a node's expressions are better computed for
+ * all its rows at once: the root, every row of its table read (no where,
+ * no key), and either every row returned or the rows ordered by an
+ * expression (which needs them all).  One GROUP BY over the include's
+ * table, hash-joined to the rows, then beats a correlated sub-select per
+ * row.
+ */
+static bool
+PreAggregated(OrmQueryNode *node)
+{
+	ListCell   *lc;
+	bool		by_member = false;
+
+	if (node->parent || node->where || node->key_param || node->keys_param ||
+		node->where_joins || node->report)
+		return false;
+	foreach(lc, node->order)
+		by_member |= ((OrmOrderItem *) lfirst(lc))->member != NULL;
+	return node->limit < 0 || by_member;
+}
+
+/*
+ * LEFT JOIN (SELECT fk AS k, aggregate AS v FROM include's rows GROUP BY
+ * 1) g<n> ON g<n>.k = the row's key, for each aggregate of e over a plain
+ * hasMany include; the aggregate then reads g<n>.v (a count of no rows is
+ * 0, as the sub-select's).
+ */
+static void
+AppendPreAggregates(StringInfo buf, OrmExpr *e, OrmQueryNode *node,
+					OrmParams *params, int *n)
+{
+	OrmQueryNode *c;
+	OrmAttribute *fk;
+	ListCell   *lc;
+
+	if (e->kind != ORM_EXPR_CALL)
+		return;
+	foreach(lc, e->args)
+		AppendPreAggregates(buf, lfirst(lc), node, params, n);
+	if (e->fn->kind != ORM_FN_AGGREGATE || list_length(e->chain) != 1 ||
+		((OrmQueryNode *) linitial(e->chain))->assoc->kind != ORM_HAS_MANY)
+		return;
+	c = linitial(e->chain);
+	fk = Attr(c->model, c->assoc->foreign_key);
+	(*n)++;
+	appendStringInfo(buf, " LEFT JOIN (SELECT %s.%s AS k, ", OrmTableAlias(c),
+					 quote_identifier(fk->field));
+	AppendExpr(buf, e, c, params, true);
+	appendStringInfoString(buf, " AS v");
+	OrmAppendFrom(buf, c);
+	(void) OrmAppendConditions(buf, c, NULL, params, " WHERE ", false);
+	appendStringInfo(buf, " GROUP BY 1) g%d_%d ON g%d_%d.k %s %s.%s",
+					 node->index, *n, node->index, *n,
+					 OrmComparisonOperator(c->model, fk, BTEqualStrategyNumber, false),
+					 OrmTableAlias(node),
+					 quote_identifier(Attr(node->model, c->assoc->source_key)->field));
+	e->preagg = strcmp(e->fn->kw.name, "COUNT") == 0 ?
+		psprintf("COALESCE(g%d_%d.v, 0)", node->index, *n) :
+		psprintf("g%d_%d.v", node->index, *n);
+}
+
+/* Forgets the pre-aggregated joins of another statement of the tree. */
+static void
+ClearPreAggregates(OrmExpr *e)
+{
+	ListCell   *lc;
+
+	e->preagg = NULL;
+	if (e->kind == ORM_EXPR_CALL)
+		foreach(lc, e->args)
+			ClearPreAggregates(lfirst(lc));
+}
+
+/*
  * CROSS JOIN LATERAL (SELECT <expressions> OFFSET 0) m<index>: each
  * expression of a row computed once, however often the select list, the
  * order and "having" name it (OFFSET 0 keeps the planner from copying it
@@ -456,6 +535,16 @@ OrmAppendMembers(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 
 	if (members == NIL)
 		return;
+	foreach(lc, members)
+		ClearPreAggregates(((OrmQueryMember *) lfirst(lc))->expr);
+	if (PreAggregated(node))
+	{
+		int			n = 0;
+
+		foreach(lc, members)
+			AppendPreAggregates(buf, ((OrmQueryMember *) lfirst(lc))->expr, node,
+								params, &n);
+	}
 	appendStringInfoString(buf, " CROSS JOIN LATERAL (SELECT ");
 	foreach(lc, members)
 	{
