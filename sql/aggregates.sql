@@ -54,6 +54,15 @@ SELECT orm.find_all('User', '{"attributes": ["id", [{"fn": "COUNT", "args": [{"c
 SELECT orm.find_all('User', '{"attributes": ["id"], "where": {"id": [1, 3]}, "order": ["id"],
   "include": [{"association": "posts", "attributes": ["id", [{"fn": "COUNT", "args": [{"col": "comments.id"}]}, "nc"]],
     "include": [{"association": "comments", "attributes": []}], "order": [["nc", "DESC"], "id"], "limit": 2}]}');
+-- as the include's array, the rows a where on "$posts.column$" keeps
+SELECT orm.find_all('User', '{"attributes": ["id", [{"fn": "COUNT", "args": [{"col": "posts.id"}]}, "n"]],
+  "include": [{"association": "posts", "attributes": ["id"]}], "where": {"$posts.stars$": {"$gte": 4}}, "order": ["id"]}');
+SELECT orm.find_all('User', '{"attributes": ["id", [{"fn": "COUNT", "args": [{"col": "posts.comments.id"}]}, "n"]],
+  "include": [{"association": "posts", "attributes": [], "include": [{"association": "comments", "attributes": []}]}],
+  "where": {"$posts.comments.id$": {"$gt": 1}}, "order": ["id"]}');
+-- an aggregate in a to-one include, per included row
+SELECT orm.find_all('Post', '{"attributes": ["id"], "include": [{"association": "author", "attributes": ["id", [{"fn": "COUNT", "args": [{"col": "posts.id"}]}, "n"]],
+  "include": [{"association": "posts", "attributes": []}]}], "order": ["id"], "limit": 3}');
 -- over a belongsToMany
 SELECT orm.find_all('Post', '{"attributes": ["id", [{"fn": "COUNT", "args": [{"col": "tags.id"}]}, "tagCount"]],
   "include": [{"association": "tags", "attributes": []}, {"association": "author", "attributes": ["name"]}], "order": [["tagCount", "DESC"], "id"], "limit": 3}');

@@ -325,7 +325,9 @@ OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level, List *bound,
 /*
  * The rows an aggregate ranges over, per row of node: the includes of its
  * chain joined as Sequelize joins them (a required one inner, others
- * left), each with its conditions, the first linked to node's row.
+ * left), each with its conditions, the first linked to node's row; as the
+ * include's array, only the rows that satisfy the where entries of its
+ * ancestors that name it ("$posts.stars$").
  */
 static void
 AppendChainFrom(StringInfo buf, List *chain, OrmQueryNode *node,
@@ -339,9 +341,9 @@ AppendChainFrom(StringInfo buf, List *chain, OrmQueryNode *node,
 
 		appendStringInfo(buf, " %s ", c->required ? "JOIN" : "LEFT JOIN");
 		AppendTablesItem(buf, c);
-		OrmAppendConditions(buf, c, c->parent, params, " ON ", false);
+		OrmAppendConditions(buf, c, c->parent, params, " ON ", true);
 	}
-	OrmAppendConditions(buf, linitial(chain), node, params, " WHERE ", false);
+	OrmAppendConditions(buf, linitial(chain), node, params, " WHERE ", true);
 }
 
 /* A value of an expression: a parameter of its JSON type, or NULL. */
