@@ -207,7 +207,7 @@ BEGIN
       ('find_by_pk', format('CHECK SELECT (SELECT (j->>''id'')::int = %s AND json_array_length(j->''posts'') = (SELECT count(*) FROM "Posts" WHERE "userId" = %s) AND (json_typeof(j->''profile'') = ''null'') = (%s > 120) FROM orm.find_by_pk(''User'', %s, ''{"include": ["posts", {"association": "profile", "paranoid": false}]}'') j)', u, u, u, u)),
       ('find_one', format('CHECK SELECT (orm.find_one(''Post'', ''{"where": {"userId": %s}, "order": [["id", "DESC"]], "include": ["author", "tags", "comments"]}'')->''author''->>''id'')::int IS NOT DISTINCT FROM (SELECT max("userId") FROM "Posts" WHERE "userId" = %s)', u, u)),
       ('count', format('CHECK SELECT orm.count(''Post'', ''{"include": [{"association": "tags", "where": {"id": %s}}]}'') = (SELECT count(DISTINCT "PostId") FROM "PostTags" WHERE "TagId" = %s)', 1 + i % 20, 1 + i % 20)),
-      ('find_all_sql', 'CHECK SELECT orm.find_all_sql(''Tag'', ''{"include": [{"association": "posts", "include": ["author"]}]}'') LIKE ''SELECT%'''),
+      ('find_all_sql', 'CHECK SELECT orm.find_all_sql(''Tag'', ''{"include": [{"association": "posts", "include": ["author"]}]}'') ~ ''^[(]?SELECT'''),
       ('find_all_rows', format('CHECK SELECT count(*) = 10 FROM orm.find_all_rows(''Post'', ''{"where": {"id": {"$gt": %s}}, "limit": 10, "include": ["comments"]}'')', u)),
       ('find_all limit', 'CHECK SELECT json_array_length(orm.find_all(''Tag'', ''{"include": [{"association": "posts", "limit": 2, "order": [["id", "DESC"]]}], "limit": 5, "offset": 3}'')) = 5'),
       ('drift', 'CHECK SELECT NOT EXISTS (SELECT FROM orm.drift() WHERE model IN (''User'', ''Post'', ''Comment'', ''Profile'', ''Tag''))');
