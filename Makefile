@@ -11,7 +11,7 @@ OBJS = \
 	src/association.o src/resolve.o src/model_json.o \
 	src/sql_util.o \
 	src/catalog.o src/cache.o src/live.o src/event_trigger.o \
-	src/query_parse.o src/where.o src/query_sql.o src/query_levels.o \
+	src/query_scope.o src/query_parse.o src/query_expr.o src/where.o src/query_sql.o src/query_levels.o \
 	src/json_writer.o src/json_nest.o src/json_check.o src/find.o \
 	src/write_parse.o src/write_sql.o src/write_errors.o src/write.o \
 	src/ddl.o src/ddl_indexes.o src/drift.o src/sync.o src/timestamps.o \
@@ -31,6 +31,8 @@ REGRESS = \
 	indexes \
 	sync \
 	find \
+	scopes \
+	aggregates \
 	write \
 	sync_errors \
 	seed \

@@ -117,7 +117,7 @@ SELECT orm.associate('Account', 'belongsTo', 'Account', '{"as": "parent", "sourc
 SELECT options, err(format('SELECT orm.define(%L, %L, %L)', 'Refused', '{"a": "TEXT"}', options)) AS result FROM (VALUES
   ('{"sequelize": {}}'), ('{"hooks": {"beforeCreate": "function () {}"}}'), ('{"validate": {"both": "fn"}}'),
   ('{"getterMethods": {"full": "fn"}}'), ('{"setterMethods": {"full": "fn"}}'),
-  ('{"scopes": {"active": {"where": {"a": "x"}}}}'), ('{"defaultScope": {"where": {"a": "x"}}}'),
+  ('{"scopes": {"byA": "function (a) { return {where: {a}}; }"}}'), ('{"defaultScope": {"wher": {"a": "x"}}}'),
   ('{"modelName": "Other"}'), ('{"rejectOnEmpty": {"message": "x"}}'), ('{"whereMergeStrategy": "or"}'),
   ('{"uniqueKeys": {"k": {}}}'), ('{"uniqueKeys": {"k": {"fields": "a"}}}'), ('{"uniqueKeys": {"k": {"fields": ["a"], "bogus": 1}}}'),
   ('{"charse": "utf8"}')

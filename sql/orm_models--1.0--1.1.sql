@@ -45,3 +45,8 @@ CREATE FUNCTION orm.increment(model text, by jsonb, query jsonb) RETURNS json
 CREATE FUNCTION orm.decrement(model text, by jsonb, query jsonb) RETURNS json
 	AS 'MODULE_PATHNAME', 'orm_decrement'
 	LANGUAGE C VOLATILE;
+
+/* {"count": parents, "rows": find_all's array}, in one snapshot */
+CREATE FUNCTION orm.find_and_count_all(model text, query jsonb DEFAULT '{}') RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_find_and_count_all'
+	LANGUAGE C STABLE;

@@ -131,6 +131,10 @@ CREATE FUNCTION orm.find_by_pk(model text, pk anyelement, query jsonb DEFAULT '{
 CREATE FUNCTION orm.count(model text, query jsonb DEFAULT '{}') RETURNS bigint
 	AS 'MODULE_PATHNAME', 'orm_count'
 	LANGUAGE C STABLE;
+/* {"count": parents, "rows": find_all's array}, in one snapshot */
+CREATE FUNCTION orm.find_and_count_all(model text, query jsonb DEFAULT '{}') RETURNS json
+	AS 'MODULE_PATHNAME', 'orm_find_and_count_all'
+	LANGUAGE C STABLE;
 CREATE FUNCTION orm.find_all_sql(model text, query jsonb DEFAULT '{}') RETURNS text
 	AS 'MODULE_PATHNAME', 'orm_find_all_sql'
 	LANGUAGE C STABLE;

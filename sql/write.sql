@@ -190,5 +190,24 @@ REVOKE ALL ON write_test."Users" FROM write_rls;
 REVOKE ALL ON SCHEMA write_test FROM write_rls;
 DROP ROLE write_rls;
 
+-- scopes: update, increment, decrement and destroy merge the default scope
+-- (and the named ones given as "scope"), as Sequelize's _injectScope does;
+-- create, bulk_create, upsert and restore merge none
+SELECT orm.define('Task', '{"title": "STRING", "done": {"type": "BOOLEAN", "defaultValue": false}, "n": {"type": "INTEGER", "defaultValue": 0}}',
+  '{"schema": "write_test", "timestamps": false, "paranoid": false,
+    "defaultScope": {"where": {"done": false}, "attributes": ["id", "title", "done", "n"]},
+    "scopes": {"finished": {"where": {"done": true}}}}') IS NOT NULL AS defined;
+SELECT count(*) > 0 AS synced FROM orm.sync('{"models": ["Task"]}');
+SELECT orm.bulk_create('Task', '[{"title": "a"}, {"title": "b", "done": true}, {"title": "c", "done": true}]');
+SELECT orm.create('Task', '{"title": "d", "done": true}');
+SELECT orm.update('Task', '{"title": "open"}', '{"where": {}}');
+SELECT orm.increment('Task', '{"n": 1}', '{"where": {}, "scope": "finished"}');
+SELECT orm.decrement('Task', '{"n": 5}', '{"where": {"title": "c"}, "scope": false}');
+SELECT orm.destroy('Task', '{"where": {"title": "b"}}') AS destroyed_in_scope;
+SELECT orm.destroy('Task', '{"where": {"title": "b"}, "scope": false}') AS destroyed_unscoped;
+SELECT id, title, done, n FROM write_test."Tasks" ORDER BY id;
+SELECT orm.update('Task', '{"n": 0}', '{"where": {}, "scope": "nope"}');
+SELECT orm.restore('Task', '{"where": {}, "scope": false}');
+
 DROP EXTENSION orm_models CASCADE;
 DROP SCHEMA write_test CASCADE;

@@ -18,6 +18,7 @@
 #include "orm_core.h"
 #include "orm_model.h"
 #include "orm_catalog.h"
+#include "orm_query.h"
 #include "orm_ddl.h"
 
 PG_FUNCTION_INFO_V1(orm_define);
@@ -74,6 +75,7 @@ DefineModel(const char *name, text *attributes, Jsonb *options)
 	m = OrmParseModel(name, OrmJsonToJsonb(attributes),
 					  OrmJsonKeyOrder(attributes), options);
 	OrmRestoreRole(&saved);
+	OrmCheckScopes(m);
 	OrmStoreModel(m, attributes, options);
 }
 

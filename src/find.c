@@ -53,6 +53,7 @@ PG_FUNCTION_INFO_V1(orm_find_all);
 PG_FUNCTION_INFO_V1(orm_find_one);
 PG_FUNCTION_INFO_V1(orm_find_by_pk);
 PG_FUNCTION_INFO_V1(orm_count);
+PG_FUNCTION_INFO_V1(orm_find_and_count_all);
 PG_FUNCTION_INFO_V1(orm_find_all_sql);
 PG_FUNCTION_INFO_V1(orm_find_all_rows);
 
@@ -168,10 +169,19 @@ BuildStatement(OrmSchema *schema, OrmModel *m, Jsonb *query, OrmCallKind kind,
 			   bool writer)
 {
 	OrmStatement *st = palloc0(sizeof(OrmStatement));
-	OrmQueryNode *root = OrmParseQuery(schema, m, query);
+	OrmQueryNode *root;
 	OrmFindShape shape = kind == ORM_CALL_FIND_ALL ? ORM_FIND_ARRAY :
 		kind == ORM_CALL_COUNT ? ORM_FIND_COUNT : ORM_FIND_ROWS;
 
+	if (kind == ORM_CALL_COUNT && query && JB_ROOT_IS_OBJECT(query) &&
+		getKeyJsonValueFromContainer(&query->root, "group", 5, NULL))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("orm.count and orm.find_and_count_all do not take \"group\""),
+				errdetail("Sequelize's count({group}) returns a count per group: that is a grouped find_all."),
+				errhint("Use orm.find_all('%s', '{\"attributes\": [\"status\", [{\"fn\": \"COUNT\", \"args\": [{\"col\": \"id\"}]}, \"count\"]], \"group\": [\"status\"]}') with your group's attributes.",
+						m->name));
+	root = OrmParseQuery(schema, m, query);
 	RequireTables(root);
 	st->root = m;
 	st->key_param = -1;
@@ -430,6 +440,27 @@ Datum
 orm_count(PG_FUNCTION_ARGS)
 {
 	return RunCall(fcinfo, ORM_CALL_COUNT, 1);
+}
+
+/*
+ * orm.find_and_count_all(model, query) RETURNS json: {"count": n, "rows":
+ * [...]}, count the parents find_all would return without its limit and
+ * offset (Sequelize's with distinct: true).  Both statements run read-only
+ * in this call's one snapshot: the count is that of the rows' data.
+ */
+Datum
+orm_find_and_count_all(PG_FUNCTION_ARGS)
+{
+	OrmStatement *count = CallStatement(fcinfo, ORM_CALL_COUNT, 1);
+	bool		isnull;
+	Datum		n = RunScalar(count, (Datum) 0, &isnull);
+	Datum		rows = RunCall(fcinfo, ORM_CALL_FIND_ALL, 1);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"count\":" INT64_FORMAT ",\"rows\":%s}",
+					 isnull ? (int64) 0 : DatumGetInt64(n), TextDatumGetCString(rows));
+	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }
 
 /* orm.find_all_sql(model, query) RETURNS text: the statement find_all runs */

@@ -122,6 +122,12 @@ PushOptions(JsonbParseState **st, OrmModel *m)
 		PushString(st, "version", m->version);
 	if (m->reject_on_empty)
 		PushBool(st, "rejectOnEmpty", true);
+	if (m->where_merge_and)
+		PushString(st, "whereMergeStrategy", "and");
+	if (m->default_scope)
+		PushValue(st, "defaultScope", m->default_scope);
+	if (m->scopes)
+		PushValue(st, "scopes", m->scopes);
 	if (m->unique_keys_given)
 	{
 		ListCell   *lc;

@@ -794,6 +794,65 @@ OptWhereMergeStrategy(ModelParse *mp, const ModelOption *o, JsonbValue *v)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("invalid whereMergeStrategy \"%s\" for model \"%s\"", s, mp->m->name),
 				errhint("Use \"and\" or \"overwrite\"."));
+	mp->m->where_merge_and = strcmp(s, "and") == 0;
+}
+
+/*
+ * One scope: an object of query options (their keys are checked by the
+ * query layer when the model is defined, their values when a query runs).
+ * A scope that takes arguments is a JavaScript function, which JSON can
+ * only carry as its source text: refused by name.
+ */
+static JsonbValue *
+ScopeValue(OrmModel *m, const char *name, JsonbValue *v)
+{
+	JsonbValue *copy;
+
+	if (v->type == jbvString)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("scope \"%s\" of model \"%s\" is a function", name, m->name),
+				errdetail("A scope that takes arguments is a JavaScript function; only scopes written as query objects can be stored."),
+				errhint("Write the condition in the query's \"where\" instead."));
+	if (!OrmJsonIsObject(v))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("scope \"%s\" of model \"%s\" must be an object of query options, not %s",
+					   name, m->name, OrmJsonTypeName(v)));
+	copy = palloc(sizeof(JsonbValue));
+	*copy = *v;
+	return copy;
+}
+
+/* defaultScope: the query options every find, count and write applies */
+static void
+OptDefaultScope(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	mp->m->default_scope = ScopeValue(mp->m, o->kw.name, v);
+}
+
+/* scopes: {"name": {query options}, ...} */
+static void
+OptScopes(ModelParse *mp, const ModelOption *o, JsonbValue *v)
+{
+	ListCell   *lc;
+
+	if (!OrmJsonIsObject(v))
+		WrongType(mp->m->name, NULL, o->kw.name, v, "an object of scopes");
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		if (strcmp(f->key, "defaultScope") == 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("scope \"defaultScope\" of model \"%s\" must be given as the option \"defaultScope\"",
+						   mp->m->name),
+					errdetail("A query names the default scope as \"defaultScope\"."));
+		(void) ScopeValue(mp->m, f->key, &f->value);
+	}
+	mp->m->scopes = palloc(sizeof(JsonbValue));
+	*mp->m->scopes = *v;
 }
 
 static void
@@ -836,10 +895,8 @@ static const ModelOption model_options[] = {
 	"Getters are JavaScript functions; they cannot be written in JSON."}, OptEmptyOnly},
 	{{"setterMethods", ORM_KEY_PARSED,
 	"Setters are JavaScript functions; they cannot be written in JSON."}, OptEmptyOnly},
-	{{"defaultScope", ORM_KEY_PARSED,
-	"Scopes are not in this version of orm_models."}, OptEmptyOnly},
-	{{"scopes", ORM_KEY_PARSED,
-	"Scopes are not in this version of orm_models."}, OptEmptyOnly},
+	{{"defaultScope", ORM_KEY_PARSED}, OptDefaultScope},
+	{{"scopes", ORM_KEY_PARSED}, OptScopes},
 	{{"omitNull", ORM_KEY_NOOP,
 	"It leaves null values out of Sequelize's INSERT and UPDATE statements; orm_models does not write rows."}},
 	{{"schemaDelimiter", ORM_KEY_NOOP,

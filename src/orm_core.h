@@ -95,6 +95,11 @@ typedef struct OrmModel
 								 * (char *) each, or NIL */
 	bool		unique_keys_given;	/* they replace the attributes' groups */
 	bool		reject_on_empty;	/* find_* fail when nothing matches */
+	bool		where_merge_and;	/* whereMergeStrategy "and": scopes'
+									 * wheres are ANDed, not overwritten */
+	JsonbValue *default_scope;	/* "defaultScope": a query object, or NULL */
+	JsonbValue *scopes;			/* "scopes": an object of query objects, or
+								 * NULL */
 	Jsonb	   *raw_options;	/* the options as given, or NULL */
 	Oid			owner;			/* role that defined the model */
 	Oid			relid;			/* the synced table, or InvalidOid */

@@ -14,6 +14,58 @@
 
 #include "orm_sql.h"
 
+struct OrmQueryNode;
+struct OrmFunction;
+
+/* An expression of "attributes", "group" or "order": Sequelize's fn/col. */
+typedef enum OrmExprKind
+{
+	ORM_EXPR_COLUMN,			/* {"col": "posts.id"}: an attribute of a row */
+	ORM_EXPR_STAR,				/* {"col": "*"}, in COUNT only */
+	ORM_EXPR_VALUE,				/* a JSON scalar: a parameter */
+	ORM_EXPR_CALL				/* {"fn": "COUNT", "args": [...]} */
+} OrmExprKind;
+
+typedef struct OrmExpr
+{
+	OrmExprKind kind;
+	/* a column: anchor's row holds it, or hops (to-one) lead to it */
+	struct OrmQueryNode *anchor;
+	List	   *hops;			/* OrmQueryNode *, to-one, from anchor */
+	OrmAttribute *attr;
+	List	   *path;			/* OrmQueryNode *: every include from the
+								 * expression's node down to the column */
+	JsonbValue *value;			/* a value */
+	Oid			value_type;
+	const struct OrmFunction *fn;	/* a call */
+	bool		distinct;		/* an aggregate over DISTINCT values */
+	List	   *args;			/* OrmExpr * */
+	List	   *chain;			/* an aggregate: the includes (OrmQueryNode *,
+								 * from the expression's node down) whose
+								 * joined rows it ranges over; NIL: the
+								 * node's own rows */
+	char	   *preagg;			/* an aggregate read from a pre-aggregated
+								 * join (query_sql.c), or NULL */
+} OrmExpr;
+
+/*
+ * A member of a level's object: an attribute, or an expression with its
+ * alias (["expr", "alias"] of "attributes"), or an anonymous expression
+ * of "order".
+ */
+typedef struct OrmQueryMember
+{
+	char	   *name;			/* the JSON key; NULL for an order's */
+	OrmAttribute *attr;			/* an attribute, or NULL */
+	JsonbValue *json;			/* an expression as written */
+	OrmExpr    *expr;			/* once resolved */
+	Oid			typid;			/* its type, as PostgreSQL resolves it */
+	bool		aggregate;		/* it has an aggregate call */
+	bool		own_rows;		/* an aggregate over the node's own rows */
+	char	   *sql;			/* its SQL, once written for a statement */
+	int			sql_params;		/* ... with the parameters it had then */
+} OrmQueryMember;
+
 /* A node of a find query: the root model, or one include under it. */
 typedef struct OrmQueryNode
 {
@@ -51,6 +103,22 @@ typedef struct OrmQueryNode
 									 * junction table */
 	char	   *source_order;	/* a column of the row source its rows are
 								 * ordered by first (quoted), or NULL */
+	List	   *outputs;		/* OrmQueryMember *: the object's members
+								 * (attributes and expressions), in order */
+	List	   *members;		/* OrmQueryMember *: the expressions, by
+								 * alias */
+	JsonbValue *group_json;		/* root: "group" as given, or NULL */
+	List	   *group;			/* root: OrmExpr *, "group" resolved */
+	List	   *group_texts;	/* root: each group item's JSON, as text */
+	List	   *group_members;	/* root: each group item's expression
+								 * member of "attributes", or NULL */
+	JsonbValue *having;			/* root: "having" as given, or NULL */
+	bool		report;			/* root: a grouped report (GROUP BY), its
+								 * rows groups */
+	List	   *report_chain;	/* report: the includes (OrmQueryNode *)
+								 * joined for its aggregates */
+	bool		count_distinct; /* count: "distinct" */
+	OrmAttribute *count_col;	/* count: "col", or NULL */
 } OrmQueryNode;
 
 typedef struct OrmOrderItem
@@ -62,11 +130,48 @@ typedef struct OrmOrderItem
 	const char *direction;		/* "ASC", "DESC NULLS LAST", ... */
 	const char *aggregate;		/* "min"/"max" over a to-many child's rows,
 								 * or NULL */
+	OrmQueryMember *member;		/* an expression (an alias, or written in
+								 * the order), or NULL */
 } OrmOrderItem;
+
+/* in query_scope.c: defaultScope and scopes, merged as Sequelize merges them */
+extern JsonbValue *OrmMergeScopes(OrmSchema *schema, OrmModel *model,
+								  JsonbValue *query, List **applied);
+extern Jsonb *OrmScopedQuery(OrmSchema *schema, OrmModel *model, Jsonb *query,
+							 List **applied);
+extern const char *OrmIncludeAlias(OrmSchema *schema, OrmModel *parent,
+								   JsonbValue *item);
+
+/* in query_expr.c: fn/col expressions, from an allow-list in pg_catalog */
+typedef enum OrmFunctionKind
+{
+	ORM_FN_AGGREGATE,			/* pg_catalog.count(...), ... */
+	ORM_FN_SCALAR,				/* pg_catalog.lower(...), ... */
+	ORM_FN_SYNTAX,				/* COALESCE(...): SQL syntax, not a function */
+	ORM_FN_DISTINCT				/* DISTINCT x, as an aggregate's argument */
+} OrmFunctionKind;
+
+typedef struct OrmFunction
+{
+	OrmKeyword	kw;				/* the name, as fn() takes it */
+	const char *sql;			/* pg_catalog's function, or the keyword */
+	OrmFunctionKind kind;
+	int			min_args;
+	int			max_args;
+} OrmFunction;
+
+extern OrmQueryMember *OrmNewMember(struct OrmQueryNode *node, JsonbValue *expr,
+									JsonbValue *alias);
+extern OrmQueryMember *OrmFindMember(struct OrmQueryNode *node, const char *name);
+extern void OrmResolveMembers(struct OrmQueryNode *node);
+extern OrmQueryMember *OrmOrderMember(struct OrmQueryNode *node, JsonbValue *expr);
+extern void OrmResolveGrouping(struct OrmQueryNode *root);
+extern OrmAttribute *OrmMemberAttribute(OrmQueryMember *m);
 
 /* in query_parse.c: findAll options -> query tree */
 extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
 								   Jsonb *query);
+extern void OrmCheckScopes(OrmModel *model);
 
 /* in where.c: where objects -> SQL conditions */
 extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,
@@ -96,9 +201,14 @@ extern char *OrmTableAlias(OrmQueryNode *node);
 extern char *OrmJunctionAlias(OrmQueryNode *node);
 extern char *OrmNodeTable(OrmQueryNode *node);
 extern void OrmAppendFrom(StringInfo buf, OrmQueryNode *node);
-extern void OrmAppendConditions(StringInfo buf, OrmQueryNode *node,
-								OrmQueryNode *parent, OrmParams *params,
-								const char *lead, bool filters);
+extern const char *OrmAppendConditions(StringInfo buf, OrmQueryNode *node,
+									   OrmQueryNode *parent, OrmParams *params,
+									   const char *lead, bool filters);
+extern List *OrmNodeMembers(OrmQueryNode *node);
+extern void OrmAppendMembers(StringInfo buf, OrmQueryNode *node,
+							 OrmParams *params);
+extern void OrmAppendHaving(StringInfo buf, OrmQueryNode *node,
+							OrmParams *params, const char *lead);
 extern void OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node,
 								OrmParams *params);
 extern void OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level,

@@ -239,6 +239,7 @@ AppendPerParentRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 	appendStringInfo(buf, ") %s CROSS JOIN LATERAL (", alias);
 	AppendSelectList(buf, exprs);
 	OrmAppendFrom(buf, node);
+	OrmAppendMembers(buf, node, params);
 	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
 	OrmAppendOrderLimit(buf, node, params);
 	appendStringInfoString(buf, ") x");
@@ -263,6 +264,7 @@ AppendLevelRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 	}
 	AppendSelectList(buf, exprs);
 	OrmAppendFrom(buf, node);
+	OrmAppendMembers(buf, node, params);
 	if (node->parent && KeyOfParent(node))
 	{
 		appendStringInfo(buf, "%s%s %s $%d", lead, ChildSideSql(node),
@@ -280,7 +282,8 @@ AppendLevelRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 		appendStringInfoChar(buf, ')');
 		lead = " AND ";
 	}
-	OrmAppendConditions(buf, node, NULL, params, lead, true);
+	OrmAppendHaving(buf, node, params,
+					OrmAppendConditions(buf, node, NULL, params, lead, true));
 	if (ordered || node->limit >= 0 || node->offset > 0)
 		OrmAppendOrderLimit(buf, node, params);
 }
@@ -437,17 +440,20 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 		}
 		i++;
 	}
-	level->nmembers = list_length(node->attributes);
+	/* attributes, and expressions (computed in the rows' m<index>) */
+	(void) OrmNodeMembers(node);
+	level->nmembers = list_length(node->outputs);
 	level->members = palloc0(sizeof(OrmLevelMember) * (level->nmembers + 1));
-	foreach(lc, node->attributes)
+	foreach(lc, node->outputs)
 	{
-		OrmAttribute *a = lfirst(lc);
-
-		Oid			type = OrmOutputColumnType(a);
+		OrmQueryMember *m = lfirst(lc);
+		OrmAttribute *a = m->attr;
 
 		level->members[foreach_current_index(lc)] =
-			Member(a->name, AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
-									  type));
+			Member(m->name, a ?
+				   AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
+							 OrmOutputColumnType(a)) :
+				   AddColumn(b, &own, &placed, m->sql, m->typid));
 	}
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&
 		node->through_attributes)
@@ -572,7 +578,8 @@ OrmLevelsRowsPlan(OrmQueryNode *root, OrmParams *params)
 			pk = lfirst(lc);
 			npk++;
 		}
-	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root))
+	if (npk != 1 || !OidIsValid(get_array_type(pk->typid)) || !Servable(root, root) ||
+		root->report)
 		return NULL;
 	initStringInfo(&keys);
 	AppendLevelRows(&keys, NULL, root,
@@ -601,7 +608,7 @@ OrmLevelsPlan(OrmQueryNode *root, OrmParams *params)
 	StringInfoData buf;
 	OrmLevel   *top;
 
-	if (!Servable(root, root))
+	if (!Servable(root, root) || root->report)
 		return NULL;
 	b.plan = palloc0(sizeof(OrmFindLevels));
 	b.params = params;

@@ -33,7 +33,7 @@ typedef struct ParseState
 #define MAX_INCLUDE_NODES 512
 
 static void ParseNodeOptions(ParseState *ps, OrmQueryNode *node,
-							 JsonbContainer *options, bool root);
+							 JsonbValue *options, bool root);
 static bool QueryBool(OrmModel *m, const char *key, JsonbValue *v);
 
 static void
@@ -89,27 +89,71 @@ QueryCount(OrmModel *m, const char *key, JsonbValue *v)
 	return n;
 }
 
-/* "attributes": a list of names, or {"include": [...], "exclude": [...]} */
+/* An attribute as a member of its node's objects. */
+static OrmQueryMember *
+AttributeMember(OrmAttribute *a)
+{
+	OrmQueryMember *m = palloc0(sizeof(OrmQueryMember));
+
+	m->name = a->name;
+	m->attr = a;
+	m->typid = a->typid;
+	return m;
+}
+
+/* Adds attribute a to the node's members, unless it is there already. */
+static void
+OutputAttribute(OrmQueryNode *node, OrmAttribute *a)
+{
+	if (list_member_ptr(node->attributes, a))
+		return;
+	node->attributes = lappend(node->attributes, a);
+	node->outputs = lappend(node->outputs, AttributeMember(a));
+}
+
+/*
+ * One item of "attributes" (or of its "include"): an attribute name, or
+ * [expression, "alias"] (Sequelize's [fn(...), 'alias'], or ['column',
+ * 'alias']).
+ */
+static void
+ParseAttributeItem(OrmQueryNode *node, JsonbValue *e, const char *key)
+{
+	List	   *pair;
+
+	if (e->type == jbvString)
+	{
+		OutputAttribute(node, QueryAttribute(node->model, OrmJsonString(e)));
+		return;
+	}
+	if (!OrmJsonIsArray(e) || list_length(pair = OrmJsonElements(e->val.binary.data)) != 2)
+		QueryWrongType(node->model->name, key, e,
+					   "a list of attribute names and [expression, alias] pairs");
+	node->outputs = lappend(node->outputs,
+							OrmNewMember(node, linitial(pair), lsecond(pair)));
+}
+
+/*
+ * "attributes": a list of names and [expression, alias] pairs, or
+ * {"include": [...], "exclude": [...]}: every attribute but those
+ * excluded, then those included, as Sequelize's _expandAttributes makes
+ * the list.
+ */
 static void
 ParseAttributes(OrmQueryNode *node, JsonbValue *v)
 {
 	OrmModel   *m = node->model;
+	JsonbValue *include = NULL;
 	ListCell   *lc;
 
 	node->attributes_given = true;
 	if (OrmJsonIsArray(v))
 	{
 		node->attributes = NIL;
+		node->outputs = NIL;
 		foreach(lc, OrmJsonElements(v->val.binary.data))
-		{
-			JsonbValue *e = lfirst(lc);
-
-			if (e->type != jbvString)
-				QueryWrongType(m->name, "attributes", e, "a list of attribute names");
-			node->attributes = list_append_unique_ptr(node->attributes,
-													  QueryAttribute(m, OrmJsonString(e)));
-		}
-		node->emit = node->attributes != NIL || node->assoc == NULL;
+			ParseAttributeItem(node, lfirst(lc), "attributes");
+		node->emit = node->outputs != NIL || node->assoc == NULL;
 		return;
 	}
 	if (!OrmJsonIsObject(v))
@@ -128,18 +172,27 @@ ParseAttributes(OrmQueryNode *node, JsonbValue *v)
 		if (!OrmJsonIsArray(&f->value))
 			QueryWrongType(m->name, psprintf("attributes.%s", f->key), &f->value,
 						   "a list of attribute names");
+		if (strcmp(f->key, "include") == 0)
+		{
+			include = &f->value;
+			continue;
+		}
 		foreach(lc2, OrmJsonElements(f->value.val.binary.data))
 		{
 			JsonbValue *e = lfirst(lc2);
 			OrmAttribute *a;
 
 			if (e->type != jbvString)
-				QueryWrongType(m->name, "attributes", e, "a list of attribute names");
+				QueryWrongType(m->name, "attributes.exclude", e, "a list of attribute names");
 			a = QueryAttribute(m, OrmJsonString(e));
-			if (strcmp(f->key, "exclude") == 0)
-				node->attributes = list_delete_ptr(node->attributes, a);
+			node->attributes = list_delete_ptr(node->attributes, a);
 		}
 	}
+	node->outputs = NIL;
+	foreach(lc, node->attributes)
+		node->outputs = lappend(node->outputs, AttributeMember(lfirst(lc)));
+	foreach(lc, include ? OrmJsonElements(include->val.binary.data) : NIL)
+		ParseAttributeItem(node, lfirst(lc), "attributes.include");
 }
 
 /* A direction of an order item, normalized, or NULL if s is none. */
@@ -200,10 +253,57 @@ ParentOrderByChild(OrmQueryNode *node, OrmQueryNode *child, const char *column,
 }
 
 /*
+ * An order item by an expression: [{"fn": ...}, "DESC"], [{"col":
+ * "alias"}, "DESC"] (an alias of "attributes"), or the expression alone.
+ */
+static void
+ParseExprOrderItem(OrmQueryNode *node, List *parts)
+{
+	OrmOrderItem *item = palloc0(sizeof(OrmOrderItem));
+	JsonbValue *expr = linitial(parts);
+	JsonbValue *col = getKeyJsonValueFromContainer(expr->val.binary.data, "col", 3, NULL);
+	JsonbValue *dir = list_length(parts) > 1 ? lsecond(parts) : NULL;
+
+	if (list_length(parts) > 2 || (dir && (dir->type != jbvString ||
+										   !Direction(OrmJsonString(dir)))))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("an order item of a query of model \"%s\" by an expression must be [expression, direction]",
+					   node->model->name),
+				errhint("Use ASC or DESC, optionally followed by NULLS FIRST or NULLS LAST."));
+	item->direction = dir ? Direction(OrmJsonString(dir)) : "ASC";
+	item->node = node;
+	if (col && col->type == jbvString && OrmFindMember(node, OrmJsonString(col)) &&
+		JsonContainerSize(expr->val.binary.data) == 1)
+		item->member = OrmFindMember(node, OrmJsonString(col));
+	else
+		item->member = OrmOrderMember(node, expr);
+	node->order = lappend(node->order, item);
+}
+
+/* An order item by an alias of "attributes" of the node, or false. */
+static bool
+MemberOrderItem(OrmQueryNode *node, const char *name, const char *direction)
+{
+	OrmOrderItem *item;
+
+	if (OrmFindAttribute(node->model, name) || !OrmFindMember(node, name))
+		return false;
+	item = palloc0(sizeof(OrmOrderItem));
+	item->node = node;
+	item->member = OrmFindMember(node, name);
+	item->direction = direction;
+	node->order = lappend(node->order, item);
+	return true;
+}
+
+/*
  * One order item: "col", ["col"], ["col", "DESC"], or a path of included
- * aliases first (["posts", "id", "DESC"]).  Through a to-many include the
- * item orders that include's rows, as Sequelize's joined rows are ordered;
- * through to-one includes it orders this node's rows by their column.
+ * aliases first (["posts", "id", "DESC"]), or an alias of an expression
+ * of "attributes" (["postCount", "DESC"]), or an expression.  Through a
+ * to-many include the item orders that include's rows, as Sequelize's
+ * joined rows are ordered; through to-one includes it orders this node's
+ * rows by their column.
  */
 static void
 ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
@@ -216,8 +316,15 @@ ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
 
 	if (v->type == jbvString)
 		parts = list_make1(v);
+	else if (OrmJsonIsObject(v))
+		parts = list_make1(v);
 	else if (OrmJsonIsArray(v))
 		parts = OrmJsonElements(v->val.binary.data);
+	if (parts && OrmJsonIsObject(linitial(parts)))
+	{
+		ParseExprOrderItem(node, parts);
+		return;
+	}
 	n = list_length(parts);
 	foreach(lc, parts)
 		if (((JsonbValue *) lfirst(lc))->type != jbvString)
@@ -230,7 +337,8 @@ ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
 	if (item->direction)
 		n--;
 	else if (n > 1 && !IncludedChild(node, OrmJsonString(linitial(parts))) &&
-			 OrmFindAttribute(node->model, OrmJsonString(linitial(parts))))
+			 (OrmFindAttribute(node->model, OrmJsonString(linitial(parts))) ||
+			  OrmFindMember(node, OrmJsonString(linitial(parts)))))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("unrecognized order direction \"%s\" in a query of model \"%s\"",
@@ -238,6 +346,8 @@ ParseOrderItem(OrmQueryNode *node, JsonbValue *v)
 				errhint("Use ASC or DESC, optionally followed by NULLS FIRST or NULLS LAST."));
 	else
 		item->direction = "ASC";
+	if (n == 1 && MemberOrderItem(node, OrmJsonString(linitial(parts)), item->direction))
+		return;
 	for (int i = 0; i < n - 1; i++)
 	{
 		char	   *alias = OrmJsonString(list_nth(parts, i));
@@ -318,6 +428,7 @@ static OrmQueryNode *
 NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 {
 	OrmQueryNode *node;
+	ListCell   *lc;
 
 	CHECK_FOR_INTERRUPTS();
 	node = palloc0(sizeof(OrmQueryNode));
@@ -332,49 +443,14 @@ NewNode(ParseState *ps, OrmModel *m, OrmAssociation *assoc)
 	node->key = assoc ? assoc->alias : m->name;
 	node->index = ps->next_index++;
 	node->attributes = list_copy(m->attributes);
+	foreach(lc, node->attributes)
+		node->outputs = lappend(node->outputs, AttributeMember(lfirst(lc)));
 	node->emit = true;
 	node->limit = -1;
 	node->paranoid = m->deleted_at != NULL;
 	if (assoc && assoc->kind == ORM_BELONGS_TO_MANY)
 		node->through_attributes = list_copy(assoc->junction->attributes);
 	return node;
-}
-
-/* An include given as {"model": name, "as": alias} names its association. */
-static const char *
-IncludeAlias(ParseState *ps, OrmQueryNode *parent, JsonbContainer *item)
-{
-	JsonbValue *assoc = getKeyJsonValueFromContainer(item, "association", 11, NULL);
-	JsonbValue *as = getKeyJsonValueFromContainer(item, "as", 2, NULL);
-	JsonbValue *model = getKeyJsonValueFromContainer(item, "model", 5, NULL);
-	ListCell   *lc;
-
-	if (assoc && assoc->type == jbvString)
-		return OrmJsonString(assoc);
-	if (as && as->type == jbvString)
-		return OrmJsonString(as);
-	if (model && model->type == jbvString)
-	{
-		char	   *name = OrmJsonString(model);
-
-		foreach(lc, ps->schema->associations)
-		{
-			OrmAssociation *a = lfirst(lc);
-
-			if (a->source == parent->model && strcmp(a->target->name, name) == 0)
-				return a->alias;
-		}
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_OBJECT),
-				errmsg("model \"%s\" is not associated with model \"%s\"",
-					   name, parent->model->name));
-	}
-	ereport(ERROR,
-			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("an include of model \"%s\" must name an association",
-				   parent->model->name),
-			errhint("Write an alias, {\"association\": alias} or {\"model\": name, \"as\": alias}."));
-	return NULL;
 }
 
 /* Whether an object include is {"all": ...}. */
@@ -393,16 +469,13 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 	OrmAssociation *a;
 	const char *alias;
 
-	if (v->type == jbvString)
-		alias = OrmJsonString(v);
-	else if (OrmJsonIsObject(v))
-		alias = IncludeAlias(ps, parent, v->val.binary.data);
-	else
+	if (v->type != jbvString && !OrmJsonIsObject(v))
 	{
 		QueryWrongType(parent->model->name, "include", v,
 					   "an alias or an object");
 		return;
 	}
+	alias = OrmIncludeAlias(ps->schema, parent->model, v);
 	if (IncludedChild(parent, alias))
 		ereport(ERROR,
 				errcode(ERRCODE_DUPLICATE_OBJECT),
@@ -412,8 +485,7 @@ ParseInclude(ParseState *ps, OrmQueryNode *parent, JsonbValue *v)
 	child = NewNode(ps, a->target, a);
 	child->parent = parent;
 	parent->children = lappend(parent->children, child);
-	if (OrmJsonIsObject(v))
-		ParseNodeOptions(ps, child, v->val.binary.data, false);
+	ParseNodeOptions(ps, child, OrmJsonIsObject(v) ? v : NULL, false);
 }
 
 /* Association kinds of {"all": ...}: bit (1 << OrmAssocKind) each. */
@@ -572,7 +644,7 @@ AddAllInclude(ParseState *ps, OrmQueryNode *parent, OrmAssociation *a,
 
 	child->parent = parent;
 	parent->children = lappend(parent->children, child);
-	ParseNodeOptions(ps, child, all->options->val.binary.data, false);
+	ParseNodeOptions(ps, child, all->options, false);
 	if (all->nested)
 	{
 		if (++ps->depth > MAX_INCLUDE_DEPTH)
@@ -822,6 +894,43 @@ OptThrough(NodeOptions *no, const char *key, JsonbValue *v)
 	ParseThrough(no->node, v);
 }
 
+/* "group": read once the query is parsed (OrmResolveGrouping) */
+static void
+OptGroup(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->group_json = v;
+}
+
+static void
+OptHaving(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	if (!OrmJsonIsObject(v))
+		QueryWrongType(no->node->model->name, key, v, "an object");
+	no->node->having = v;
+}
+
+static void
+OptDistinct(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	no->node->count_distinct = QueryBool(no->node->model, key, v);
+}
+
+/* "col" of count: an attribute, also as "Model.attribute" */
+static void
+OptCol(NodeOptions *no, const char *key, JsonbValue *v)
+{
+	OrmModel   *m = no->node->model;
+	char	   *name;
+	size_t		len = strlen(m->name);
+
+	if (v->type != jbvString)
+		QueryWrongType(m->name, key, v, "an attribute name");
+	name = OrmJsonString(v);
+	if (strncmp(name, m->name, len) == 0 && name[len] == '.')
+		name += len + 1;
+	no->node->count_col = QueryAttribute(m, name);
+}
+
 /*
  * The options of Sequelize's findAll and of its includes that orm_models
  * reads, in the order the hints list them.
@@ -840,17 +949,26 @@ static const QueryOption query_options[] = {
 	{{"paranoid", ORM_KEY_PARSED}, OptParanoid, IN_ROOT | IN_INCLUDE},
 	{{"rejectOnEmpty", ORM_KEY_PARSED}, OptRejectOnEmpty, IN_ROOT},
 	{{"through", ORM_KEY_PARSED}, OptThrough, IN_INCLUDE},
+	{{"scope", ORM_KEY_PARSED}, NULL, IN_ROOT | IN_INCLUDE},	/* query_scope.c */
+	{{"group", ORM_KEY_PARSED}, OptGroup, IN_ROOT},
+	{{"having", ORM_KEY_PARSED}, OptHaving, IN_ROOT},
+	{{"distinct", ORM_KEY_PARSED}, OptDistinct, IN_ROOT},	/* count */
+	{{"col", ORM_KEY_PARSED}, OptCol, IN_ROOT},	/* count */
 };
 
-/* "a, b, c": the options valid at the root (IN_ROOT) or in an include. */
+/*
+ * "a, b, c": the options valid at the root (IN_ROOT) or in an include,
+ * less the one named except (or NULL).
+ */
 static char *
-QueryOptionList(int valid)
+QueryOptionList(int valid, const char *except)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	for (int i = 0; i < (int) lengthof(query_options); i++)
-		if (query_options[i].valid & valid)
+		if ((query_options[i].valid & valid) &&
+			(except == NULL || strcmp(query_options[i].kw.name, except) != 0))
 			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
 							 query_options[i].kw.name);
 	return buf.data;
@@ -870,31 +988,71 @@ ParseNodeOption(NodeOptions *no, OrmJsonField *f, bool root)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("unrecognized option \"%s\" in a query of model \"%s\"",
 					   f->key, no->node->model->name),
-				root ? errhint("Valid options are: %s.", QueryOptionList(valid)) :
+				root ? errhint("Valid options are: %s.", QueryOptionList(valid, NULL)) :
 				errhint("Valid options of an include are: %s.",
-						QueryOptionList(valid)));
+						QueryOptionList(valid, NULL)));
 	if (o->parse)
 		o->parse(no, f->key, &f->value);
 }
 
+/* What a query's scopes add to an error's context. */
+typedef struct ScopeContext
+{
+	OrmModel   *model;
+	List	   *applied;		/* char *: the scopes merged */
+} ScopeContext;
+
+static void
+ScopeErrorContext(void *arg)
+{
+	ScopeContext *sc = arg;
+	StringInfoData names;
+	ListCell   *lc;
+
+	initStringInfo(&names);
+	foreach(lc, sc->applied)
+		appendStringInfo(&names, "%s\"%s\"", names.len ? ", " : "", (char *) lfirst(lc));
+	errcontext("with scope %s of model \"%s\" merged in", names.data, sc->model->name);
+}
+
+/* Errors raised while a node is parsed say which scopes it merged. */
+static void
+PushScopeContext(ErrorContextCallback *callback, ScopeContext *sc)
+{
+	callback->callback = ScopeErrorContext;
+	callback->arg = sc;
+	callback->previous = error_context_stack;
+	error_context_stack = callback;
+}
+
 /*
- * The options of a node.  Order is read last, since it may name the
- * includes; an include with a where is required unless it says otherwise.
+ * The options of a node, with its model's scopes merged in (query_scope.c).
+ * Order is read last, since it may name the includes; an include with a
+ * where is required unless it says otherwise (as in Sequelize, also a where
+ * its model's default scope brings).
  */
 static void
-ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbContainer *options,
+ParseNodeOptions(ParseState *ps, OrmQueryNode *node, JsonbValue *options,
 				 bool root)
 {
 	NodeOptions no = {ps, node, false, NIL};
+	ScopeContext sc = {node->model, NIL};
+	ErrorContextCallback callback = {0};
 	ListCell   *lc;
 
-	foreach(lc, OrmJsonFields(options))
+	options = OrmMergeScopes(ps->schema, node->model, options, &sc.applied);
+	if (sc.applied)
+		PushScopeContext(&callback, &sc);
+	foreach(lc, options ? OrmJsonFields(options->val.binary.data) : NIL)
 		ParseNodeOption(&no, lfirst(lc), root);
+	OrmResolveMembers(node);
 	foreach(lc, no.orders)
 		ParseOrder(node, lfirst(lc));
 	OrmAnalyzeNodeWhere(node);
 	if (!no.required_given && node->where)
 		node->required = true;
+	if (sc.applied)
+		error_context_stack = callback.previous;
 }
 
 /* Parses the findAll options of a query of model. */
@@ -903,13 +1061,90 @@ OrmParseQuery(OrmSchema *schema, OrmModel *model, Jsonb *query)
 {
 	ParseState	ps = {schema, 0, 0, model};
 	OrmQueryNode *root = NewNode(&ps, model, NULL);
+	ScopeContext sc = {model, NIL};
+	ErrorContextCallback callback = {0};
 
 	root->reject_on_empty = model->reject_on_empty;
 	if (query && !JB_ROOT_IS_OBJECT(query))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("a query of model \"%s\" must be an object", model->name));
-	if (query)
-		ParseNodeOptions(&ps, root, &query->root, true);
+	query = OrmScopedQuery(schema, model, query, &sc.applied);
+	if (sc.applied)
+		PushScopeContext(&callback, &sc);
+	ParseNodeOptions(&ps, root, query ? OrmJsonRoot(query) : NULL, true);
+	OrmResolveGrouping(root);
+	if (sc.applied)
+		error_context_stack = callback.previous;
 	return root;
+}
+
+/* Fails on a key of a scope, or of an include of it, that is no query option. */
+static void
+CheckScopeOptions(OrmModel *m, const char *scope, JsonbValue *v, bool root)
+{
+	int			valid = root ? IN_ROOT : IN_INCLUDE;
+	bool		all = !root &&
+		getKeyJsonValueFromContainer(v->val.binary.data, "all", 3, NULL) != NULL;
+	ListCell   *lc;
+
+	check_stack_depth();
+	foreach(lc, OrmJsonFields(v->val.binary.data))
+	{
+		OrmJsonField *f = lfirst(lc);
+		const QueryOption *o = (const QueryOption *)
+			OrmFindKeyword(query_options, lengthof(query_options),
+						   sizeof(QueryOption), f->key);
+		List	   *items;
+		ListCell   *lc2;
+
+		if (all && (strcmp(f->key, "all") == 0 || strcmp(f->key, "nested") == 0))
+			continue;
+		if (o == NULL || !(o->valid & valid) || (root && strcmp(f->key, "scope") == 0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unrecognized option \"%s\" in scope \"%s\" of model \"%s\"",
+						   f->key, scope, m->name),
+					root ? errhint("A scope holds query options: %s.",
+								   QueryOptionList(IN_ROOT, "scope")) :
+					errhint("Valid options of an include are: %s.",
+							QueryOptionList(IN_INCLUDE, NULL)));
+		if (strcmp(f->key, "include") != 0)
+			continue;
+		items = OrmJsonIsArray(&f->value) ?
+			OrmJsonElements(f->value.val.binary.data) : list_make1(&f->value);
+		foreach(lc2, items)
+		{
+			JsonbValue *item = lfirst(lc2);
+
+			if (OrmJsonIsObject(item))
+				CheckScopeOptions(m, scope, item, false);
+			else if (item->type != jbvString)
+				ereport(ERROR,
+						errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("an include of scope \"%s\" of model \"%s\" must be an alias or an object, not %s",
+							   scope, m->name, OrmJsonTypeName(item)));
+		}
+	}
+}
+
+/*
+ * Checks a model's defaultScope and scopes when it is defined: each is an
+ * object of query options, and so is each include in it.  What they name
+ * (attributes, associations, values) is checked when a query runs, once
+ * the associations they may name exist.
+ */
+void
+OrmCheckScopes(OrmModel *m)
+{
+	ListCell   *lc;
+
+	if (m->default_scope)
+		CheckScopeOptions(m, "defaultScope", m->default_scope, true);
+	foreach(lc, m->scopes ? OrmJsonFields(m->scopes->val.binary.data) : NIL)
+	{
+		OrmJsonField *f = lfirst(lc);
+
+		CheckScopeOptions(m, f->key, &f->value, true);
+	}
 }

@@ -18,6 +18,7 @@
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 #include "orm_core.h"
 #include "orm_model.h"
@@ -161,8 +162,9 @@ AppendAncestorFilters(StringInfo buf, OrmQueryNode *node, const char **lead,
  * The conditions of a level: the link to its parent, soft deletion, its
  * where, its association's scopes, the junction's where, its required
  * includes, and (with filters) its ancestors' where entries that name it.
+ * Returns what leads the next condition.
  */
-void
+const char *
 OrmAppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 				 OrmParams *params, const char *lead, bool filters)
 {
@@ -232,6 +234,7 @@ OrmAppendConditions(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 	}
 	if (filters)
 		AppendAncestorFilters(buf, node, &lead, params);
+	return lead;
 }
 
 /* EXISTS (a matching row of a required include) */
@@ -330,6 +333,271 @@ OrmAppendManyFilter(StringInfo buf, OrmQueryNode *level, List *bound,
 	appendStringInfoChar(buf, ')');
 }
 
+/*
+ * The rows an aggregate ranges over, per row of node: the includes of its
+ * chain joined as Sequelize joins them (a required one inner, others
+ * left), each with its conditions, the first linked to node's row; as the
+ * include's array, only the rows that satisfy the where entries of its
+ * ancestors that name it ("$posts.stars$").
+ */
+static void
+AppendChainFrom(StringInfo buf, List *chain, OrmQueryNode *node,
+				OrmParams *params)
+{
+	appendStringInfoString(buf, " FROM ");
+	AppendTablesItem(buf, linitial(chain));
+	for (int i = 1; i < list_length(chain); i++)
+	{
+		OrmQueryNode *c = list_nth(chain, i);
+
+		appendStringInfo(buf, " %s ", c->required ? "JOIN" : "LEFT JOIN");
+		AppendTablesItem(buf, c);
+		OrmAppendConditions(buf, c, c->parent, params, " ON ", true);
+	}
+	OrmAppendConditions(buf, linitial(chain), node, params, " WHERE ", true);
+}
+
+/* A value of an expression: a parameter of its JSON type, or NULL. */
+static void
+AppendExprValue(StringInfo buf, OrmExpr *e, OrmParams *params)
+{
+	Oid			typin;
+	Oid			ioparam;
+
+	if (e->value->type == jbvNull)
+	{
+		appendStringInfoString(buf, "NULL");
+		return;
+	}
+	getTypeInputInfo(e->value_type, &typin, &ioparam);
+	OrmAppendParam(buf, params, e->value_type,
+				   OidInputFunctionCall(typin, OrmJsonValueText(e->value),
+										ioparam, -1));
+}
+
+/*
+ * An expression of query_expr.c over the rows in scope: a column of its
+ * anchor's row (through to-one hops), a value, a call.  An aggregate over
+ * an include's rows is a correlated sub-select of its node's row, unless
+ * joined (a grouped report, whose FROM joins those rows).
+ */
+static void
+AppendExpr(StringInfo buf, OrmExpr *e, OrmQueryNode *node, OrmParams *params,
+		   bool joined)
+{
+	ListCell   *lc;
+
+	check_stack_depth();
+	switch (e->kind)
+	{
+		case ORM_EXPR_COLUMN:
+			if (e->hops)
+				appendStringInfoString(buf, OrmPathValueSql(e->hops, e->attr,
+															OrmTableAlias(e->anchor)));
+			else
+				appendStringInfo(buf, "%s.%s", OrmTableAlias(e->anchor),
+								 quote_identifier(e->attr->field));
+			return;
+		case ORM_EXPR_STAR:
+			appendStringInfoChar(buf, '*');
+			return;
+		case ORM_EXPR_VALUE:
+			AppendExprValue(buf, e, params);
+			return;
+		case ORM_EXPR_CALL:
+			break;
+	}
+	if (e->fn->kind == ORM_FN_DISTINCT)
+	{
+		appendStringInfoString(buf, "DISTINCT ");
+		AppendExpr(buf, linitial(e->args), node, params, joined);
+		return;
+	}
+	if (e->fn->kind == ORM_FN_AGGREGATE && e->preagg && !joined)
+	{
+		appendStringInfoString(buf, e->preagg);
+		return;
+	}
+	if (e->fn->kind == ORM_FN_AGGREGATE && e->chain && !joined)
+	{
+		appendStringInfoString(buf, "(SELECT ");
+		AppendExpr(buf, e, node, params, true);
+		AppendChainFrom(buf, e->chain, node, params);
+		appendStringInfoChar(buf, ')');
+		return;
+	}
+	appendStringInfo(buf, "%s%s(", e->fn->kind == ORM_FN_SYNTAX ? "" : "pg_catalog.",
+					 e->fn->sql);
+	foreach(lc, e->args)
+	{
+		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : "");
+		AppendExpr(buf, lfirst(lc), node, params, joined);
+	}
+	appendStringInfoChar(buf, ')');
+}
+
+/*
+ * The expressions of a node's rows: those of "attributes", then those
+ * written in its order; each named e<n> in the node's m<index>, which
+ * m->sql says.
+ */
+List *
+OrmNodeMembers(OrmQueryNode *node)
+{
+	List	   *members = list_copy(node->members);
+	ListCell   *lc;
+
+	foreach(lc, node->order)
+	{
+		OrmOrderItem *item = lfirst(lc);
+
+		if (item->member)
+			members = list_append_unique_ptr(members, item->member);
+	}
+	foreach(lc, members)
+		((OrmQueryMember *) lfirst(lc))->sql =
+			psprintf("m%d.e%d", node->index, foreach_current_index(lc) + 1);
+	return members;
+}
+
+/*
+ * Whether the aggregates of a node's expressions are better computed for
+ * all its rows at once: the root, every row of its table read (no where,
+ * no key), and either every row returned or the rows ordered by an
+ * expression (which needs them all).  One GROUP BY over the include's
+ * table, hash-joined to the rows, then beats a correlated sub-select per
+ * row.
+ */
+static bool
+PreAggregated(OrmQueryNode *node)
+{
+	ListCell   *lc;
+	bool		by_member = false;
+
+	if (node->parent || node->where || node->key_param || node->keys_param ||
+		node->where_joins || node->report)
+		return false;
+	foreach(lc, node->order)
+		by_member |= ((OrmOrderItem *) lfirst(lc))->member != NULL;
+	return node->limit < 0 || by_member;
+}
+
+/*
+ * LEFT JOIN (SELECT fk AS k, aggregate AS v FROM include's rows GROUP BY
+ * 1) g<n> ON g<n>.k = the row's key, for each aggregate of e over a plain
+ * hasMany include; the aggregate then reads g<n>.v (a count of no rows is
+ * 0, as the sub-select's).
+ */
+static void
+AppendPreAggregates(StringInfo buf, OrmExpr *e, OrmQueryNode *node,
+					OrmParams *params, int *n)
+{
+	OrmQueryNode *c;
+	OrmAttribute *fk;
+	ListCell   *lc;
+
+	if (e->kind != ORM_EXPR_CALL)
+		return;
+	foreach(lc, e->args)
+		AppendPreAggregates(buf, lfirst(lc), node, params, n);
+	if (e->fn->kind != ORM_FN_AGGREGATE || list_length(e->chain) != 1 ||
+		((OrmQueryNode *) linitial(e->chain))->assoc->kind != ORM_HAS_MANY)
+		return;
+	c = linitial(e->chain);
+	fk = Attr(c->model, c->assoc->foreign_key);
+	(*n)++;
+	appendStringInfo(buf, " LEFT JOIN (SELECT %s.%s AS k, ", OrmTableAlias(c),
+					 quote_identifier(fk->field));
+	AppendExpr(buf, e, c, params, true);
+	appendStringInfoString(buf, " AS v");
+	OrmAppendFrom(buf, c);
+	(void) OrmAppendConditions(buf, c, NULL, params, " WHERE ", false);
+	appendStringInfo(buf, " GROUP BY 1) g%d_%d ON g%d_%d.k %s %s.%s",
+					 node->index, *n, node->index, *n,
+					 OrmComparisonOperator(c->model, fk, BTEqualStrategyNumber, false),
+					 OrmTableAlias(node),
+					 quote_identifier(Attr(node->model, c->assoc->source_key)->field));
+	e->preagg = strcmp(e->fn->kw.name, "COUNT") == 0 ?
+		psprintf("COALESCE(g%d_%d.v, 0)", node->index, *n) :
+		psprintf("g%d_%d.v", node->index, *n);
+}
+
+/* Forgets the pre-aggregated joins of another statement of the tree. */
+static void
+ClearPreAggregates(OrmExpr *e)
+{
+	ListCell   *lc;
+
+	e->preagg = NULL;
+	if (e->kind == ORM_EXPR_CALL)
+		foreach(lc, e->args)
+			ClearPreAggregates(lfirst(lc));
+}
+
+/*
+ * CROSS JOIN LATERAL (SELECT <expressions> OFFSET 0) m<index>: each
+ * expression of a row computed once, however often the select list, the
+ * order and "having" name it (OFFSET 0 keeps the planner from copying it
+ * into each).
+ */
+void
+OrmAppendMembers(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	List	   *members = OrmNodeMembers(node);
+	ListCell   *lc;
+
+	if (members == NIL)
+		return;
+	foreach(lc, members)
+		ClearPreAggregates(((OrmQueryMember *) lfirst(lc))->expr);
+	if (PreAggregated(node))
+	{
+		int			n = 0;
+
+		foreach(lc, members)
+			AppendPreAggregates(buf, ((OrmQueryMember *) lfirst(lc))->expr, node,
+								params, &n);
+	}
+	appendStringInfoString(buf, " CROSS JOIN LATERAL (SELECT ");
+	foreach(lc, members)
+	{
+		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : "");
+		AppendExpr(buf, ((OrmQueryMember *) lfirst(lc))->expr, node, params, false);
+		appendStringInfo(buf, " AS e%d", foreach_current_index(lc) + 1);
+	}
+	appendStringInfo(buf, " OFFSET 0) m%d", node->index);
+}
+
+/*
+ * "having" of the root, over its expressions by alias (m->sql), as a
+ * where over a model whose attributes are the aliases.
+ */
+void
+OrmAppendHaving(StringInfo buf, OrmQueryNode *node, OrmParams *params,
+				const char *lead)
+{
+	OrmModel	aliases = *node->model;
+	ListCell   *lc;
+
+	if (node->having == NULL)
+		return;
+	aliases.attributes = NIL;
+	foreach(lc, OrmNodeMembers(node))
+	{
+		OrmQueryMember *m = lfirst(lc);
+		OrmAttribute *a;
+
+		if (m->name == NULL)
+			continue;
+		a = palloc(sizeof(OrmAttribute));
+		*a = *OrmMemberAttribute(m);
+		a->field = strchr(m->sql, '.') + 1;
+		aliases.attributes = lappend(aliases.attributes, a);
+	}
+	appendStringInfoString(buf, lead);
+	OrmAppendWhere(buf, &aliases, psprintf("m%d", node->index), node->having, params);
+}
+
 /* The value a to-one path leads to, for ordering by an included column. */
 static void
 AppendPathValue(StringInfo buf, OrmOrderItem *item, int step,
@@ -379,6 +647,34 @@ AppendChildAggregate(StringInfo buf, OrmOrderItem *item, OrmQueryNode *node,
 	appendStringInfoChar(buf, ')');
 }
 
+/* The value an order item orders a level's rows by. */
+static void
+AppendOrderValue(StringInfo buf, OrmOrderItem *item, OrmQueryNode *node,
+				 OrmParams *params)
+{
+	if (item->member)
+		appendStringInfoString(buf, item->member->sql);
+	else if (item->aggregate)
+		AppendChildAggregate(buf, item, node, params);
+	else if (item->path)
+		AppendPathValue(buf, item, 0, OrmTableAlias(node));
+	else
+		appendStringInfo(buf, "%s.%s", OrmTableAlias(node),
+						 quote_identifier(item->attr->field));
+}
+
+/* LIMIT and OFFSET of a level */
+static void
+AppendLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
+{
+	if (node->limit >= 0)
+		appendStringInfo(buf, " LIMIT $%d",
+						 OrmAddParam(params, INT8OID, Int64GetDatum(node->limit), false));
+	if (node->offset > 0)
+		appendStringInfo(buf, " OFFSET $%d",
+						 OrmAddParam(params, INT8OID, Int64GetDatum(node->offset), false));
+}
+
 /* ORDER BY, LIMIT and OFFSET of a level */
 void
 OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
@@ -394,21 +690,138 @@ OrmAppendOrderLimit(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 
 		appendStringInfoString(buf, foreach_current_index(lc) ||
 							   node->source_order ? ", " : " ORDER BY ");
-		if (item->aggregate)
-			AppendChildAggregate(buf, item, node, params);
-		else if (item->path)
-			AppendPathValue(buf, item, 0, OrmTableAlias(node));
-		else
-			appendStringInfo(buf, "%s.%s", OrmTableAlias(node),
-							 quote_identifier(item->attr->field));
+		AppendOrderValue(buf, item, node, params);
 		appendStringInfo(buf, " %s", item->direction);
 	}
-	if (node->limit >= 0)
-		appendStringInfo(buf, " LIMIT $%d",
-						 OrmAddParam(params, INT8OID, Int64GetDatum(node->limit), false));
-	if (node->offset > 0)
-		appendStringInfo(buf, " OFFSET $%d",
-						 OrmAddParam(params, INT8OID, Int64GetDatum(node->offset), false));
+	AppendLimit(buf, node, params);
+}
+
+/*
+ * A grouped report (query_expr.c's OrmResolveGrouping): the root's rows
+ * joined to the include its aggregates range over, grouped; its values,
+ * expressions and order values computed in a derived table m<index>, so
+ * that "having" and the order name them by alias:
+ *   SELECT m0.c1 AS "status", m0.e1 AS "n" FROM (SELECT t0.status AS c1,
+ *   count(t0.id) AS e1 FROM ... WHERE ... GROUP BY t0.status) m0
+ *   WHERE <having> ORDER BY ... LIMIT ...
+ */
+static void
+AppendReportSelect(StringInfo buf, OrmQueryNode *root, OrmParams *params)
+{
+	List	   *members = OrmNodeMembers(root);
+	const char *m0 = psprintf("m%d", root->index);
+	const char *lead;
+	ListCell   *lc;
+	int			n = 0;
+	int			attr_columns;
+
+	appendStringInfoString(buf, "SELECT ");
+	foreach(lc, root->outputs)
+	{
+		OrmQueryMember *m = lfirst(lc);
+
+		appendStringInfo(buf, "%s%s AS %s", foreach_current_index(lc) ? ", " : "",
+						 m->attr ? psprintf("%s.c%d", m0, foreach_current_index(lc) + 1) : m->sql,
+						 quote_identifier(m->name));
+	}
+	appendStringInfoString(buf, " FROM (SELECT ");
+	foreach(lc, root->outputs)
+	{
+		OrmQueryMember *m = lfirst(lc);
+
+		if (!m->attr)
+			continue;
+		appendStringInfo(buf, "%s%s AS c%d", n++ ? ", " : "",
+						 OrmOutputColumnSql(m->attr, OrmTableAlias(root)),
+						 foreach_current_index(lc) + 1);
+	}
+	attr_columns = n;
+	foreach(lc, members)
+	{
+		appendStringInfoString(buf, n++ ? ", " : "");
+		AppendExpr(buf, ((OrmQueryMember *) lfirst(lc))->expr, root, params, true);
+		appendStringInfo(buf, " AS e%d", foreach_current_index(lc) + 1);
+	}
+	foreach(lc, root->order)
+	{
+		OrmOrderItem *item = lfirst(lc);
+
+		if (item->member)
+			continue;
+		appendStringInfoString(buf, n++ ? ", " : "");
+		AppendOrderValue(buf, item, root, params);
+		appendStringInfo(buf, " AS o%d", foreach_current_index(lc) + 1);
+	}
+	if (n == 0)
+		appendStringInfoString(buf, "1");
+	OrmAppendFrom(buf, root);
+	foreach(lc, root->report_chain)
+	{
+		OrmQueryNode *c = lfirst(lc);
+
+		appendStringInfo(buf, " %s ", c->required ? "JOIN" : "LEFT JOIN");
+		AppendTablesItem(buf, c);
+		OrmAppendConditions(buf, c, c->parent, params, " ON ", false);
+	}
+	(void) OrmAppendConditions(buf, root, NULL, params, " WHERE ", true);
+	/*
+	 * An item that is an expression of "attributes" groups by its column
+	 * (by position): written again, its values would be other parameters,
+	 * and PostgreSQL would not see it is the same expression.
+	 */
+	lead = " GROUP BY ";
+	foreach(lc, root->group)
+	{
+		OrmQueryMember *m = list_nth(root->group_members, foreach_current_index(lc));
+		int			pos = -1;
+		ListCell   *lc2;
+
+		foreach(lc2, members)
+			if (lfirst(lc2) == m)
+				pos = foreach_current_index(lc2);
+		appendStringInfoString(buf, lead);
+		if (pos >= 0)
+			appendStringInfo(buf, "%d", attr_columns + pos + 1);
+		else
+			AppendExpr(buf, lfirst(lc), root, params, true);
+		lead = ", ";
+	}
+	appendStringInfo(buf, ") %s", m0);
+	OrmAppendHaving(buf, root, params, " WHERE ");
+	foreach(lc, root->order)
+	{
+		OrmOrderItem *item = lfirst(lc);
+
+		appendStringInfoString(buf, foreach_current_index(lc) ? ", " : " ORDER BY ");
+		if (item->member)
+			appendStringInfoString(buf, item->member->sql);
+		else
+			appendStringInfo(buf, "%s.o%d", m0, foreach_current_index(lc) + 1);
+		appendStringInfo(buf, " %s", item->direction);
+	}
+	AppendLimit(buf, root, params);
+}
+
+/*
+ * orm.count's statement: the root's rows (its conditions, required
+ * includes, "having"), counted as Sequelize's count counts them: all, or
+ * the non-null (distinct) values of "col"; "distinct" alone counts the
+ * rows, each once, as they are.
+ */
+static void
+AppendCount(StringInfo buf, OrmQueryNode *root, OrmParams *params)
+{
+	if (root->count_col)
+		appendStringInfo(buf, "SELECT pg_catalog.count(%s%s.%s)",
+						 root->count_distinct ? "DISTINCT " : "", OrmTableAlias(root),
+						 quote_identifier(root->count_col->field));
+	else
+		appendStringInfoString(buf, "SELECT pg_catalog.count(*)");
+	OrmAppendFrom(buf, root);
+	if (root->having)
+		OrmAppendMembers(buf, root, params);
+	OrmAppendHaving(buf, root, params,
+					OrmAppendConditions(buf, root, NULL, params, " WHERE ", true));
 }
 
 /* The junction row of a belongsToMany, under the junction model's name. */
@@ -459,13 +872,13 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 		node->through_attributes;
 	ListCell   *lc;
 
-	foreach(lc, node->attributes)
+	foreach(lc, node->outputs)
 	{
-		OrmAttribute *a = lfirst(lc);
+		OrmQueryMember *m = lfirst(lc);
 
 		appendStringInfo(buf, "%s%s AS %s", first ? "" : ", ",
-						 OrmOutputColumnSql(a, OrmTableAlias(node)),
-						 quote_identifier(a->name));
+						 m->attr ? OrmOutputColumnSql(m->attr, OrmTableAlias(node)) : m->sql,
+						 quote_identifier(m->name));
 		first = false;
 	}
 	/*
@@ -588,13 +1001,25 @@ static void
 AppendNodeSelect(StringInfo buf, OrmQueryNode *node, OrmQueryNode *parent,
 				 OrmParams *params)
 {
+	StringInfoData from;
+
 	check_stack_depth();
+	if (node->report)
+	{
+		AppendReportSelect(buf, node, params);
+		return;
+	}
 	MarkGrouped(node, parent);
+	/* the expressions' SQL first: the select list names them */
+	initStringInfo(&from);
+	OrmAppendFrom(&from, node);
+	AppendGroupedJoins(&from, node, params);
+	OrmAppendMembers(&from, node, params);
 	appendStringInfoString(buf, "SELECT ");
 	AppendColumns(buf, node, params);
-	OrmAppendFrom(buf, node);
-	AppendGroupedJoins(buf, node, params);
-	OrmAppendConditions(buf, node, parent, params, " WHERE ", true);
+	appendStringInfoString(buf, from.data);
+	OrmAppendHaving(buf, node, params,
+					OrmAppendConditions(buf, node, parent, params, " WHERE ", true));
 	if (!node->grouped)
 		OrmAppendOrderLimit(buf, node, params);
 }
@@ -619,9 +1044,7 @@ OrmFindSql(OrmQueryNode *root, OrmFindShape shape, OrmParams *params)
 			appendStringInfoString(&buf, ") r");
 			break;
 		case ORM_FIND_COUNT:
-			appendStringInfoString(&buf, "SELECT pg_catalog.count(*)");
-			OrmAppendFrom(&buf, root);
-			OrmAppendConditions(&buf, root, NULL, params, " WHERE ", true);
+			AppendCount(&buf, root, params);
 			break;
 	}
 	return buf.data;

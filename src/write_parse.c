@@ -37,6 +37,9 @@
 #define K_WHERE (K(ORM_WRITE_UPDATE) | K(ORM_WRITE_INCREMENT) | \
 				 K(ORM_WRITE_DECREMENT) | K(ORM_WRITE_DESTROY) | \
 				 K(ORM_WRITE_RESTORE))
+/* The writes Sequelize 6 applies the model's scopes to (_injectScope). */
+#define K_SCOPED (K(ORM_WRITE_UPDATE) | K(ORM_WRITE_INCREMENT) | \
+				  K(ORM_WRITE_DECREMENT) | K(ORM_WRITE_DESTROY))
 #define K_ROWS (K_CREATES | K(ORM_WRITE_UPSERT) | K(ORM_WRITE_UPDATE) | \
 				K(ORM_WRITE_INCREMENT) | K(ORM_WRITE_DECREMENT))
 
@@ -201,6 +204,7 @@ static const WriteOption write_options[] = {
 	{{"include", ORM_KEY_PARSED}, OptQuery, K_CREATES | K_WHERE},
 	{{"paranoid", ORM_KEY_PARSED}, OptQuery,
 	K(ORM_WRITE_UPDATE) | K(ORM_WRITE_INCREMENT) | K(ORM_WRITE_DECREMENT)},
+	{{"scope", ORM_KEY_PARSED}, OptQuery, K_SCOPED},
 	{{"fields", ORM_KEY_PARSED}, OptFields,
 	K_CREATES | K(ORM_WRITE_UPSERT) | K(ORM_WRITE_UPDATE)},
 	{{"ignoreDuplicates", ORM_KEY_PARSED}, OptIgnoreDuplicates, K(ORM_WRITE_BULK_CREATE)},
@@ -261,6 +265,23 @@ ParseOption(WriteParse *wp, JsonbValue *key, JsonbValue *v)
 	o->parse(wp, key, v);
 }
 
+/*
+ * "scope": false in the query of a write Sequelize applies no scope to
+ * (create, bulkCreate, upsert, restore), so that the model's default scope
+ * is not merged into what it writes or returns.
+ */
+static void
+Unscoped(WriteParse *wp)
+{
+	JsonbValue	key = {.type = jbvString};
+	JsonbValue	no = {.type = jbvBool};
+
+	key.val.string.val = "scope";
+	key.val.string.len = 5;
+	no.val.boolean = false;
+	OptQuery(wp, &key, &no);
+}
+
 /* The options: those of the write, and the query layer's. */
 static Jsonb *
 ParseOptions(WriteParse *wp, Jsonb *options)
@@ -270,21 +291,21 @@ ParseOptions(WriteParse *wp, Jsonb *options)
 	JsonbValue	v;
 	JsonbIteratorToken r;
 
-	if (options == NULL)
-		return NULL;
-	if (!JB_ROOT_IS_OBJECT(options))
+	if (options && !JB_ROOT_IS_OBJECT(options))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("the options of %s for model \"%s\" must be an object",
 					   OrmWriteKindName(wp->w->kind), wp->w->model->name));
-	it = JsonbIteratorInit(&options->root);
-	while ((r = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	it = options ? JsonbIteratorInit(&options->root) : NULL;
+	while (it && (r = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
 		if (r != WJB_KEY)
 			continue;
 		r = JsonbIteratorNext(&it, &v, true);
 		ParseOption(wp, &k, &v);
 	}
+	if (!(K(wp->w->kind) & K_SCOPED))
+		Unscoped(wp);
 	if (wp->query == NULL)
 		return NULL;
 	return JsonbValueToJsonb(pushJsonbValue(&wp->query, WJB_END_OBJECT, NULL));

@@ -20,7 +20,9 @@ INSERT INTO bench.cases (case_no, title, target, sort_top, sort_keys) VALUES
  (3, 'find_all nested include + where + order + limit', 'ratio <= 0.80', false, '{comments}'),
  (4, 'sync of 200 models, 400 associations', 'seconds, not minutes', false, '{}'),
  (5, 'unrelated DDL, extension vs none', 'ratio <= 1.05', false, '{}'),
- (6, 'Sequelize 6 findAll (case 1) vs orm-models, Node', '>= 3 (info)', false, '{}');
+ (6, 'Sequelize 6 findAll (case 1) vs orm-models, Node', '>= 3 (info)', false, '{}'),
+ (7, 'post count per user, every user', 'ratio <= 1.10', true, '{}'),
+ (8, 'page of 20 users by post count, with the total', 'ratio <= 1.10', false, '{}');
 
 -------------------------------------------------------------------------------
 -- Case 1: User.findAll({include: ['posts']}) over every user.
@@ -324,4 +326,69 @@ SELECT sum(octet_length(r::text))
                                WHERE p."userId" = u.id AND p.title LIKE '%1%'
                                ORDER BY p.id DESC LIMIT 3) p
           LEFT JOIN public."Comments" c ON c."postId" = p.id) r
+$q$);
+
+-- Case 7: the post count of every user, next to its attributes
+-- (attributes: [..., [fn('COUNT', col('posts.id')), 'postCount']], an
+-- include with attributes: [] only counted).
+INSERT INTO bench.contenders (case_no, shape, label, is_orm, sql) VALUES
+(7, 'orm', 'orm.find_all', true, $q$
+SELECT orm.find_all('User', '{"attributes": ["id", "name", [{"fn": "COUNT", "args": [{"col": "posts.id"}]}, "postCount"]], "include": [{"association": "posts", "attributes": []}]}')
+$q$),
+(7, 'a', 'correlated count per user', false, $q$
+SELECT coalesce(json_agg(r), '[]')
+  FROM (SELECT u.id, u.name,
+               (SELECT count(p.id) FROM public."Posts" p WHERE p."userId" = u.id) AS "postCount"
+          FROM public."Users" u) r
+$q$),
+(7, 'c', 'GROUP BY pre-aggregation joined to users', false, $q$
+SELECT coalesce(json_agg(r), '[]')
+  FROM (SELECT u.id, u.name, coalesce(c.n, 0) AS "postCount"
+          FROM public."Users" u
+          LEFT JOIN (SELECT p."userId", count(p.id) AS n FROM public."Posts" p GROUP BY 1) c
+            ON c."userId" = u.id) r
+$q$),
+(7, 'j', 'LEFT JOIN and GROUP BY users (Sequelize''s shape)', false, $q$
+SELECT coalesce(json_agg(r), '[]')
+  FROM (SELECT u.id, u.name, count(p.id) AS "postCount"
+          FROM public."Users" u
+          LEFT JOIN public."Posts" p ON p."userId" = u.id
+         GROUP BY u.id) r
+$q$);
+
+-------------------------------------------------------------------------------
+-- Case 8: findAndCountAll: the 20 users with the most posts, and how many
+-- users there are, in one snapshot.
+INSERT INTO bench.contenders (case_no, shape, label, is_orm, sql) VALUES
+(8, 'orm', 'orm.find_and_count_all', true, $q$
+SELECT orm.find_and_count_all('User', '{"attributes": ["id", "name", [{"fn": "COUNT", "args": [{"col": "posts.id"}]}, "postCount"]], "include": [{"association": "posts", "attributes": []}], "order": [["postCount", "DESC"], ["id", "ASC"]], "limit": 20}')
+$q$),
+(8, 'c', 'count, and GROUP BY pre-aggregation, top 20', false, $q$
+SELECT json_build_object('count', (SELECT count(*) FROM public."Users"), 'rows',
+       (SELECT coalesce(json_agg(r), '[]')
+          FROM (SELECT u.id, u.name, coalesce(c.n, 0) AS "postCount"
+                  FROM public."Users" u
+                  LEFT JOIN (SELECT p."userId", count(p.id) AS n FROM public."Posts" p GROUP BY 1) c
+                    ON c."userId" = u.id
+                 ORDER BY 3 DESC, 1
+                 LIMIT 20) r))
+$q$),
+(8, 'a', 'count, and correlated counts, top 20', false, $q$
+SELECT json_build_object('count', (SELECT count(*) FROM public."Users"), 'rows',
+       (SELECT coalesce(json_agg(r), '[]')
+          FROM (SELECT u.id, u.name,
+                       (SELECT count(p.id) FROM public."Posts" p WHERE p."userId" = u.id) AS "postCount"
+                  FROM public."Users" u
+                 ORDER BY 3 DESC, 1
+                 LIMIT 20) r))
+$q$),
+(8, 'w', 'window count(*) OVER () over the grouped users, top 20', false, $q$
+SELECT json_build_object('count', coalesce(max(total), 0), 'rows',
+       coalesce(json_agg(json_build_object('id', id, 'name', name, 'postCount', n) ORDER BY n DESC, id), '[]'))
+  FROM (SELECT u.id, u.name, coalesce(c.n, 0) AS n, count(*) OVER () AS total
+          FROM public."Users" u
+          LEFT JOIN (SELECT p."userId", count(p.id) AS n FROM public."Posts" p GROUP BY 1) c
+            ON c."userId" = u.id
+         ORDER BY 3 DESC, 1
+         LIMIT 20) r
 $q$);

@@ -30,21 +30,21 @@ WITH best AS (
 )
 SELECT c.case_no, c.title, c.target,
        CASE
-	   WHEN c.case_no IN (1, 3) THEN round(o.med::numeric, 2) || ' ms'
+	   WHEN c.case_no IN (1, 3, 7, 8) THEN round(o.med::numeric, 2) || ' ms'
 	   WHEN c.case_no = 2 THEN round(o.med::numeric, 1) || ' tps'
 	   WHEN c.case_no = 4 THEN round(((sd.med + ss.med) / 1000)::numeric, 2) || ' s'
 	   WHEN c.case_no = 5 THEN round(de.med::numeric, 1) || ' ms'
 	   WHEN c.case_no = 6 THEN round(sq.med::numeric, 1) || ' ms'
 	   END AS orm_value,
        CASE
-	   WHEN c.case_no IN (1, 3) THEN round(b.med::numeric, 2) || ' ms (' || b.shape || ')'
+	   WHEN c.case_no IN (1, 3, 7, 8) THEN round(b.med::numeric, 2) || ' ms (' || b.shape || ')'
 	   WHEN c.case_no = 2 THEN round(b.med::numeric, 1) || ' tps (' || b.shape || ')'
 	   WHEN c.case_no = 4 THEN 'define ' || round(sd.med::numeric) || ' ms + sync ' || round(ss.med::numeric) || ' ms'
 	   WHEN c.case_no = 5 THEN round(dp.med::numeric, 1) || ' ms (no extension)'
 	   WHEN c.case_no = 6 THEN round(oe.med::numeric, 1) || ' ms (orm-models findAll)'
 	   END AS hand_value,
        CASE
-	   WHEN c.case_no IN (1, 2, 3) THEN o.med / nullif(b.med, 0)
+	   WHEN c.case_no IN (1, 2, 3, 7, 8) THEN o.med / nullif(b.med, 0)
 	   WHEN c.case_no = 5 THEN de.med / nullif(dp.med, 0)
 	   WHEN c.case_no = 6 THEN sq.med / nullif(oe.med, 0)
 	   END AS ratio,
@@ -57,11 +57,12 @@ SELECT c.case_no, c.title, c.target,
 	   WHEN c.case_no = 1 THEN o.med / nullif(b.med, 0) <= 0.70
 	   WHEN c.case_no = 2 THEN o.med / nullif(b.med, 0) >= 1.20
 	   WHEN c.case_no = 3 THEN o.med / nullif(b.med, 0) <= 0.80
+	   WHEN c.case_no IN (7, 8) THEN o.med / nullif(b.med, 0) <= 1.10
 	   WHEN c.case_no = 4 THEN sd.med + ss.med < 60000
 	   WHEN c.case_no = 5 THEN de.med / nullif(dp.med, 0) <= 1.05
 	   END AS met,
        CASE
-	   WHEN c.case_no IN (1, 2, 3) THEN o.med IS NOT NULL AND b.med IS NOT NULL
+	   WHEN c.case_no IN (1, 2, 3, 7, 8) THEN o.med IS NOT NULL AND b.med IS NOT NULL
 	   WHEN c.case_no = 4 THEN ss.med IS NOT NULL
 	   WHEN c.case_no = 5 THEN de.med IS NOT NULL AND dp.med IS NOT NULL
 	   WHEN c.case_no = 6 THEN sq.med IS NOT NULL

@@ -38,7 +38,7 @@
 #   BENCH_DDL_TABLES=500, BENCH_DDL_REPS=7
 #   BENCH_NODE=auto|0|1    case 6 (auto: when node and npm are there)
 #   BENCH_NODE_REPS=3
-#   BENCH_CASES=1,2,3,4,5,6
+#   BENCH_CASES=1,2,3,4,5,6,7,8
 #   BENCH_JIT=off          jit setting of the benchmark's sessions
 #   BENCH_JUDGE=1          0: print ratios without judging them (smoke)
 #   BENCH_DB=orm_bench     database name (prefix)
@@ -69,7 +69,7 @@ DDL_TABLES=${BENCH_DDL_TABLES:-500}
 DDL_REPS=${BENCH_DDL_REPS:-7}
 NODE=${BENCH_NODE:-auto}
 NODE_REPS=${BENCH_NODE_REPS:-3}
-CASES=${BENCH_CASES:-1,2,3,4,5,6}
+CASES=${BENCH_CASES:-1,2,3,4,5,6,7,8}
 JIT=${BENCH_JIT:-off}
 JUDGE=${BENCH_JUDGE:-1}
 DB=${BENCH_DB:-orm_bench}
@@ -314,7 +314,7 @@ EOF
 # ---------------------------------------------------------------------------
 # Cases
 
-case_timed() # 1 or 3
+case_timed() # 1, 3, 7 or 8
 {
 	local c=$1 inner
 
@@ -470,6 +470,8 @@ main()
 	: >"$tmp/counts"
 	if want 1; then run_case "case 1" case_timed 1; fi
 	if want 3; then run_case "case 3" case_timed 3; fi
+	if want 7; then run_case "case 7" case_timed 7; fi
+	if want 8; then run_case "case 8" case_timed 8; fi
 	if want 2; then run_case "case 2" case_pgbench; fi
 	if want 4; then run_case "case 4" case_sync; fi
 	if want 5; then run_case "case 5" case_ddl; fi

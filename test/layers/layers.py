@@ -45,7 +45,7 @@ LAYERS = [
     ("catalog", "orm_catalog.h",
      ["catalog.c", "cache.c", "live.c", "event_trigger.c"]),
     ("query", "orm_query.h",
-     ["query_parse.c", "where.c", "query_sql.c", "query_levels.c",
+     ["query_scope.c", "query_parse.c", "query_expr.c", "where.c", "query_sql.c", "query_levels.c",
       "json_writer.c", "json_nest.c", "json_check.c", "find.c"]),
     ("write", "orm_write.h", ["write_parse.c", "write_sql.c", "write_errors.c", "write.c"]),
     ("ddl", "orm_ddl.h",

@@ -11,9 +11,14 @@
  * of queries.json through both sides:
  *
  *   Sequelize   Model.findAll(opts) -> rows.map(r => r.toJSON())
- *               (findOne, findByPk, count likewise)
+ *               (findOne, findByPk, count, findAndCountAll likewise)
  *   orm_models  SELECT orm.find_all($1, $2) on ORM_DB
- *               (orm.find_one, orm.find_by_pk, orm.count likewise)
+ *               (orm.find_one, orm.find_by_pk, orm.count,
+ *               orm.find_and_count_all likewise)
+ *
+ * {"fn": name, "args": [...]} and {"col": "a.b"} in attributes, order and
+ * group become Sequelize.fn and Sequelize.col; an expression's alias that
+ * pg returns as a string (COUNT's bigint) is compared as a number.
  *
  * The query is one JSON document in orm_models' format.  For Sequelize,
  * "$op" keys become Op symbols, {"model": name} the model, an alias path in
@@ -136,14 +141,47 @@ function convertInclude(sequelize, model, inc) {
 	return out;
 }
 
+/*
+ * An expression of attributes, order or group: {"fn": name, "args": [...]}
+ * -> Sequelize.fn(name, ...args), {"col": "a.b"} -> Sequelize.col("a.b");
+ * values stay.
+ */
+function convertExpr(e) {
+	if (e && typeof e === 'object' && !Array.isArray(e)) {
+		if (e.fn)
+			return Sequelize.fn(e.fn, ...(e.args || []).map(convertExpr));
+		if (e.col)
+			return Sequelize.col(e.col);
+	}
+	return e;
+}
+
+/* attributes: [expression, alias] pairs converted, also in {"include": [...]} */
+function convertAttributes(attrs) {
+	const pair = a => (Array.isArray(a) && a.length === 2 && a[0] && typeof a[0] === 'object' ?
+		[convertExpr(a[0]), a[1]] : a);
+	if (Array.isArray(attrs))
+		return attrs.map(pair);
+	if (attrs && typeof attrs === 'object' && attrs.include)
+		return { ...attrs, include: attrs.include.map(pair) };
+	return attrs;
+}
+
 function toSequelizeOptions(sequelize, model, q) {
 	const out = { ...q };
 	if (q.where)
 		out.where = convertWhere(q.where);
 	if (q.order)
-		out.order = convertOrder(model, q.order);
+		out.order = convertOrder(model, q.order).map(item => (Array.isArray(item) && item[0] && item[0].fn ?
+			[convertExpr(item[0]), ...item.slice(1)] : item));
 	if (q.include)
 		out.include = [].concat(q.include).map(i => convertInclude(sequelize, model, i));
+	if (q.attributes)
+		out.attributes = convertAttributes(q.attributes);
+	if (q.group)
+		out.group = [].concat(q.group).map(convertExpr);
+	if (q.having)
+		out.having = convertWhere(q.having);
 	return out;
 }
 
@@ -240,7 +278,9 @@ function normalize(sequelize, model, v, pathName, ordered) {
 			out[k] = normalize(sequelize, assoc.target, val, `${pathName}.${k}`, ordered);
 		} else {
 			const jm = junctionModel(sequelize, model, k);
-			out[k] = jm ? normalize(sequelize, jm, val, `${pathName}.${k}`, ordered) : val;
+			/* an expression's alias: pg returns bigint and numeric as strings */
+			out[k] = jm ? normalize(sequelize, jm, val, `${pathName}.${k}`, ordered) :
+				normValue('number', val);
 		}
 	}
 	return out;
@@ -375,6 +415,11 @@ async function runSequelize(sequelize, t, known) {
 		case 'count':
 			result = await model.count(opts);
 			break;
+		case 'findAndCountAll': {
+			const r = await model.findAndCountAll(opts);
+			result = { count: r.count, rows: r.rows.map(x => x.toJSON()) };
+			break;
+		}
 		default:
 			throw new Error(`unknown method ${t.method}`);
 	}
@@ -398,6 +443,9 @@ async function runOrm(client, t) {
 		case 'count':
 			res = await client.query('SELECT orm.count($1, $2::jsonb) AS r', [t.model, q]);
 			return res.rows[0].r === null ? null : Number(res.rows[0].r);
+		case 'findAndCountAll':
+			res = await client.query('SELECT orm.find_and_count_all($1, $2::jsonb) AS r', [t.model, q]);
+			return res.rows[0].r;
 		default:
 			throw new Error(`unknown method ${t.method}`);
 	}
@@ -489,8 +537,11 @@ async function main() {
 			const paths = t.ordered_paths ? new Set(t.ordered_paths) :
 				orderedPaths(model, t.query || {}, t.method || 'findAll');
 			const ordered = p => paths.has(p);
-			const a = normalize(sequelize, model, seq.result, '$', ordered);
-			const b = normalize(sequelize, model, orm, '$', ordered);
+			const norm = v => ((t.method === 'findAndCountAll' && v) ?
+				{ count: v.count, rows: normalize(sequelize, model, v.rows, '$', ordered) } :
+				normalize(sequelize, model, v, '$', ordered));
+			const a = norm(seq.result);
+			const b = norm(orm);
 			const d = [];
 			diff(a, b, '$', d, keyOrder);
 			if (keyOrder.length)
