@@ -23,6 +23,9 @@ typedef struct OrmQueryNode
 	char	   *key;			/* JSON key of the include: the alias */
 	int			index;			/* table alias number: t<index> */
 	List	   *attributes;		/* OrmAttribute *, output in this order */
+	List	   *attribute_keys; /* char *: each attribute's JSON key, in step
+								 * with attributes, when one is renamed
+								 * (["name", "n"]); else NIL: the names */
 	bool		emit;			/* false for "attributes": [] */
 	bool		attributes_given;	/* "attributes" written in the query */
 	JsonbValue *where;			/* as given, or NULL */
@@ -61,6 +64,8 @@ typedef struct OrmOrderItem
 /* in query_parse.c: findAll options -> query tree */
 extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
 								   Jsonb *query);
+
+extern const char *OrmNodeAttributeKey(OrmQueryNode *node, int i);
 
 /* in where.c: where objects -> SQL conditions */
 extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,

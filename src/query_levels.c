@@ -446,7 +446,8 @@ MakeLevel(LevelsBuild *b, OrmQueryNode *node)
 		Oid			type = OrmOutputColumnType(a);
 
 		level->members[foreach_current_index(lc)] =
-			Member(a->name, AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
+			Member(OrmNodeAttributeKey(node, foreach_current_index(lc)),
+				   AddColumn(b, &own, &placed, OrmOutputColumnSql(a, alias),
 									  type));
 	}
 	if (node->assoc && node->assoc->kind == ORM_BELONGS_TO_MANY &&

@@ -89,6 +89,59 @@ QueryCount(OrmModel *m, const char *key, JsonbValue *v)
 	return n;
 }
 
+/*
+ * The JSON key of a node's i-th attribute: its name, or the name it is
+ * renamed to by ["name", "alias"] in "attributes".
+ */
+const char *
+OrmNodeAttributeKey(OrmQueryNode *node, int i)
+{
+	if (node->attribute_keys)
+		return list_nth(node->attribute_keys, i);
+	return ((OrmAttribute *) list_nth(node->attributes, i))->name;
+}
+
+/*
+ * One element of an "attributes" list: a name, or ["name", "alias"] (what
+ * Sequelize's attributes: [['name', 'n']] gives).  Sets *key to the JSON
+ * key of the attribute in the result.
+ */
+static OrmAttribute *
+AttributeItem(OrmModel *m, JsonbValue *e, const char **key, bool *renamed)
+{
+	List	   *pair;
+	JsonbValue *name;
+	JsonbValue *alias;
+	OrmAttribute *a;
+
+	if (e->type == jbvString)
+	{
+		a = QueryAttribute(m, OrmJsonString(e));
+		*key = a->name;
+		return a;
+	}
+	if (!OrmJsonIsArray(e))
+		QueryWrongType(m->name, "attributes", e,
+					   "a list of attribute names or [name, alias] pairs");
+	pair = OrmJsonElements(e->val.binary.data);
+	if (list_length(pair) != 2 ||
+		(name = linitial(pair))->type != jbvString ||
+		(alias = lsecond(pair))->type != jbvString)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("an element of \"attributes\" in a query of model \"%s\" that is an array must be [name, alias], two strings",
+					   m->name));
+	if (OrmJsonString(alias)[0] == '\0')
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("an alias in \"attributes\" of a query of model \"%s\" is empty",
+					   m->name));
+	a = QueryAttribute(m, OrmJsonString(name));
+	*key = OrmJsonString(alias);
+	*renamed = true;
+	return a;
+}
+
 /* "attributes": a list of names, or {"include": [...], "exclude": [...]} */
 static void
 ParseAttributes(OrmQueryNode *node, JsonbValue *v)
@@ -99,16 +152,34 @@ ParseAttributes(OrmQueryNode *node, JsonbValue *v)
 	node->attributes_given = true;
 	if (OrmJsonIsArray(v))
 	{
+		List	   *keys = NIL;
+		bool		renamed = false;
+
 		node->attributes = NIL;
 		foreach(lc, OrmJsonElements(v->val.binary.data))
 		{
-			JsonbValue *e = lfirst(lc);
+			const char *key;
+			OrmAttribute *a = AttributeItem(m, lfirst(lc), &key, &renamed);
+			ListCell   *lc2;
+			bool		seen = false;
 
-			if (e->type != jbvString)
-				QueryWrongType(m->name, "attributes", e, "a list of attribute names");
-			node->attributes = list_append_unique_ptr(node->attributes,
-													  QueryAttribute(m, OrmJsonString(e)));
+			/* a repeated name is listed once; a key used twice is an error */
+			foreach(lc2, keys)
+				if (strcmp(lfirst(lc2), key) == 0)
+				{
+					if (list_nth(node->attributes, foreach_current_index(lc2)) != a)
+						ereport(ERROR,
+								errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("\"attributes\" of a query of model \"%s\" gives the key \"%s\" twice",
+									   m->name, key));
+					seen = true;
+				}
+			if (seen)
+				continue;
+			node->attributes = lappend(node->attributes, a);
+			keys = lappend(keys, (char *) key);
 		}
+		node->attribute_keys = renamed ? keys : NIL;
 		node->emit = node->attributes != NIL || node->assoc == NULL;
 		return;
 	}
@@ -707,7 +778,15 @@ ParseThrough(OrmQueryNode *node, JsonbValue *v)
 		OrmJsonField *f = lfirst(lc);
 
 		if (strcmp(f->key, "attributes") == 0)
+		{
 			ParseAttributes(&junction, &f->value);
+			if (junction.attribute_keys)
+				ereport(ERROR,
+						errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						errmsg("\"through.attributes\" of include \"%s\" cannot rename an attribute",
+							   node->key),
+						errhint("Rename the attributes of the include itself, not of its junction."));
+		}
 		else if (strcmp(f->key, "where") == 0)
 		{
 			if (!OrmJsonIsObject(&f->value))

@@ -450,7 +450,8 @@ AppendColumns(StringInfo buf, OrmQueryNode *node, OrmParams *params)
 
 		appendStringInfo(buf, "%s%s AS %s", first ? "" : ", ",
 						 OrmOutputColumnSql(a, OrmTableAlias(node)),
-						 quote_identifier(a->name));
+						 quote_identifier(OrmNodeAttributeKey(node,
+															  foreach_current_index(lc))));
 		first = false;
 	}
 	/*
@@ -497,7 +498,8 @@ Groupable(OrmQueryNode *child, OrmQueryNode *parent)
 	ListCell   *lc;
 
 	if (parent->assoc || parent->where || parent->limit >= 0 ||
-		parent->offset > 0 || !child->emit || child->assoc->kind != ORM_HAS_MANY ||
+		parent->offset > 0 || !child->emit || child->attribute_keys ||
+		child->assoc->kind != ORM_HAS_MANY ||
 		child->limit >= 0 || child->offset > 0)
 		return false;
 	fk = Attr(child->model, child->assoc->foreign_key);
