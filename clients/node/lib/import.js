@@ -602,6 +602,64 @@ function isPool(p) {
 }
 
 /*
+ * The validator a define_models error refuses (0A000: one Sequelize checks
+ * in JavaScript but the extension cannot write as a CHECK, like
+ * isCreditCard, or one that does not apply to the attribute's type), as
+ * {model, attribute, name} of the document; null for any other error.
+ */
+function refusedValidator(e, document) {
+	if (!e || e.code !== '0A000')
+		return null;
+	const m = /^validator "(.*)" (?:of attribute "(.*)" cannot be enforced by a CHECK constraint|cannot be checked on attribute "(.*)" of type .*)$/s.exec(e.message);
+	if (!m)
+		return null;
+	const name = m[2] || m[3];
+	for (const [model, entry] of Object.entries(document)) {
+		for (const [attribute, def] of Object.entries(entry.attributes || {})) {
+			if (`${model}.${attribute}` === name && def && def.validate &&
+				Object.prototype.hasOwnProperty.call(def.validate, m[1]))
+				return { model, attribute, name: m[1] };
+		}
+	}
+	return null;
+}
+
+/*
+ * orm.define_models(document) in the open transaction.  A validator the
+ * extension refuses is taken out of the document and listed in notCarried
+ * (its reason the extension's message), and the call made again, under a
+ * savepoint each time; with strict, once the rest is defined, they are an
+ * ImportError (and importModels rolls back).
+ */
+async function defineModels(client, document, notCarried, strict) {
+	const refused = [];
+	for (;;) {
+		await client.query('SAVEPOINT orm_models_import');
+		try {
+			const r = (await client.query('SELECT orm.define_models($1::json) AS r', [JSON.stringify(document)])).rows[0].r;
+			await client.query('RELEASE SAVEPOINT orm_models_import');
+			if (strict && refused.length) {
+				const list = refused.map(n => `${n.model}.${n.attribute}: ${n.what} (${n.reason})`);
+				throw new ImportError(`importModels: ${refused.length} thing(s) cannot be carried into the database:\n  ${list.join('\n  ')}`, refused);
+			}
+			notCarried.push(...refused);
+			return r;
+		} catch (e) {
+			const v = refusedValidator(e, document);
+			if (!v)
+				throw e;
+			await client.query('ROLLBACK TO SAVEPOINT orm_models_import');
+			const lost = { model: v.model, attribute: v.attribute, what: `validator ${v.name}`, reason: `the database cannot check it: ${e.message}${e.detail ? ` (${e.detail})` : ''}` };
+			refused.push(lost);
+			const attr = document[v.model].attributes[v.attribute];
+			delete attr.validate[v.name];
+			if (Object.keys(attr.validate).length === 0)
+				delete attr.validate;
+		}
+	}
+}
+
+/*
  * importModels(sequelize, pool, {sync, strict}): serializes every model of
  * the Sequelize instance, runs orm.define_models with the document and, with
  * sync (true or orm.sync's options), orm.sync, in one transaction.  Returns
@@ -628,7 +686,7 @@ async function importModels(sequelize, pool, options = {}) {
 	let statements = [];
 	try {
 		await client.query('BEGIN');
-		models = (await client.query('SELECT orm.define_models($1::json) AS r', [JSON.stringify(document)])).rows[0].r;
+		models = await defineModels(client, document, notCarried, options.strict);
 		if (options.sync) {
 			const s = options.sync === true ? {} : options.sync;
 			statements = (await client.query('SELECT s FROM orm.sync($1::jsonb) AS s', [JSON.stringify(s)])).rows.map(r => r.s);
