@@ -170,7 +170,7 @@ class OrmModel {
 	}
 
 	_shape(catalog, query) {
-		return shapeOf(catalog, this.name, query.include, this.orm._shapes_for(catalog));
+		return shapeOf(catalog, this.name, query.include, this.orm._shapes_for(catalog), query.attributes);
 	}
 
 	async findAll(options) {

@@ -293,9 +293,34 @@ function includeAlias(inc) {
  * junction's plan, and the included model's shape.  Attributes left out of
  * the result are simply absent; the converters test each key.
  */
-function shapeOf(catalog, name, include, cache) {
+/*
+ * The kinds of a node's keys when its "attributes" renames some ([name,
+ * alias] pairs, as lib/options.js wrote them): each alias takes its
+ * attribute's kind; null when nothing is renamed (the model's kinds hold).
+ */
+function renamedKinds(kinds, attributes) {
+	const list = Array.isArray(attributes) ? attributes : attributes && Array.isArray(attributes.include) ? attributes.include : null;
+	if (!list || !list.some(a => Array.isArray(a) && typeof a[0] === 'string'))
+		return null;
+	const out = Array.isArray(attributes) ? {} : { ...kinds };
+	for (const a of list) {
+		if (typeof a === 'string') {
+			if (kinds[a])
+				out[a] = kinds[a];
+		} else if (Array.isArray(a) && typeof a[0] === 'string') {
+			if (kinds[a[0]])
+				out[a[1]] = kinds[a[0]];
+			else
+				delete out[a[1]];
+		}
+	}
+	return out;
+}
+
+function shapeOf(catalog, name, include, cache, attributes) {
 	const model = catalog.model(name);
-	let plan = cache.get(model);
+	const renamed = renamedKinds(model.kinds, attributes);
+	let plan = renamed ? planOf(renamed) : cache.get(model);
 	if (!plan) {
 		plan = planOf(model.kinds);
 		cache.set(model, plan);
@@ -308,7 +333,8 @@ function shapeOf(catalog, name, include, cache) {
 		const a = model.association(alias);
 		if (!a)
 			continue;
-		const child = shapeOf(catalog, a.target, typeof inc === 'string' ? undefined : inc.include, cache);
+		const child = typeof inc === 'string' ? shapeOf(catalog, a.target, undefined, cache)
+			: shapeOf(catalog, a.target, inc.include, cache, inc.attributes);
 		let junction = null;
 		if (a.kind === 'belongsToMany') {
 			const j = catalog.junction(model, a);
@@ -320,7 +346,7 @@ function shapeOf(catalog, name, include, cache) {
 		lossy = lossy || child.lossy;
 		work = work || child.work;
 	}
-	return { plan, children, lossy, work, kinds: model.kinds };
+	return { plan, children, lossy, work, kinds: renamed || model.kinds };
 }
 
 /* ---------------------------------------------------------------------
