@@ -216,7 +216,8 @@ type Selected<A, Att> =
 	: Att extends { include: readonly (infer I)[] } ? A & UnionToIntersection<AttributeKey<A, I>>
 	: A;
 
-type OptionOf<O, K extends string> = O extends { [P in K]: infer V } ? V : undefined;
+/* an option of O: its type, undefined when O has no such key (an optional one keeps its undefined) */
+type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
 type Items<I> = I extends readonly unknown[] ? I[number] : I;
 
 /* one include item -> { alias: rows } */

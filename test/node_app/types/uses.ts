@@ -4,7 +4,7 @@
 // after an expect-error directive must fail to (tsc reports an unused
 // directive if it compiles), so the types are checked both ways.
 import { Pool } from 'pg';
-import { OrmModels, Op } from 'orm-models';
+import { OrmModels, Op, FindOptions, Row } from 'orm-models';
 import type { OrmModelTypes, User, Post } from '../out/models';
 
 async function main(): Promise<void> {
@@ -71,12 +71,19 @@ async function main(): Promise<void> {
 	// @ts-expect-error: no model of that name
 	orm.model('Nope');
 
+	/* options built elsewhere (a FindOptions value): rows typed loosely, still compiling */
+	const wide: FindOptions = { include: ['posts'], where: { id: 1 } };
+	const loose = await orm.model('User').findAll(wide);
+	console.log(loose[0].posts);
+	/* an explicit row type, with a Sequelize-like class */
+	const mine: Row[] = await orm.model<Row>({ name: 'User' }).findAll();
+
 	/* the row types themselves, and count */
 	const rows: User[] = await orm.model('User').findAll();
 	const n: number = await orm.model('Post').count({ where: { status: 'published' } });
 	const plain: Post[] = await orm.model('Post').findAll({ where: { id: [1, 2] } });
 	console.log(name, seen, born, karma, role, title, published, stars, tagName, tagged, bio, display,
-		heading, author, role2, rows, n, plain);
+		heading, author, role2, rows, n, plain, mine);
 	await pool.end();
 }
 
