@@ -65,7 +65,18 @@ typedef struct OrmOrderItem
 extern OrmQueryNode *OrmParseQuery(OrmSchema *schema, OrmModel *model,
 								   Jsonb *query);
 
-extern const char *OrmNodeAttributeKey(OrmQueryNode *node, int i);
+/*
+ * The JSON key of a node's i-th attribute: its name, or the name it is
+ * renamed to by ["name", "alias"] in "attributes".  Inline: both writers
+ * call it, and query_parse.c sits above them.
+ */
+static inline const char *
+OrmNodeAttributeKey(OrmQueryNode *node, int i)
+{
+	if (node->attribute_keys)
+		return list_nth(node->attribute_keys, i);
+	return ((OrmAttribute *) list_nth(node->attributes, i))->name;
+}
 
 /* in where.c: where objects -> SQL conditions */
 extern void OrmAppendWhere(StringInfo buf, OrmModel *model, const char *alias,

@@ -90,18 +90,6 @@ QueryCount(OrmModel *m, const char *key, JsonbValue *v)
 }
 
 /*
- * The JSON key of a node's i-th attribute: its name, or the name it is
- * renamed to by ["name", "alias"] in "attributes".
- */
-const char *
-OrmNodeAttributeKey(OrmQueryNode *node, int i)
-{
-	if (node->attribute_keys)
-		return list_nth(node->attribute_keys, i);
-	return ((OrmAttribute *) list_nth(node->attributes, i))->name;
-}
-
-/*
  * One element of an "attributes" list: a name, or ["name", "alias"] (what
  * Sequelize's attributes: [['name', 'n']] gives).  Sets *key to the JSON
  * key of the attribute in the result.
