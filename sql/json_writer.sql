@@ -66,6 +66,12 @@ SELECT r FROM orm.find_all_rows('Val', '{"attributes": ["t", "tarr"], "order": [
 SELECT orm.find_all('Owner', '{"include": [{"association": "pets", "include": ["tags"]}, "firstPet"], "order": ["id", ["pets", "c1", "DESC"]]}');
 SELECT orm.find_all('Owner', '{"include": [{"association": "pets", "attributes": ["v", "OwnerId"]}], "order": ["r"]}');
 SELECT r FROM orm.find_all_rows('Owner', '{"include": ["pets"], "order": ["k"]}') r;
+-- attributes renamed with [name, alias]: the alias is the key, both ways
+UPDATE jw."Pets" SET "firstPetId" = 2 WHERE id = 3;
+SELECT orm.find_all('Owner', '{"attributes": ["id", ["x", "name"], ["r", "rr"], ["k", "k2"], "k"], "include": [{"association": "pets", "attributes": [["v", "value"], "OwnerId", ["c1", "cc"]], "include": [{"association": "tags", "attributes": [["c2", "label"]]}]}, {"association": "firstPet", "attributes": [["v", "v2"], ["v", "v3"]]}], "order": ["id", ["pets", "c1", "DESC"]]}');
+SELECT orm.find_one('Owner', '{"attributes": [["x", "name"]], "where": {"r": 8}}');
+SELECT orm.find_by_pk('Owner', 1, '{"attributes": [["x", "name"]], "include": [{"association": "pets", "attributes": [["c1", "n"]]}]}');
+SELECT r FROM orm.find_all_rows('Owner', '{"attributes": [["x", "name"], "id"], "include": [{"association": "pets", "attributes": [["v", "value"], "OwnerId"]}], "order": ["k"]}') r;
 -- which statement answers: the writer's levels (a UNION ALL of flat
 -- branches), except for a where naming an include from further up than
 -- its parent (here the root naming posts' tags), which the SQL path writes
@@ -74,6 +80,15 @@ SELECT orm.find_all_sql('Owner', '{"include": [{"association": "pets", "include"
 SELECT orm.find_all('Owner', '{"attributes": ["x"], "include": [{"association": "pets", "attributes": ["v"], "include": [{"association": "tags", "attributes": ["c2"], "through": {"attributes": []}}]}], "where": {"$pets.tags.c2$": "t"}, "order": ["id", ["pets", "c1"]]}');
 \pset tuples_only off
 \pset format aligned
+-- a renamed attribute: a bad pair, an unknown name, an alias that names
+-- an attribute (aliases are names in order and having), the junction
+SELECT orm.find_all('Owner', '{"attributes": [["x"]]}');
+SELECT orm.find_all('Owner', '{"attributes": [["x", 1]]}');
+SELECT orm.find_all('Owner', '{"attributes": [["x", ""]]}');
+SELECT orm.find_all('Owner', '{"attributes": [["nope", "n"]]}');
+SELECT orm.find_all('Owner', '{"attributes": [["x", "k"], "k"]}');
+SELECT orm.find_all('Owner', '{"attributes": ["x", "x"]}') IS NOT NULL AS repeated_name_once;
+SELECT orm.find_all('Pet', '{"include": [{"association": "tags", "through": {"attributes": [["PetId", "p"]]}}]}');
 RESET TIME ZONE;
 RESET orm_models.json_writer;
 DROP SCHEMA jw CASCADE;

@@ -758,6 +758,22 @@ ParseIncludes(ParseState *ps, OrmQueryNode *node, JsonbValue *v)
 	ps->depth--;
 }
 
+/* Whether node's "attributes" has a member that is not an attribute as named. */
+static bool
+RenamesOrComputes(OrmQueryNode *node)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->outputs)
+	{
+		OrmQueryMember *m = lfirst(lc);
+
+		if (m->attr == NULL || strcmp(m->name, m->attr->name) != 0)
+			return true;
+	}
+	return false;
+}
+
 /* "through": {"attributes": [...], "where": {...}} of a belongsToMany */
 static void
 ParseThrough(OrmQueryNode *node, JsonbValue *v)
@@ -779,7 +795,15 @@ ParseThrough(OrmQueryNode *node, JsonbValue *v)
 		OrmJsonField *f = lfirst(lc);
 
 		if (strcmp(f->key, "attributes") == 0)
+		{
 			ParseAttributes(&junction, &f->value);
+			if (RenamesOrComputes(&junction))
+				ereport(ERROR,
+						errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						errmsg("\"through.attributes\" of include \"%s\" cannot rename an attribute",
+							   node->key),
+						errhint("Rename the attributes of the include itself, not of its junction."));
+		}
 		else if (strcmp(f->key, "where") == 0)
 		{
 			if (!OrmJsonIsObject(&f->value))

@@ -10,10 +10,12 @@
  * arrays; `| null` where the column may be null); an interface of what
  * creating a row takes (attributes with a default, an identity, a
  * timestamp or a null allowed are optional); and its associations (the
- * target, whether an array, the junction of a belongsToMany).  One map,
- * OrmModelTypes, names them all by model, so that a type can follow a
- * query's include; OrmJunctionTypes the junction rows a belongsToMany's
- * rows carry.  Models that cannot be loaded are listed in a comment.
+ * target, whether an array, the junction of a belongsToMany: the key its
+ * row has in a target's row and that row's interface).  One map,
+ * OrmModelTypes, names them all by model: the Node package's generics are
+ * keyed by it (new OrmModels<OrmModelTypes>(pool)), so that findAll's
+ * result type follows its include; OrmJunctionTypes lists the junction
+ * rows.  Models that cannot be loaded are listed in a comment.
  */
 #include "postgres.h"
 
@@ -184,7 +186,10 @@ AppendAttributes(StringInfo buf, OrmModel *m, const char *name, bool creation)
 	appendStringInfoString(buf, "}\n");
 }
 
-/* interface <name>Associations { alias: { model, many, through? } } */
+/*
+ * interface <name>Associations { alias: { model, many, through? } }, with
+ * through: { name: junction model, attributes: its interface }
+ */
 static void
 AppendAssociations(StringInfo buf, OrmSchema *schema, OrmModel *m,
 				   const char *name)
@@ -206,8 +211,9 @@ AppendAssociations(StringInfo buf, OrmSchema *schema, OrmModel *m,
 		appendStringInfo(buf, "; many: %s", many ? "true" : "false");
 		if (a->kind == ORM_BELONGS_TO_MANY)
 		{
-			appendStringInfoString(buf, "; through: ");
+			appendStringInfoString(buf, "; through: { name: ");
 			escape_json(buf, a->junction->name);
+			appendStringInfo(buf, "; attributes: %s }", InterfaceName(a->junction));
 		}
 		appendStringInfoString(buf, " };\n");
 	}
@@ -223,7 +229,9 @@ Declarations(OrmSchema *schema)
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf,
-						   "// orm_models: the models of the catalog, as orm.typescript() writes them.\n");
+						   "// orm_models: the models of the catalog, as orm.typescript() writes them.\n"
+						   "// With the Node package: new OrmModels<OrmModelTypes>(pool).model(\"User\")\n"
+						   "// types each find's rows by its include and attributes.\n");
 	foreach(lc, schema->broken)
 	{
 		OrmBroken  *b = lfirst(lc);

@@ -144,6 +144,39 @@ OrmValueDatum(JsonbValue *v, OrmAttribute *a, OrmModel *m, Oid typid)
 }
 
 /*
+ * An ENUM attribute whose type sync has yet to create, in DDL (an index
+ * predicate written before the type exists): its values are checked
+ * against the labels and written as literals of the type's name.
+ */
+static bool
+PendingEnum(WhereContext *cx, OrmAttribute *a)
+{
+	return cx->params->literals && !OidIsValid(a->typid) &&
+		a->enum_values != NIL && a->type_sql != NULL;
+}
+
+/* One label of a pending ENUM, checked, as its text. */
+static const char *
+EnumLabel(WhereContext *cx, OrmAttribute *a, JsonbValue *v, const char *op)
+{
+	ListCell   *lc;
+	const char *s;
+
+	if (v->type != jbvString)
+		ValueWrongType(cx, a, op, v, "a string");
+	s = OrmJsonString(v);
+	foreach(lc, a->enum_values)
+		if (strcmp(lfirst(lc), s) == 0)
+			return s;
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			errmsg("invalid input value for enum %s: \"%s\"", a->type_sql, s),
+			errdetail("Attribute \"%s.%s\" takes one of its ENUM values.",
+					  cx->model->name, a->name));
+	return NULL;
+}
+
+/*
  * A value of the attribute's type.  In DDL a JSON number compared with a
  * number is written as a number, as Sequelize and a hand-typed condition
  * write it ("price < 10").
@@ -172,7 +205,11 @@ AppendComparison(WhereContext *cx, OrmAttribute *a, int strategy, bool negate,
 		ValueWrongType(cx, a, op, v, "a value");
 	AppendColumnRef(cx, a);
 	appendStringInfo(cx->buf, " %s ", OrmComparisonOperator(cx->model, a, strategy, negate));
-	AppendValue(cx, a, v, a->typid);
+	if (PendingEnum(cx, a))
+		appendStringInfo(cx->buf, "%s::%s", quote_literal_cstr(EnumLabel(cx, a, v, op)),
+						 a->type_sql);
+	else
+		AppendValue(cx, a, v, a->typid);
 }
 
 /* col = ANY($n) / col <> ALL($n) over an array of the column's type */
@@ -184,6 +221,34 @@ AppendIn(WhereContext *cx, OrmAttribute *a, JsonbValue *v, bool negate,
 
 	if (!OrmJsonIsArray(v))
 		ValueWrongType(cx, a, op, v, "an array");
+	if (PendingEnum(cx, a))
+	{
+		StringInfoData array;
+		ListCell   *lc;
+
+		/* the array literal PostgreSQL's array_out writes: every label quoted */
+		initStringInfo(&array);
+		appendStringInfoChar(&array, '{');
+		foreach(lc, OrmJsonElements(v->val.binary.data))
+		{
+			const char *label = EnumLabel(cx, a, lfirst(lc), op);
+
+			appendStringInfoString(&array, foreach_current_index(lc) ? ",\"" : "\"");
+			for (; *label; label++)
+			{
+				if (*label == '"' || *label == '\\')
+					appendStringInfoChar(&array, '\\');
+				appendStringInfoChar(&array, *label);
+			}
+			appendStringInfoChar(&array, '"');
+		}
+		appendStringInfoChar(&array, '}');
+		AppendColumnRef(cx, a);
+		appendStringInfo(cx->buf, " %s %s(%s::%s[])",
+						 OrmComparisonOperator(cx->model, a, BTEqualStrategyNumber, negate),
+						 negate ? "ALL" : "ANY", quote_literal_cstr(array.data), a->type_sql);
+		return;
+	}
 	if (!OidIsValid(arraytype))
 		ereport(ERROR,
 				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

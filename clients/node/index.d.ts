@@ -43,7 +43,7 @@ export const Op: { readonly [K in OpName]: symbol };
 
 export type WhereValue =
 	| string | number | boolean | bigint | null | Date | Buffer
-	| WhereValue[]
+	| readonly WhereValue[]
 	| WhereOptions;
 
 /** A where object: attribute (or "$include.attribute$") keys and Op symbol keys. */
@@ -59,11 +59,12 @@ export interface SequelizeFnOrCol {
 	readonly args?: unknown[];
 }
 
-export type AttributeItem = string | SequelizeFnOrCol | [string | SequelizeFnOrCol, string];
+/** An attribute, or [attribute, alias] (the alias is its key in the rows). */
+export type AttributeItem = string | SequelizeFnOrCol | readonly [string | SequelizeFnOrCol, string];
 
 export type FindAttributeOptions =
-	| AttributeItem[]
-	| { include?: AttributeItem[]; exclude?: string[] };
+	| readonly AttributeItem[]
+	| { include?: readonly AttributeItem[]; exclude?: readonly string[] };
 
 export type OrderDirection = 'ASC' | 'DESC' | 'ASC NULLS FIRST' | 'ASC NULLS LAST' | 'DESC NULLS FIRST'
 	| 'DESC NULLS LAST' | 'NULLS FIRST' | 'NULLS LAST' | Lowercase<'ASC' | 'DESC'>;
@@ -80,11 +81,11 @@ export type OrderPathPart = string | ModelRef | AssociationLike | { model?: Mode
 export type OrderItem =
 	| string
 	| SequelizeFnOrCol
-	| [string | SequelizeFnOrCol]
-	| [string | SequelizeFnOrCol, OrderDirection | string]
-	| [...OrderPathPart[], string, OrderDirection | string];
+	| readonly [string | SequelizeFnOrCol]
+	| readonly [string | SequelizeFnOrCol, OrderDirection | string]
+	| readonly [...OrderPathPart[], string, OrderDirection | string];
 
-export type Order = string | OrderItem[];
+export type Order = string | readonly OrderItem[];
 
 export interface IncludeOptions {
 	association?: string | AssociationLike;
@@ -93,7 +94,7 @@ export interface IncludeOptions {
 	where?: WhereOptions;
 	required?: boolean;
 	attributes?: FindAttributeOptions;
-	include?: Includeable | Includeable[];
+	include?: Includeable | readonly Includeable[];
 	paranoid?: boolean;
 	through?: { attributes?: FindAttributeOptions; where?: WhereOptions; paranoid?: boolean };
 	order?: Order;
@@ -107,7 +108,7 @@ export interface IncludeOptions {
 
 export interface IncludeAllOptions {
 	all: true | 'BelongsTo' | 'HasOne' | 'HasMany' | 'One' | 'Has' | 'Many' | 'All'
-		| Array<'BelongsTo' | 'HasOne' | 'HasMany' | 'One' | 'Has' | 'Many' | 'All'>;
+		| ReadonlyArray<'BelongsTo' | 'HasOne' | 'HasMany' | 'One' | 'Has' | 'Many' | 'All'>;
 	nested?: boolean;
 	required?: boolean;
 	where?: WhereOptions;
@@ -130,7 +131,7 @@ export interface CallOptions {
 export interface FindOptions extends CallOptions {
 	where?: WhereOptions;
 	attributes?: FindAttributeOptions;
-	include?: Includeable | Includeable[];
+	include?: Includeable | readonly Includeable[];
 	order?: Order;
 	limit?: number | null;
 	offset?: number | null;
@@ -146,7 +147,7 @@ export interface FindOneOptions extends FindOptions {
 
 export interface CountOptions extends CallOptions {
 	where?: WhereOptions;
-	include?: Includeable | Includeable[];
+	include?: Includeable | readonly Includeable[];
 	paranoid?: boolean;
 	/** orm.count counts parents; distinct over the primary key is the same count. */
 	distinct?: boolean;
@@ -166,9 +167,97 @@ export interface CountOptions extends CallOptions {
 /**
  * A row as Sequelize's toJSON() gives it: attributes by name (DATE as Date,
  * DATEONLY as string, BIGINT and DECIMAL as strings unless parsers say
- * otherwise), included associations under their aliases.
+ * otherwise), included associations under their aliases.  The type of the
+ * rows of an untyped OrmModels.
  */
 export type Row = Record<string, any>;
+
+/**
+ * One model of the map `npx orm-models types` (orm.typescript()) writes,
+ * OrmModelTypes: its attributes as rows have them, what creating one takes,
+ * and its associations by alias.
+ */
+export interface ModelTypeEntry {
+	attributes: object;
+	creation: object;
+	associations: object;
+}
+
+/** An association of a ModelTypeEntry: the target's name, an array or not, a junction row. */
+export interface AssociationTypeEntry {
+	model: string;
+	many: boolean;
+	through?: { name: string; attributes: object };
+}
+
+/** The constraint of OrmModels' map (an interface like OrmModelTypes, or any). */
+export type ModelTypeMap<M> = { [K in keyof M]: ModelTypeEntry };
+
+type IsAny<T> = 0 extends (1 & T) ? true : false;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** What a key the types cannot follow holds (an include by model class without "as", {all}). */
+type Unfollowed = { [key: string]: unknown };
+
+type AttributesOf<M, N> = N extends keyof M ? M[N] extends { attributes: infer A } ? A : never : never;
+type AssociationsOf<M, N> = N extends keyof M ? M[N] extends { associations: infer A } ? A : {} : {};
+
+/* attributes: a list narrows the row to it (aliases renamed), {exclude} leaves keys out */
+type AttributeKey<A, Item> =
+	Item extends string ? (string extends Item ? Partial<A> : Item extends keyof A ? { [K in Item]: A[K] } : {})
+	: Item extends readonly [infer Src, infer Alias extends string]
+		? (string extends Alias ? Unfollowed : { [K in Alias]: Src extends keyof A ? A[Src] : unknown })
+	: Unfollowed;
+type Selected<A, Att> =
+	[Att] extends [undefined] ? A
+	: Att extends readonly unknown[] ? UnionToIntersection<AttributeKey<A, Att[number]>>
+	: Att extends { exclude: readonly (infer E)[] } ? Omit<A, E & keyof A> & (Att extends { include: readonly (infer I)[] } ? UnionToIntersection<AttributeKey<A, I>> : {})
+	: Att extends { include: readonly (infer I)[] } ? A & UnionToIntersection<AttributeKey<A, I>>
+	: A;
+
+/* an option of O: its type, undefined when O has no such key (an optional one keeps its undefined) */
+type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
+type Items<I> = I extends readonly unknown[] ? I[number] : I;
+
+/* one include item -> { alias: rows } */
+type Included<M, N, Item> =
+	Item extends undefined ? {}
+	: Item extends string ? Association<M, N, Item, {}>
+	: Item extends { all: unknown } ? Unfollowed
+	: Item extends { association: infer A } ? (A extends string ? Association<M, N, A, Item>
+		: A extends { as: infer S extends string } ? Association<M, N, S, Item> : Unfollowed)
+	: Item extends { as: infer A extends string } ? Association<M, N, A, Item>
+	: Unfollowed;
+type Association<M, N, Alias extends string, Item> =
+	string extends Alias ? Unfollowed
+	: Alias extends keyof AssociationsOf<M, N> ? { [K in Alias]: AssociationValue<M, AssociationsOf<M, N>[Alias], Item> }
+	: {};
+type Junction<D, Item> = D extends { through: { name: infer J extends string; attributes: infer JA } }
+	? { [K in J]: Simplify<Selected<JA, OptionOf<OptionOf<Item, 'through'>, 'attributes'>>> }
+	: {};
+type AssociationValue<M, D, Item> = D extends { model: infer T; many: infer Many }
+	? Many extends true ? Array<Simplify<RowOf<M, T, Item> & Junction<D, Item>>> : Simplify<RowOf<M, T, Item>> | null
+	: unknown;
+
+/**
+ * The row of model N of map M that a find with options O gives: its
+ * attributes (narrowed by O.attributes), and each include of O under its
+ * alias: an array of rows (hasMany, belongsToMany with the junction row
+ * under its model's name) or a row or null (belongsTo, hasOne), nested as
+ * O's includes nest.
+ */
+export type RowOf<M, N, O = {}> = Simplify<
+	Selected<AttributesOf<M, N>, OptionOf<O, 'attributes'>> &
+	UnionToIntersection<Included<M, N, Items<OptionOf<O, 'include'>>>>
+>;
+
+/** A find's row: T when given, Row for an untyped OrmModels, else RowOf. */
+export type ResultRow<M, N, T, O> =
+	[T] extends [never] ? (IsAny<M> extends true ? Row : string extends N ? Row : RowOf<M, N, O>) : T;
+
+/** findOne/findByPk: null unless rejectOnEmpty is set. */
+type MaybeNull<R, O> = O extends { rejectOnEmpty: true | Error | (new () => Error) } ? R : R | null;
 
 /* ------------------------------------------------------------------------
  * OrmModels
@@ -187,22 +276,32 @@ export interface OrmModelsOptions {
 	parsers?: Parsers;
 }
 
-export class OrmModels {
+/**
+ * The models of a database.  M: the OrmModelTypes map that
+ * `npx orm-models types` writes (then each find's rows are typed by its
+ * include and attributes), or left out (rows are Row).
+ */
+export class OrmModels<M extends ModelTypeMap<M> = any> {
 	constructor(pool: Queryable, options?: OrmModelsOptions);
 	readonly pool: Queryable;
-	/** The model object of model `name` (a name, or a Sequelize model class). */
-	model<T extends Row = Row>(name: ModelRef): OrmModel<T>;
+	/** The model object of model `name` (a name of M, or a Sequelize model class). */
+	model<N extends keyof M & string>(name: N | { name: N }): OrmModel<M, N>;
+	/**
+	 * Untyped (an OrmModels without M; with M, a Sequelize model class
+	 * whose name the types do not know): the rows are T.
+	 */
+	model<T extends Row = Row>(name: IsAny<M> extends true ? ModelRef : { name: string }): OrmModel<any, string, T>;
 	/** Forget the catalog read so far (after models changed): read again on the next call. */
 	refresh(): this;
 }
 
 /** Sequelize's find statics, answered by orm_models in one statement each. */
-export class OrmModel<T extends Row = Row> {
-	readonly name: string;
+export class OrmModel<M = any, N extends string = string, T = never> {
+	readonly name: N;
 	readonly isOrmModel: true;
-	findAll(options?: FindOptions): Promise<T[]>;
-	findOne(options?: FindOneOptions): Promise<T | null>;
-	findByPk(pk: number | bigint | string | Buffer | null | undefined, options?: FindOneOptions): Promise<T | null>;
+	findAll<const O extends FindOptions = {}>(options?: O): Promise<Array<ResultRow<M, N, T, O>>>;
+	findOne<const O extends FindOneOptions = {}>(options?: O): Promise<MaybeNull<ResultRow<M, N, T, O>, O>>;
+	findByPk<const O extends FindOneOptions = {}>(pk: number | bigint | string | Buffer | null | undefined, options?: O): Promise<MaybeNull<ResultRow<M, N, T, O>, O>>;
 	count(options?: CountOptions): Promise<number>;
 }
 

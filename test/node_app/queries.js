@@ -202,7 +202,17 @@ module.exports = [
 	})),
 	q('attribute renamed with [name, alias]', m => m.User.findAll({
 		attributes: ['id', ['username', 'login']], order: [['id', 'ASC']], limit: 5,
-	}), { pending: 'extension: attributes as [column, alias] pairs are refused (22023: "must be a list of attribute names"); Sequelize renames' }),
+	})),
+	q('renamed attributes on includes, a DATE renamed', m => m.User.findAll({
+		attributes: ['id', ['createdAt', 'joined'], ['karma', 'score']],
+		include: [{ association: 'posts', attributes: [['title', 'heading'], ['publishedAt', 'published'], 'id'] },
+			{ association: 'profile', attributes: [['bio', 'about']] }],
+		where: { id: { [Op.lte]: 6 } }, order: [['id', 'ASC'], ['posts', 'id', 'ASC']],
+	})),
+	q('findByPk with a renamed attribute', m => m.Post.findByPk(7, {
+		attributes: ['id', ['title', 'name'], ['createdAt', 'created']],
+		include: [{ association: 'author', attributes: [['username', 'login'], 'id'] }],
+	})),
 	q('limit with to-many include', m => m.Post.findAll({
 		include: ['comments', 'tags', 'category'], order: [['id', 'DESC'], ['comments', 'id', 'ASC'], ['tags', 'id', 'ASC']], limit: 7, offset: 3,
 	})),

@@ -9,7 +9,9 @@
 #      compared with the one Sequelize's sync makes;
 #   3. compare.js: the test app (models/, both Sequelize styles), imported,
 #      synced, filled, and every call of queries.js through Sequelize and
-#      through orm-models, results deep-equal.
+#      through orm-models, results deep-equal; then types.js: `orm-models
+#      types` from that database, and tsc --strict on a sample that must
+#      compile and one that must not.
 # Their counts add up to one "N passed, N failed" line; cases marked
 # pending (an extension gap, or a TODO test) are listed and not counted.
 #
@@ -148,6 +150,9 @@ for part in "${parts[@]}"; do
 		}
 		timeout 600 node compare.js "$db_seq" "$db_orm" $verbose 2>&1 | tee "$work/app.out"
 		add_counts "$work/app.out" compare.js
+		# orm-models types from the synced database, checked with tsc --strict
+		timeout 600 node types.js "$db_orm" $verbose 2>&1 | tee "$work/types.out"
+		add_counts "$work/types.out" types.js
 		;;
 	esac
 done

@@ -31,6 +31,9 @@ const SQL = {
 
 const names = new Map();
 
+/* At most this many result shapes are kept per catalog (one per query text). */
+const SHAPES_KEPT = 1000;
+
 /* The statement's name: from its text, so that one name never means two texts. */
 function statementName(text) {
 	let name = names.get(text);
@@ -169,22 +172,36 @@ class OrmModel {
 		return { catalog, model, query, call };
 	}
 
-	_shape(catalog, query) {
-		return shapeOf(catalog, this.name, query.include, this.orm._shapes_for(catalog));
+	/*
+	 * The result's shape, kept per query text (what the extension is sent)
+	 * for the catalog it was made from: a repeated call makes none.
+	 */
+	_shape(catalog, query, text) {
+		const cache = this.orm._shapes_for(catalog);
+		const key = `${this.name}\u0000${text}`;
+		let shape = cache.get(key);
+		if (!shape) {
+			shape = shapeOf(catalog, this.name, query.include, cache, query.attributes);
+			if (cache.size < SHAPES_KEPT)
+				cache.set(key, shape);
+		}
+		return shape;
 	}
 
 	async findAll(options) {
 		const { catalog, query, call } = await this._prepare(options, 'findAll');
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const text = await this.orm._run(runner, SQL.findAll, [this.name, JSON.stringify(query)], call);
-		return parseResult(text, this._shape(catalog, query), this.orm.parsers);
+		const q = JSON.stringify(query);
+		const text = await this.orm._run(runner, SQL.findAll, [this.name, q], call);
+		return parseResult(text, this._shape(catalog, query, q), this.orm.parsers);
 	}
 
 	async findOne(options) {
 		const { catalog, query, call } = await this._prepare(options, 'findOne');
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const text = await this.orm._run(runner, SQL.findOne, [this.name, JSON.stringify(query)], call);
-		return this._one(parseResult(text, this._shape(catalog, query), this.orm.parsers), call);
+		const q = JSON.stringify(query);
+		const text = await this.orm._run(runner, SQL.findOne, [this.name, q], call);
+		return this._one(parseResult(text, this._shape(catalog, query, q), this.orm.parsers), call);
 	}
 
 	async findByPk(param, options) {
@@ -198,16 +215,19 @@ class OrmModel {
 		const runner = runnerOf(this.orm.pool, call.transaction);
 		const pk = model.primaryKeys[0];
 		let text;
+		let q;
 		if (model.primaryKeys.length === 1) {
-			const type = model.attributes[pk].type;
-			const sql = `SELECT orm.find_by_pk($1, $2::${type}, $3::jsonb) AS r`;
+			const sql = model.findByPkSql || (model.findByPkSql = `SELECT orm.find_by_pk($1, $2::${model.attributes[pk].type}, $3::jsonb) AS r`);
 			const value = typeof param === 'bigint' ? String(param) : Buffer.isBuffer(param) ? `\\x${param.toString('hex')}` : param;
-			text = await this.orm._run(runner, sql, [this.name, value, JSON.stringify(query)], call);
+			q = JSON.stringify(query);
+			text = await this.orm._run(runner, sql, [this.name, value, q], call);
 		} else {
 			query.where = { [pk]: typeof param === 'bigint' ? String(param) : param };
-			text = await this.orm._run(runner, SQL.findOne, [this.name, JSON.stringify(query)], call);
+			q = JSON.stringify(query);
+			text = await this.orm._run(runner, SQL.findOne, [this.name, q], call);
 		}
-		return this._one(parseResult(text, this._shape(catalog, query), this.orm.parsers), call);
+		/* the shape does not depend on the where (the key) */
+		return this._one(parseResult(text, this._shape(catalog, query, model.primaryKeys.length === 1 ? q : JSON.stringify({ ...query, where: undefined })), this.orm.parsers), call);
 	}
 
 	async count(options) {

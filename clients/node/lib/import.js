@@ -525,6 +525,14 @@ function association(a, report) {
  * Scopes (carried once the extension takes them)
  * ------------------------------------------------------------------- */
 
+/*
+ * defaultScope and scopes, translated as find options (carried to the
+ * extension, which takes them in a model's options once it has scopes;
+ * importModels lists them in notCarried when it refuses them).  A scope
+ * that is a function (a scope with arguments), or whose options cannot be
+ * translated, is listed and left out.  With carry false, every scope is
+ * listed, none carried.
+ */
 function scopes(model, report, carry) {
 	const where = { model: model.name };
 	const out = {};
@@ -534,20 +542,31 @@ function scopes(model, report, carry) {
 		return out;
 	if (!carry) {
 		if (Object.keys(defaults).length)
-			report.lost(where, 'defaultScope', 'scopes are not supported by this version of orm_models');
+			report.lost(where, 'defaultScope', 'scopes are not carried (carryScopes: false)');
 		for (const n of Object.keys(named))
-			report.lost(where, `scope ${n}`, 'scopes are not supported by this version of orm_models');
+			report.lost(where, `scope ${n}`, 'scopes are not carried (carryScopes: false)');
 		return out;
 	}
 	const one = (name, s) => {
+		const what = name === 'defaultScope' ? 'defaultScope' : `scope ${name}`;
 		if (typeof s === 'function') {
-			report.lost(where, `scope ${name}`, 'a scope with arguments is a JavaScript function');
+			report.lost(where, what, 'a scope with arguments is a JavaScript function');
 			return undefined;
 		}
-		return translateFindOptions(s, `${model.name}.scopes.${name}`, { resolver: sequelizeResolver(model.sequelize), model: model.name });
+		try {
+			return translateFindOptions(s, `${model.name}.scopes.${name}`, { resolver: sequelizeResolver(model.sequelize), model: model.name });
+		} catch (e) {
+			if (!(e instanceof OrmOptionError))
+				throw e;
+			report.lost(where, what, e.message);
+			return undefined;
+		}
 	};
-	if (Object.keys(defaults).length)
-		out.defaultScope = one('defaultScope', defaults);
+	if (Object.keys(defaults).length) {
+		const d = one('defaultScope', defaults);
+		if (d !== undefined)
+			out.defaultScope = d;
+	}
 	const s = {};
 	for (const [n, v] of Object.entries(named)) {
 		const x = one(n, v);
@@ -559,12 +578,35 @@ function scopes(model, report, carry) {
 	return out;
 }
 
+/*
+ * The scopes of a document, taken out (an extension without scopes refuses
+ * them), as notCarried entries.
+ */
+function takeScopesOut(document, reason) {
+	const lost = [];
+	for (const [model, entry] of Object.entries(document)) {
+		const o = entry.options;
+		if (!o)
+			continue;
+		if (o.defaultScope !== undefined)
+			lost.push({ model, what: 'defaultScope', reason });
+		for (const n of Object.keys(o.scopes || {}))
+			lost.push({ model, what: `scope ${n}`, reason });
+		delete o.defaultScope;
+		delete o.scopes;
+		if (Object.keys(o).length === 0)
+			delete entry.options;
+	}
+	return lost;
+}
+
 /* ---------------------------------------------------------------------
  * The document
  * ------------------------------------------------------------------- */
 
 /*
  * serializeModels(sequelize, {carryScopes}) -> {document, notCarried, warnings}.
+ * Scopes are in the document unless carryScopes is false.
  * document is orm.define_models' argument: models in the order Sequelize
  * defined them (the junction models Sequelize made for a string "through"
  * left out: orm_models makes its own), each model's associations in the
@@ -579,7 +621,7 @@ function serializeModels(sequelize, opts = {}) {
 		if (isAutoThrough(m))
 			continue;
 		const entry = { attributes: attributes(m, sites, report) };
-		const options = { ...modelOptions(m, report), ...scopes(m, report, opts.carryScopes) };
+		const options = { ...modelOptions(m, report), ...scopes(m, report, opts.carryScopes !== false) };
 		if (Object.keys(options).length)
 			entry.options = options;
 		const assocs = Object.values(m.associations).map(a => association(a, report));
@@ -601,6 +643,75 @@ function isPool(p) {
 	return typeof p.totalCount === 'number' && typeof p.connect === 'function';
 }
 
+/* strict: the ImportError listing what cannot be carried. */
+function notCarriedError(list) {
+	const lines = list.map(n => `${n.model}${n.attribute ? `.${n.attribute}` : ''}${n.association ? ` (association ${n.association})` : ''}: ${n.what} (${n.reason})`);
+	return new ImportError(`importModels: ${list.length} thing(s) cannot be carried into the database:\n  ${lines.join('\n  ')}`, list);
+}
+
+/*
+ * The validator a define_models error refuses (0A000: one Sequelize checks
+ * in JavaScript but the extension cannot write as a CHECK, like
+ * isCreditCard, or one that does not apply to the attribute's type), as
+ * {model, attribute, name} of the document; null for any other error.
+ */
+function refusedValidator(e, document) {
+	if (!e || e.code !== '0A000')
+		return null;
+	const m = /^validator "(.*)" (?:of attribute "(.*)" cannot be enforced by a CHECK constraint|cannot be checked on attribute "(.*)" of type .*)$/s.exec(e.message);
+	if (!m)
+		return null;
+	const name = m[2] || m[3];
+	for (const [model, entry] of Object.entries(document)) {
+		for (const [attribute, def] of Object.entries(entry.attributes || {})) {
+			if (`${model}.${attribute}` === name && def && def.validate &&
+				Object.prototype.hasOwnProperty.call(def.validate, m[1]))
+				return { model, attribute, name: m[1] };
+		}
+	}
+	return null;
+}
+
+/*
+ * orm.define_models(document) in the open transaction.  Scopes an
+ * extension without scopes refuses, and a validator the extension refuses,
+ * are taken out of the document and listed in notCarried
+ * (its reason the extension's message), and the call made again, under a
+ * savepoint each time; with strict, once the rest is defined, they are an
+ * ImportError (and importModels rolls back).
+ */
+async function defineModels(client, document, notCarried, strict) {
+	const refused = [];
+	for (;;) {
+		await client.query('SAVEPOINT orm_models_import');
+		try {
+			const r = (await client.query('SELECT orm.define_models($1::json) AS r', [JSON.stringify(document)])).rows[0].r;
+			await client.query('RELEASE SAVEPOINT orm_models_import');
+			if (strict && refused.length)
+				throw notCarriedError(refused);
+			notCarried.push(...refused);
+			return r;
+		} catch (e) {
+			if (e && e.code === '0A000' && /^option "(defaultScope|scopes)" of model ".*" is not supported$/s.test(e.message)) {
+				/* an extension without scopes: every scope is listed, the rest defined */
+				await client.query('ROLLBACK TO SAVEPOINT orm_models_import');
+				refused.push(...takeScopesOut(document, `this version of orm_models does not take scopes: ${e.message}`));
+				continue;
+			}
+			const v = refusedValidator(e, document);
+			if (!v)
+				throw e;
+			await client.query('ROLLBACK TO SAVEPOINT orm_models_import');
+			const lost = { model: v.model, attribute: v.attribute, what: `validator ${v.name}`, reason: `the database cannot check it: ${e.message}${e.detail ? ` (${e.detail})` : ''}` };
+			refused.push(lost);
+			const attr = document[v.model].attributes[v.attribute];
+			delete attr.validate[v.name];
+			if (Object.keys(attr.validate).length === 0)
+				delete attr.validate;
+		}
+	}
+}
+
 /*
  * importModels(sequelize, pool, {sync, strict}): serializes every model of
  * the Sequelize instance, runs orm.define_models with the document and, with
@@ -619,16 +730,14 @@ async function importModels(sequelize, pool, options = {}) {
 			throw new OrmOptionError(k, `unrecognized option "${k}" for importModels (valid: ${IMPORT_KEYS.join(', ')})`);
 	}
 	const { document, notCarried, warnings } = serializeModels(sequelize, { carryScopes: options.carryScopes });
-	if (options.strict && notCarried.length) {
-		const list = notCarried.map(n => `${n.model}${n.attribute ? `.${n.attribute}` : ''}${n.association ? ` (association ${n.association})` : ''}: ${n.what} (${n.reason})`);
-		throw new ImportError(`importModels: ${notCarried.length} thing(s) cannot be carried into the database:\n  ${list.join('\n  ')}`, notCarried);
-	}
+	if (options.strict && notCarried.length)
+		throw notCarriedError(notCarried);
 	const client = isPool(pool) ? await pool.connect() : pool;
 	let models;
 	let statements = [];
 	try {
 		await client.query('BEGIN');
-		models = (await client.query('SELECT orm.define_models($1::json) AS r', [JSON.stringify(document)])).rows[0].r;
+		models = await defineModels(client, document, notCarried, options.strict);
 		if (options.sync) {
 			const s = options.sync === true ? {} : options.sync;
 			statements = (await client.query('SELECT s FROM orm.sync($1::jsonb) AS s', [JSON.stringify(s)])).rows.map(r => r.s);

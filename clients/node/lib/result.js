@@ -19,7 +19,8 @@
  * Which key needs what comes from the catalog (kindOf below) and the
  * query's include tree (shapeOf): a shape is a tree of plans, one per
  * model reached, each with the keys to convert and the includes to descend
- * into; a model without such keys costs only the descent.
+ * into; a model without such keys costs only the descent.  Each shape is
+ * compiled once into straight-line converters (compilePlan).
  *
  * Exactness: JSON.parse reads numbers as doubles.  A bigint beyond 2^53, a
  * numeric with more than 15 significant digits, or any value of a numeric
@@ -85,31 +86,31 @@ function d2(s, i) {
 	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
 }
 
-let lastDay = null;
-let lastDayMs = 0;
-
 /*
  * A timestamp as PostgreSQL writes it in JSON (2024-01-02T03:04:05.678901+01:00)
  * -> Date, truncated to the millisecond as new Date() and pg-types do.  The
- * common form is read by hand, with the day's start kept from the last call
- * (rows of a result share days): the Date allocation is then most of the
- * cost.  Anything else (no offset: a timestamp without time zone, read as
- * local time; a year before 100; BC) goes to new Date().
+ * common form is read by hand, the day turned into days since 1970 with
+ * integer arithmetic (Hinnant's days_from_civil): no string is cut and no
+ * Date but the result is made, so that its allocation is most of the cost.
+ * Anything else (no offset: a timestamp without time zone, read as local
+ * time; a year before 100; BC) goes to new Date().
  */
 function parseTimestamp(s) {
 	const n = s.length;
 	const c19 = s.charCodeAt(19);
 	if (n < 25 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45 || (c19 !== 46 && c19 !== 43 && c19 !== 45))
 		return new Date(s);
-	const day = s.slice(0, 10);
-	if (day !== lastDay) {
-		const year = d2(s, 0) * 100 + d2(s, 2);
-		if (year < 100)
-			return new Date(s);
-		lastDay = day;
-		lastDayMs = Date.UTC(year, d2(s, 5) - 1, d2(s, 8));
-	}
-	let t = lastDayMs + ((d2(s, 11) * 60 + d2(s, 14)) * 60 + d2(s, 17)) * 1000;
+	let y = d2(s, 0) * 100 + d2(s, 2);
+	if (y < 100)
+		return new Date(s);
+	const m = d2(s, 5);
+	if (m <= 2)
+		y--;
+	const era = (y / 400) | 0;
+	const yoe = y - era * 400;
+	const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d2(s, 8) - 1;
+	const days = era * 146097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719468;
+	let t = (days * 86400 + (d2(s, 11) * 60 + d2(s, 14)) * 60 + d2(s, 17)) * 1000;
 	let i = 19;
 	if (c19 === 46) {
 		let ms = 0;
@@ -293,9 +294,34 @@ function includeAlias(inc) {
  * junction's plan, and the included model's shape.  Attributes left out of
  * the result are simply absent; the converters test each key.
  */
-function shapeOf(catalog, name, include, cache) {
+/*
+ * The kinds of a node's keys when its "attributes" renames some ([name,
+ * alias] pairs, as lib/options.js wrote them): each alias takes its
+ * attribute's kind; null when nothing is renamed (the model's kinds hold).
+ */
+function renamedKinds(kinds, attributes) {
+	const list = Array.isArray(attributes) ? attributes : attributes && Array.isArray(attributes.include) ? attributes.include : null;
+	if (!list || !list.some(a => Array.isArray(a) && typeof a[0] === 'string'))
+		return null;
+	const out = Array.isArray(attributes) ? {} : { ...kinds };
+	for (const a of list) {
+		if (typeof a === 'string') {
+			if (kinds[a])
+				out[a] = kinds[a];
+		} else if (Array.isArray(a) && typeof a[0] === 'string') {
+			if (kinds[a[0]])
+				out[a[1]] = kinds[a[0]];
+			else
+				delete out[a[1]];
+		}
+	}
+	return out;
+}
+
+function shapeOf(catalog, name, include, cache, attributes) {
 	const model = catalog.model(name);
-	let plan = cache.get(model);
+	const renamed = renamedKinds(model.kinds, attributes);
+	let plan = renamed ? planOf(renamed) : cache.get(model);
 	if (!plan) {
 		plan = planOf(model.kinds);
 		cache.set(model, plan);
@@ -308,7 +334,8 @@ function shapeOf(catalog, name, include, cache) {
 		const a = model.association(alias);
 		if (!a)
 			continue;
-		const child = shapeOf(catalog, a.target, typeof inc === 'string' ? undefined : inc.include, cache);
+		const child = typeof inc === 'string' ? shapeOf(catalog, a.target, undefined, cache)
+			: shapeOf(catalog, a.target, inc.include, cache, inc.attributes);
 		let junction = null;
 		if (a.kind === 'belongsToMany') {
 			const j = catalog.junction(model, a);
@@ -320,64 +347,74 @@ function shapeOf(catalog, name, include, cache) {
 		lossy = lossy || child.lossy;
 		work = work || child.work;
 	}
-	return { plan, children, lossy, work, kinds: model.kinds };
+	return { plan, children, lossy, work, kinds: renamed || model.kinds };
 }
 
 /* ---------------------------------------------------------------------
  * Converting
  * ------------------------------------------------------------------- */
 
-function convertPlan(row, plan, parsers) {
-	const dates = plan.dates;
-	for (let i = 0; i < dates.length; i++) {
-		const k = dates[i];
-		const v = row[k];
-		if (typeof v === 'string')
-			row[k] = toDate(v);
+/*
+ * The converter of a shape: one function per model reached, made once per
+ * shape (shapes are kept per query text, lib/client.js), whose body names
+ * each key to convert (row["createdAt"]), so that every access is a named,
+ * monomorphic property load, and calls its includes' converters: no key
+ * lists walked, no closure made per row.  Keys are written as JSON string
+ * literals, which are JavaScript string literals; no other text of the
+ * catalog goes into the code.
+ */
+function compilePlan(plan, children) {
+	const body = ['let v;'];
+	const kinds = [];
+	const subs = [];
+	for (const k of plan.dates) {
+		const q = JSON.stringify(k);
+		body.push(`v = row[${q}]; if (typeof v === 'string') row[${q}] = toDate(v);`);
 	}
-	const others = plan.others;
-	for (let i = 0; i < others.length; i++) {
-		const k = others[i][0];
-		const v = row[k];
-		if (v !== null && v !== undefined)
-			row[k] = convertValue(v, others[i][1], parsers);
+	for (const [k, kind] of plan.others) {
+		const q = JSON.stringify(k);
+		body.push(`v = row[${q}]; if (v !== null && v !== undefined) row[${q}] = convertValue(v, K[${kinds.length}], P);`);
+		kinds.push(kind);
 	}
+	for (const ch of children) {
+		const conv = ch.shape.work ? shapeConverter(ch.shape) : null;
+		const junction = ch.junction && (ch.junction.plan.dates.length || ch.junction.plan.others.length)
+			? compilePlan(ch.junction.plan, []) : null;
+		if (!conv && !junction)
+			continue;
+		const q = JSON.stringify(ch.key);
+		const c = `S[${subs.length}]`;
+		subs.push(conv);
+		const j = `S[${subs.length}]`;
+		subs.push(junction);
+		const jq = junction && JSON.stringify(ch.junction.key);
+		const one = r => [conv ? `${c}(${r}, P);` : '', junction ? `if (${r}[${jq}]) ${j}(${r}[${jq}], P);` : ''].join(' ');
+		if (ch.many)
+			body.push(`v = row[${q}]; if (v) for (let i = 0; i < v.length; i++) { const r = v[i]; ${one('r')} }`);
+		else
+			body.push(`v = row[${q}]; if (v) { ${one('v')} }`);
+	}
+	/* eslint-disable-next-line no-new-func */
+	return new Function('toDate', 'convertValue', 'K', 'S',
+		`return function convert(row, P) {\n${body.join('\n')}\n};`)(toDate, convertValue, kinds, subs);
 }
 
-function convertRow(row, shape, parsers) {
-	convertPlan(row, shape.plan, parsers);
-	const children = shape.children;
-	for (let c = 0; c < children.length; c++) {
-		const ch = children[c];
-		const v = row[ch.key];
-		if (v === null || v === undefined)
-			continue;
-		if (ch.many) {
-			for (let i = 0; i < v.length; i++) {
-				const r = v[i];
-				if (ch.shape.work)
-					convertRow(r, ch.shape, parsers);
-				if (ch.junction) {
-					const j = r[ch.junction.key];
-					if (j)
-						convertPlan(j, ch.junction.plan, parsers);
-				}
-			}
-		} else if (ch.shape.work) {
-			convertRow(v, ch.shape, parsers);
-		}
-	}
+function shapeConverter(shape) {
+	if (!shape.convert)
+		shape.convert = compilePlan(shape.plan, shape.children);
+	return shape.convert;
 }
 
 /* rows: an array of rows, one row, or null; converted in place. */
 function convertRows(rows, shape, parsers) {
 	if (rows === null || !shape.work)
 		return rows;
+	const convert = shapeConverter(shape);
 	if (Array.isArray(rows)) {
 		for (let i = 0; i < rows.length; i++)
-			convertRow(rows[i], shape, parsers);
+			convert(rows[i], parsers);
 	} else {
-		convertRow(rows, shape, parsers);
+		convert(rows, parsers);
 	}
 	return rows;
 }

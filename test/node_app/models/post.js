@@ -12,6 +12,10 @@ module.exports = (sequelize, DataTypes) => {
 		publishedAt: DataTypes.DATE,
 		metadata: DataTypes.JSON,
 	}, {
+		scopes: {
+			published: { where: { status: 'published' } },
+			recent: { order: [['publishedAt', 'DESC']], limit: 5 },
+		},
 		indexes: [
 			{ fields: ['status', 'publishedAt'] },
 			{ name: 'posts_popular_title', fields: ['title'], where: { views: { [Op.gt]: 1000 } } },

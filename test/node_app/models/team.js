@@ -5,6 +5,8 @@ module.exports = (sequelize, DataTypes) => {
 		name: { type: DataTypes.STRING, allowNull: false },
 		plan: { type: DataTypes.ENUM('free', 'pro'), allowNull: false, defaultValue: 'free' },
 		budget: DataTypes.DECIMAL(10, 2),
+	}, {
+		scopes: { pro: { where: { plan: 'pro' } } },
 	});
 
 	Team.associate = models => {
