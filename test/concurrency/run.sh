@@ -314,8 +314,11 @@ else
 	fail "$bad internal errors or wrong results:"
 	q -c "SELECT worker, op, state, left(msg, 300) FROM conc.results WHERE state LIKE 'XX%' OR state LIKE '58%' OR state = 'WRONG' ORDER BY at LIMIT 10" | sed 's/^/   /'
 fi
-# readers of the stable models: no error at all
-bad=$(q -c "SELECT count(*) FROM conc.results WHERE worker LIKE 'reader%' AND state <> '00000'")
+# readers of the stable models: no error at all, except a lock timeout of
+# drift(), which reads every model's table, the writers' too: deparsing a
+# column's default (pg_get_expr) locks the table, and waits while a
+# writer's sync force holds it (PostgreSQL's rule for a table being rebuilt)
+bad=$(q -c "SELECT count(*) FROM conc.results WHERE worker LIKE 'reader%' AND state <> '00000' AND NOT (op = 'drift' AND state = '55P03')")
 if [ "$bad" = 0 ]; then
 	pass "readers of the stable models: no error"
 else
