@@ -233,6 +233,9 @@ function driftAllowed(row, meta) {
 		return 'validate-check';
 	if (row.problem === 'missing relationship function')
 		return 'relationship-function';
+	if (row.problem === 'missing trigger' &&
+		/^trigger orm_(touch_updated_at|bump_version) /.test(row.detail))
+		return 'orm-trigger';
 	if (row.problem === 'missing default' && col && js[col])
 		return ['createdAt', 'updatedAt'].includes(js[col]) ? 'timestamp-default' : 'js-default-value';
 	if (row.problem === 'type mismatch' &&
