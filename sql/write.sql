@@ -134,6 +134,12 @@ SELECT model, problem, detail FROM orm.drift() WHERE model = 'Doc';
 SELECT s FROM orm.sync('{"alter": true}') s WHERE s LIKE '%"Docs"%';
 SELECT count(*) AS drift FROM orm.drift() WHERE model = 'Doc';
 UPDATE write_test."Docs" SET title = 'd2' WHERE title = 'd' RETURNING title, version;
+-- one of the same name that keeps another column is reported, and replaced
+DROP TRIGGER orm_bump_version ON write_test."Docs";
+CREATE TRIGGER orm_bump_version BEFORE UPDATE ON write_test."Docs" FOR EACH ROW EXECUTE FUNCTION orm.bump_version('id');
+SELECT model, problem, detail FROM orm.drift() WHERE model = 'Doc';
+SELECT s FROM orm.sync('{"alter": true}') s WHERE s LIKE '%"Docs"%';
+SELECT count(*) AS drift FROM orm.drift() WHERE model = 'Doc';
 
 -- errors
 SELECT orm.create('User', '{"nam": "x"}');
