@@ -31,20 +31,39 @@ const { opKey } = require('./op');
 const { OrmOptionError } = require('./errors');
 
 /* The find options each method takes: key -> how it is handled. */
-const QUERY_KEYS = ['where', 'attributes', 'include', 'order', 'limit', 'offset', 'paranoid'];
+const QUERY_KEYS = ['where', 'attributes', 'include', 'order', 'limit', 'offset', 'paranoid', 'group', 'having'];
 const CALL_KEYS = ['transaction', 'logging', 'benchmark'];
+/* Write options: those sent to the extension; validate is the database's, returning the package's. */
+const WRITE_KEYS = {
+	create: ['include', 'fields', 'validate', 'returning', ...CALL_KEYS],
+	bulkCreate: ['include', 'fields', 'ignoreDuplicates', 'updateOnDuplicate', 'conflictAttributes', 'validate', 'returning', ...CALL_KEYS],
+	update: ['where', 'fields', 'paranoid', 'validate', 'returning', ...CALL_KEYS],
+	destroy: ['where', 'force', ...CALL_KEYS],
+	restore: ['where', ...CALL_KEYS],
+	upsert: ['fields', 'conflictFields', 'validate', 'returning', ...CALL_KEYS],
+	increment: ['where', 'by', 'returning', 'paranoid', ...CALL_KEYS],
+	decrement: ['where', 'by', 'returning', 'paranoid', ...CALL_KEYS],
+};
 const METHOD_KEYS = {
 	findAll: [...QUERY_KEYS, ...CALL_KEYS, 'raw'],
 	findOne: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
 	findByPk: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
-	count: ['where', 'include', 'paranoid', 'distinct', 'col', 'limit', 'offset', 'order', 'attributes', ...CALL_KEYS],
+	findAndCountAll: [...QUERY_KEYS, ...CALL_KEYS, 'distinct', 'col'],
+	count: ['where', 'include', 'paranoid', 'distinct', 'col', 'limit', 'offset', 'order', 'attributes', 'group', 'having', ...CALL_KEYS],
 	scope: QUERY_KEYS,
+	...WRITE_KEYS,
 };
 /* Options known but not carried by this version, with the reason. */
 const NOT_YET = {
-	group: 'group is not supported by this version of orm-models',
-	having: 'having is not supported by this version of orm-models',
-	scope: 'scopes are not supported by this version of orm-models',
+	scope: 'a find option "scope" is not Sequelize\'s: use Model.scope(...) or Model.unscoped()',
+	limit: 'a write with limit is MySQL\'s (PostgreSQL has no UPDATE/DELETE ... LIMIT)',
+	truncate: 'truncate is not a write of rows; run TRUNCATE yourself',
+	cascade: 'truncate is not a write of rows; run TRUNCATE yourself',
+	restartIdentity: 'truncate is not a write of rows; run TRUNCATE yourself',
+	silent: 'updatedAt is set by a trigger on every update, whoever writes',
+	individualHooks: 'hooks run in JavaScript',
+	omitNull: 'omitNull is not supported by orm-models',
+	onConflict: 'onConflict is not Sequelize 6\'s option: use conflictAttributes/conflictFields',
 };
 const NEVER = {
 	subQuery: 'orm_models always limits parent rows (never joined rows); Sequelize\'s subQuery hint has no counterpart',
@@ -471,6 +490,8 @@ function translateFind(options, method, ctx) {
 	if (!isPlainObject(options))
 		fail('options', `The argument passed to ${method} must be an options object`);
 	const allowed = METHOD_KEYS[method];
+	if (!allowed)
+		fail('options', `unknown method ${method}`);
 	for (const [k, v] of Object.entries(options)) {
 		if (v === undefined)
 			continue;
@@ -498,6 +519,34 @@ function translateFind(options, method, ctx) {
 				break;
 			case 'paranoid':
 				query.paranoid = v;
+				break;
+			case 'group':
+				query.group = [].concat(v).map((g, i) => expression(g, `group[${i}]`));
+				break;
+			case 'having':
+				query.having = translateWhere(v, 'having');
+				break;
+			case 'fields':
+			case 'updateOnDuplicate':
+			case 'conflictAttributes':
+			case 'conflictFields':
+				if (!Array.isArray(v) || !v.every(x => typeof x === 'string'))
+					fail(k, `${k} must be an array of attribute names`);
+				query[k] = v;
+				break;
+			case 'ignoreDuplicates':
+			case 'force':
+				query[k] = Boolean(v);
+				break;
+			case 'distinct':
+				query.distinct = Boolean(v);
+				break;
+			case 'col':
+				if (typeof v !== 'string')
+					fail(k, 'col must be an attribute name');
+				query.col = v;
+				break;
+			case 'validate':
 				break;
 			default:
 				call[k] = v;
@@ -533,5 +582,5 @@ function translateFindOptions(options, path, ctx) {
 
 module.exports = {
 	translateFind, translateFindOptions, translateWhere, translateAttributes,
-	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS,
+	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS, expression, isPlainObject,
 };
