@@ -239,6 +239,16 @@ module.exports = [
 		attributes: ['authorId', [db.sequelize.fn('SUM', db.sequelize.col('views')), 'totalViews'], [db.sequelize.fn('AVG', db.sequelize.col('views')), 'avg']],
 		where: { authorId: { [Op.lte]: 6 } }, group: ['authorId'], order: [['authorId', 'ASC']],
 	})),
+	q('having with sequelize.where', (m, db) => m.Post.findAll({
+		attributes: ['authorId', [db.sequelize.fn('COUNT', db.sequelize.col('id')), 'n']],
+		group: ['authorId'], having: db.sequelize.where(db.sequelize.fn('COUNT', db.sequelize.col('id')), { [Op.gte]: 4 }),
+		order: [['authorId', 'ASC']],
+	})),
+	q('having with an Op comparator', (m, db) => m.Post.findAll({
+		attributes: ['status', [db.sequelize.fn('SUM', db.sequelize.col('views')), 'total']],
+		group: ['status'], having: db.sequelize.where(db.sequelize.fn('SUM', db.sequelize.col('views')), Op.gt, 50000),
+		order: [['status', 'ASC']],
+	})),
 
 	/* scopes */
 	q('scope by name', m => m.Post.scope('published').findAll({ attributes: ['id', 'status'], order: [['id', 'ASC']] })),

@@ -165,6 +165,58 @@ function translateWhere(where, path = 'where') {
 }
 
 /* ---------------------------------------------------------------------
+ * having
+ * ------------------------------------------------------------------- */
+
+const COMPARATORS = { '=': null, '!=': '$ne', '<>': '$ne', '>': '$gt', '>=': '$gte', '<': '$lt', '<=': '$lte' };
+
+/*
+ * A having: a where over the aliases of the attributes' expressions, as
+ * the extension takes it.  Sequelize's apps write it as
+ * sequelize.where(fn(...), {[Op.gt]: 1}) or sequelize.where(fn(...), Op.gt, 1)
+ * (PostgreSQL has no aliases in HAVING): each becomes the alias of the
+ * attribute with the same expression; {alias: ...} keys pass through.
+ */
+function translateHaving(having, attributes, path) {
+	if (sequelizeMethod(having) === 'Where') {
+		const expr = JSON.stringify(expression(having.attribute, `${path}.attribute`));
+		const list = Array.isArray(attributes) ? attributes : attributes && attributes.include ? attributes.include : [];
+		const pair = list.find(a => Array.isArray(a) && JSON.stringify(a[0]) === expr);
+		if (!pair)
+			fail(path, `${path}: sequelize.where() over an expression that is not one of the attributes ([expression, alias]); orm_models' having names the alias`);
+		let op = having.comparator;
+		if (typeof op === 'symbol') {
+			op = opKey(op);
+		} else if (typeof op === 'string' && Object.prototype.hasOwnProperty.call(COMPARATORS, op)) {
+			op = COMPARATORS[op];
+		} else {
+			fail(path, `${path}: comparator ${String(op)} is not supported`);
+		}
+		const value = whereValue(having.logic, `${path}.${pair[1]}`);
+		return { [pair[1]]: op === null ? value : { [op]: value } };
+	}
+	if (Array.isArray(having))
+		return having.map((h, i) => translateHaving(h, attributes, `${path}[${i}]`));
+	if (having && typeof having === 'object' && !sequelizeMethod(having)) {
+		const out = {};
+		for (const k of Reflect.ownKeys(having)) {
+			const v = having[k];
+			if (typeof k === 'symbol') {
+				const key = opKey(k);
+				if (key === null)
+					fail(path, `${path}: ${String(k)} is not one of Sequelize's operators`);
+				out[key] = (key === '$and' || key === '$or' || key === '$not') ? translateHaving(v, attributes, `${path}[Op.${key.slice(1)}]`)
+					: whereValue(v, `${path}[Op.${key.slice(1)}]`);
+			} else {
+				out[k] = whereValue(v, `${path}.${k}`);
+			}
+		}
+		return out;
+	}
+	return whereValue(having, path);
+}
+
+/* ---------------------------------------------------------------------
  * attributes
  * ------------------------------------------------------------------- */
 
@@ -524,7 +576,8 @@ function translateFind(options, method, ctx) {
 				query.group = [].concat(v).map((g, i) => expression(g, `group[${i}]`));
 				break;
 			case 'having':
-				query.having = translateWhere(v, 'having');
+				/* after the attributes, whose aliases it names */
+				query.having = v;
 				break;
 			case 'fields':
 			case 'updateOnDuplicate':
@@ -552,6 +605,8 @@ function translateFind(options, method, ctx) {
 				call[k] = v;
 		}
 	}
+	if (query.having !== undefined)
+		query.having = translateHaving(query.having, query.attributes, 'having');
 	return { query, call };
 }
 
