@@ -342,11 +342,12 @@ export class OrmModel<M = any, N extends string = string, T = never> {
 	update(values: ValuesOf<M, N, T>, options: UpdateOptions): Promise<[number]>;
 	/**
 	 * Sequelize 6 on PostgreSQL: [[rows keyed by column, count]], and
-	 * [[rows, count], count] with returning: true.
+	 * [[rows, count], 2] with returning: true (Sequelize's second member is
+	 * the length of the [rows, count] pair).
 	 */
-	increment(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], number]>;
+	increment(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], 2]>;
 	increment(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions): Promise<[[Row[], number]]>;
-	decrement(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], number]>;
+	decrement(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], 2]>;
 	decrement(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions): Promise<[[Row[], number]]>;
 	/** The rows deleted (soft-deleted for a paranoid model, unless force). */
 	destroy(options: DestroyOptions): Promise<number>;

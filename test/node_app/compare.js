@@ -436,6 +436,11 @@ async function runWrites(pool, orm, names) {
 				return [`Sequelize: ${seqError ? seqError.message : 'ok'}; orm-models: ${ormError ? `${ormError.message} (${ormError.code})` : 'ok'}`];
 			}
 			const out = [];
+			if (t.tablesOnly) {
+				console.log(`  results not compared: ${t.tablesOnly}: Sequelize ${show(recent(seq))}, orm-models ${show(recent(mine))}`);
+				seq = null;
+				mine = null;
+			}
 			const a = normalize(recent(mine), '$', new Set(['$']), false);
 			const b = normalize(recent(seq), '$', new Set(['$']), false);
 			try {

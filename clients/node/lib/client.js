@@ -407,8 +407,10 @@ class OrmModel {
 
 	/*
 	 * increment(fields, {by, where}): Sequelize 6 on PostgreSQL returns
-	 * [[rows, count]] (rows as the driver gives them, keyed by column),
-	 * and [[rows, count], count] with returning.
+	 * [[rows, count]] (rows as the driver gives them, keyed by column), and
+	 * with returning [[rows, count], 2]: its Model.increment returns
+	 * [affectedRows, affectedRows.length], affectedRows being the driver's
+	 * [rows, count] pair, so the second member is always 2.
 	 */
 	async increment(fields, options) {
 		return this._arithmetic('increment', fields, options);
@@ -433,7 +435,7 @@ class OrmModel {
 		}
 		const text = await this.orm._run(runner, SQL[method], [this.name, writeValue(amounts), JSON.stringify(query)], call);
 		const rows = (this._rows(catalog, {}, text) || []).map(r => byColumn(model, r));
-		return returning ? [[rows, rows.length], rows.length] : [[rows, rows.length]];
+		return returning ? [[rows, rows.length], 2] : [[rows, rows.length]];
 	}
 
 	/* The number of rows destroyed (soft-deleted for a paranoid model). */

@@ -179,7 +179,8 @@ test('writes: Sequelize\'s result shapes', { skip: skipReason }, async () => {
 		assert.strictEqual(inc[0][1], 1);
 		assert.strictEqual(inc[0][0][0].karma, '7');
 		const dec = await o.model('User').decrement({ karma: 3 }, { where: { id: u.id }, returning: true });
-		assert.strictEqual(dec[1], 1);
+		assert.strictEqual(dec[1], 2);
+		assert.strictEqual(dec[0][1], 1);
 		assert.strictEqual(dec[0][0][0].karma, '4');
 		assert.strictEqual(await o.model('Post').destroy({ where: { userId: u.id } }), 3);
 		const [up, created] = await o.model('User').upsert({ id: u.id, name: 'cy2' });
