@@ -222,6 +222,10 @@ module.exports = [
 	q('findAndCountAll with a belongsTo include', m => m.Comment.findAndCountAll({
 		include: [{ association: 'post', attributes: ['id', 'status'], where: { status: 'draft' } }], order: [['id', 'ASC']], limit: 4,
 	})),
+	q('findAndCountAll distinct with a hasMany include', m => m.User.findAndCountAll({
+		include: [{ association: 'posts', attributes: ['id', 'status'], where: { status: 'archived' } }], distinct: true,
+		order: [['id', 'ASC'], ['posts', 'id', 'ASC']], limit: 5,
+	})),
 	q('findAndCountAll nothing', m => m.User.findAndCountAll({ where: { username: 'nobody' } }), { empty: true }),
 	q('count distinct col', m => m.Post.count({ distinct: true, col: 'authorId' })),
 	q('count col (non-null)', m => m.User.count({ col: 'displayName' })),

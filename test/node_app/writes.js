@@ -33,6 +33,9 @@ module.exports = [
 	w('create with a hasOne include', ['User', 'Profile'], m => m.User.create({
 		username: 'writer3', email: 'writer3@example.com', profile: { bio: 'hello', latitude: 1.5 },
 	}, { include: ['profile'] })),
+	w('create with a belongsTo include', ['Post', 'User'], m => m.Post.create({
+		title: 'with an author', author: { username: 'writer6', email: 'writer6@example.com' },
+	}, { include: [{ association: 'author' }] })),
 	w('create violating a validator', ['User'], m => m.User.create({ username: 'writer4', email: 'not an email' }), { fails: true }),
 	w('bulkCreate', ['Tag'], m => m.Tag.bulkCreate([{ name: 'new-a', color: '#aaaaaa' }, { name: 'new-b', color: null }, { name: 'new-c', color: '#cccccc' }])),
 	w('bulkCreate updateOnDuplicate', ['Tag'], m => m.Tag.bulkCreate(
