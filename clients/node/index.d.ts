@@ -136,8 +136,18 @@ export interface FindOptions extends CallOptions {
 	limit?: number | null;
 	offset?: number | null;
 	paranoid?: boolean;
+	/** Attribute names, aliases of attributes, sequelize.fn/col: the rows are groups. */
+	group?: string | SequelizeFnOrCol | readonly (string | SequelizeFnOrCol)[];
+	/** A where over the attributes' aliases, or sequelize.where(fn(...), ...) over one of them. */
+	having?: WhereOptions | object;
 	/** Allowed without include (the rows are plain objects anyway). */
 	raw?: boolean;
+}
+
+export interface FindAndCountAllOptions extends FindOptions {
+	/** count counts parents whatever the includes (as Sequelize's does with distinct). */
+	distinct?: boolean;
+	col?: string;
 }
 
 export interface FindOneOptions extends FindOptions {
@@ -151,8 +161,11 @@ export interface CountOptions extends CallOptions {
 	paranoid?: boolean;
 	/** orm.count counts parents; distinct over the primary key is the same count. */
 	distinct?: boolean;
-	/** The primary key only, with distinct. */
+	/** count(DISTINCT col) with distinct, else the rows where col is not null. */
 	col?: string;
+	/** A count per group: [{...group keys, count}]. */
+	group?: string | SequelizeFnOrCol | readonly (string | SequelizeFnOrCol)[];
+	having?: WhereOptions | object;
 	/** Ignored, as Sequelize's count ignores them. */
 	attributes?: FindAttributeOptions;
 	order?: Order;
@@ -256,6 +269,15 @@ export type RowOf<M, N, O = {}> = Simplify<
 export type ResultRow<M, N, T, O> =
 	[T] extends [never] ? (IsAny<M> extends true ? Row : string extends N ? Row : RowOf<M, N, O>) : T;
 
+/** What a write takes: the attributes (all optional), or Row untyped. */
+export type ValuesOf<M, N, T> =
+	[T] extends [never] ? (IsAny<M> extends true ? Row : string extends N ? Row : Partial<AttributesOf<M, N>>) : Partial<T>;
+type CreationOf<M, N> = N extends keyof M ? M[N] extends { creation: infer C } ? C : never : never;
+/** What create takes: the creation attributes, and rows of associations to create with include. */
+export type CreationValuesOf<M, N, T> =
+	[T] extends [never] ? (IsAny<M> extends true ? Row : string extends N ? Row
+		: CreationOf<M, N> & { [K in keyof AssociationsOf<M, N>]?: unknown }) : Partial<T>;
+
 /** findOne/findByPk: null unless rejectOnEmpty is set. */
 type MaybeNull<R, O> = O extends { rejectOnEmpty: true | Error | (new () => Error) } ? R : R | null;
 
@@ -295,14 +317,97 @@ export class OrmModels<M extends ModelTypeMap<M> = any> {
 	refresh(): this;
 }
 
-/** Sequelize's find statics, answered by orm_models in one statement each. */
+/** Sequelize's model statics (finds and writes), answered by orm_models in one statement each. */
 export class OrmModel<M = any, N extends string = string, T = never> {
 	readonly name: N;
 	readonly isOrmModel: true;
 	findAll<const O extends FindOptions = {}>(options?: O): Promise<Array<ResultRow<M, N, T, O>>>;
 	findOne<const O extends FindOneOptions = {}>(options?: O): Promise<MaybeNull<ResultRow<M, N, T, O>, O>>;
 	findByPk<const O extends FindOneOptions = {}>(pk: number | bigint | string | Buffer | null | undefined, options?: O): Promise<MaybeNull<ResultRow<M, N, T, O>, O>>;
+	count<const O extends CountOptions & { group: unknown }>(options: O): Promise<Array<Row & { count: number }>>;
 	count(options?: CountOptions): Promise<number>;
+	findAndCountAll<const O extends FindAndCountAllOptions = {}>(options?: O): Promise<{ count: number; rows: Array<ResultRow<M, N, T, O>> }>;
+
+	/** Sequelize's Model.scope: these named scopes instead of the default scope; scope() is unscoped(). */
+	scope(...names: Array<string | readonly string[] | null>): OrmModel<M, N, T>;
+	/** No scope at all (not even the default scope). */
+	unscoped(): OrmModel<M, N, T>;
+
+	/** The row created, read back through the same include. */
+	create<const O extends CreateOptions = {}>(values: CreationValuesOf<M, N, T>, options?: O): Promise<ResultRow<M, N, T, O>>;
+	/** The rows created, in the order given. */
+	bulkCreate<const O extends BulkCreateOptions = {}>(records: ReadonlyArray<CreationValuesOf<M, N, T>>, options?: O): Promise<Array<ResultRow<M, N, T, O>>>;
+	/** [affectedCount], or [affectedCount, rows] with returning: true (Sequelize's shapes). */
+	update(values: ValuesOf<M, N, T>, options: UpdateOptions & { returning: true }): Promise<[number, Array<ResultRow<M, N, T, {}>>]>;
+	update(values: ValuesOf<M, N, T>, options: UpdateOptions): Promise<[number]>;
+	/**
+	 * Sequelize 6 on PostgreSQL: [[rows keyed by column, count]], and
+	 * [[rows, count], 2] with returning: true (Sequelize's second member is
+	 * the length of the [rows, count] pair).
+	 */
+	increment(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], 2]>;
+	increment(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions): Promise<[[Row[], number]]>;
+	decrement(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions & { returning: true }): Promise<[[Row[], number], 2]>;
+	decrement(fields: string | readonly string[] | Record<string, number>, options: IncrementOptions): Promise<[[Row[], number]]>;
+	/** The rows deleted (soft-deleted for a paranoid model, unless force). */
+	destroy(options: DestroyOptions): Promise<number>;
+	/** The soft-deleted rows restored. */
+	restore(options?: RestoreOptions): Promise<number>;
+	/** [row, null]: as on Sequelize's PostgreSQL dialect, whether it was created is not told. */
+	upsert(values: CreationValuesOf<M, N, T>, options?: UpsertOptions): Promise<[ResultRow<M, N, T, {}>, null]>;
+}
+
+/* ------------------------------------------------------------------------
+ * Write options
+ * ---------------------------------------------------------------------- */
+
+export interface WriteOptions extends CallOptions {
+	/** Accepted: the database checks every row it writes. */
+	validate?: boolean;
+}
+
+export interface CreateOptions extends WriteOptions {
+	/** The associations whose rows the values carry (and the result's include). */
+	include?: Includeable | readonly Includeable[];
+	fields?: readonly string[];
+	returning?: boolean;
+}
+
+export interface BulkCreateOptions extends CreateOptions {
+	ignoreDuplicates?: boolean;
+	updateOnDuplicate?: readonly string[];
+	conflictAttributes?: readonly string[];
+}
+
+export interface UpdateOptions extends WriteOptions {
+	where: WhereOptions;
+	fields?: readonly string[];
+	paranoid?: boolean;
+	returning?: boolean;
+}
+
+export interface IncrementOptions extends CallOptions {
+	where: WhereOptions;
+	/** The amount of each field given by name (default 1). */
+	by?: number;
+	paranoid?: boolean;
+	returning?: boolean;
+}
+
+export interface DestroyOptions extends CallOptions {
+	where: WhereOptions;
+	/** Delete a paranoid model's rows instead of setting deletedAt. */
+	force?: boolean;
+}
+
+export interface RestoreOptions extends CallOptions {
+	where?: WhereOptions;
+}
+
+export interface UpsertOptions extends WriteOptions {
+	fields?: readonly string[];
+	conflictFields?: readonly string[];
+	returning?: boolean;
 }
 
 /* ------------------------------------------------------------------------

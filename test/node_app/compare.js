@@ -8,8 +8,8 @@
  *   1. models/ (the app's folder, both Sequelize styles) is loaded by its
  *      own index.js on SEQUELIZE_DB, and Sequelize syncs it (force).
  *   2. importModels(db.sequelize, pool of ORM_DB, {sync: {force: true}}):
- *      checked: nothing left out (notCarried empty) but the app's scopes
- *      while the extension does not take them, no warning.
+ *      checked: nothing left out (notCarried empty), the scopes and the
+ *      default scope in the catalog, no warning.
  *   3. data.js is loaded into SEQUELIZE_DB through Sequelize's
  *      queryInterface.bulkInsert, and copied table by table into ORM_DB.
  *   4. The two schemas are compared: every table's columns (type,
@@ -54,6 +54,7 @@ const db = require('./models');
 const queries = require('./queries');
 const { build, ORDER } = require('./data');
 const { compareSchemas } = require('./schema');
+const writes = require('./writes');
 
 const { sequelize } = db;
 let passed = 0;
@@ -132,32 +133,46 @@ function compareSchemaWith(pool) {
  * Calls
  * ------------------------------------------------------------------- */
 
+const READS = ['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll'];
+
+/* A model (class) whose read methods record the options they were called with; scope() and unscoped() too. */
+function recordingModel(target, name, log) {
+	return new Proxy(target, {
+		get(t, prop) {
+			const v = t[prop];
+			if (READS.includes(prop)) {
+				return (...a) => {
+					log.push({ model: name, method: prop, options: prop === 'findByPk' ? a[1] : a[0] });
+					return v.apply(t, a);
+				};
+			}
+			if (prop === 'scope' || prop === 'unscoped')
+				return (...a) => recordingModel(v.apply(t, a), name, log);
+			return v;
+		},
+	});
+}
+
 /* A models object whose methods record the options they were called with. */
 function recording(models, names, log) {
 	const out = {};
-	for (const name of names) {
-		const target = models[name];
-		out[name] = new Proxy(target, {
-			get(t, prop) {
-				const v = t[prop];
-				if (['findAll', 'findOne', 'findByPk', 'count'].includes(prop)) {
-					return (...a) => {
-						log.push({ model: name, method: prop, options: prop === 'findByPk' ? a[1] : a[0] });
-						return v.apply(t, a);
-					};
-				}
-				return v;
-			},
-		});
-	}
+	for (const name of names)
+		out[name] = recordingModel(models[name], name, log);
 	return out;
 }
 
+/* Sequelize's results as plain objects: every instance, at any depth, as its toJSON(). */
 function toPlain(v) {
 	if (Array.isArray(v))
 		return v.map(toPlain);
 	if (v && typeof v.toJSON === 'function' && v.constructor && v.constructor.sequelize)
 		return v.toJSON();
+	if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+		const out = {};
+		for (const [k, x] of Object.entries(v))
+			out[k] = toPlain(x);
+		return out;
+	}
 	return v;
 }
 
@@ -263,7 +278,9 @@ async function runCall(t, orm) {
 		ormModelsObj[n] = orm.model(n);
 	const mine = await t.run(ormModelsObj, db);
 	const call = seqLog[0];
-	const paths = orderedPaths(call.model, call.method, call.options);
+	let paths = orderedPaths(call.model, call.method === 'findAndCountAll' ? 'findAll' : call.method, call.options);
+	if (call.method === 'findAndCountAll')
+		paths = new Set([...paths].map(p => p.replace(/^\$/, '$.rows')));
 	const a = normalize(mine, '$', paths, t.unordered);
 	const b = normalize(seq, '$', paths, t.unordered);
 	if (!t.empty && (b === null || (Array.isArray(b) && b.length === 0)))
@@ -335,6 +352,123 @@ function differences(a, b, p, out) {
 }
 
 /* ---------------------------------------------------------------------
+ * Writes
+ * ------------------------------------------------------------------- */
+
+/* Each serial/identity key's sequence past the rows loaded (bulkInsert and the copy give explicit keys). */
+async function resetSequences(query) {
+	const rows = await query(`SELECT c.oid::pg_catalog.regclass::text AS t, a.attname AS col,
+			pg_catalog.pg_get_serial_sequence(c.oid::pg_catalog.regclass::text, a.attname) AS seq
+		FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+		WHERE c.relnamespace = 'public'::pg_catalog.regnamespace AND c.relkind = 'r' AND a.attnum > 0
+		AND pg_catalog.pg_get_serial_sequence(c.oid::pg_catalog.regclass::text, a.attname) IS NOT NULL`);
+	for (const r of rows)
+		await query(`SELECT pg_catalog.setval('${r.seq}', COALESCE((SELECT pg_catalog.max("${r.col}") FROM ${r.t}), 0) + 1, false)`);
+}
+
+let writesStarted = 0;
+
+/* Timestamps the writes made ("now" on either side, set in JS or by the database) as one marker. */
+function recent(v) {
+	if (v instanceof Date)
+		return v.getTime() >= writesStarted - 1000 ? 'recent timestamp' : v;
+	if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) && Date.parse(v) >= writesStarted - 1000)
+		return 'recent timestamp';
+	if (Array.isArray(v))
+		return v.map(recent);
+	if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+		const out = {};
+		for (const [k, x] of Object.entries(v))
+			out[k] = recent(x);
+		return out;
+	}
+	return v;
+}
+
+/* A table's rows in key order, as JSON text per row (timestamps of the writes marked). */
+async function tableRows(query, model) {
+	const pk = Object.values(model.primaryKeys).map(a => `"${a.field}"`).join(', ') || '1';
+	const rows = await query(`SELECT pg_catalog.row_to_json(x)::text AS j FROM ${tableSql(model)} x ORDER BY ${pk}`);
+	return rows.map(r => recent(JSON.parse(r.j)));
+}
+
+/*
+ * Every call of writes.js through Sequelize (on SEQUELIZE_DB) and through
+ * orm-models (on ORM_DB), in order: the results compared (instances as
+ * toJSON(), timestamps the writes made as a marker), then the contents of
+ * the tables the call writes.
+ */
+async function runWrites(pool, orm, names) {
+	const seqQuery = async sql => (await sequelize.query(sql))[0];
+	const ormQuery = async sql => (await pool.query(sql)).rows;
+	await check('writes: sequences past the rows loaded', async () => {
+		await resetSequences(seqQuery);
+		await resetSequences(ormQuery);
+	});
+	writesStarted = Date.now();
+	const ormModelsObj = {};
+	for (const n of MODEL_NAMES)
+		ormModelsObj[n] = orm.model(n);
+	for (const t of writes) {
+		if (names.has(t.name))
+			throw new Error(`duplicate call name ${t.name}`);
+		names.add(t.name);
+		if (only.length && !only.includes(t.name))
+			continue;
+		await check(`write: ${t.name}`, async () => {
+			let seq;
+			let mine;
+			let seqError = null;
+			let ormError = null;
+			try {
+				seq = toPlain(await t.run(db, db));
+			} catch (e) {
+				seqError = e;
+			}
+			try {
+				mine = await t.run(ormModelsObj, db);
+			} catch (e) {
+				ormError = e;
+			}
+			if (seqError || ormError) {
+				if (t.fails && seqError && ormError)
+					return [];
+				return [`Sequelize: ${seqError ? seqError.message : 'ok'}; orm-models: ${ormError ? `${ormError.message} (${ormError.code})` : 'ok'}`];
+			}
+			const out = [];
+			if (t.tablesOnly) {
+				console.log(`  results not compared: ${t.tablesOnly}: Sequelize ${show(recent(seq))}, orm-models ${show(recent(mine))}`);
+				seq = null;
+				mine = null;
+			}
+			const a = normalize(recent(mine), '$', new Set(['$']), false);
+			const b = normalize(recent(seq), '$', new Set(['$']), false);
+			try {
+				assert.deepStrictEqual(a, b);
+			} catch (e) {
+				differences(a, b, '$', out);
+				if (!out.length)
+					out.push(e.message.slice(0, 2000));
+			}
+			for (const name of t.tables) {
+				const model = modelOf(name);
+				const strip = rows => rows.map(r => {
+					for (const c of t.ignore || [])
+						delete r[c];
+					return r;
+				});
+				const x = strip(await tableRows(ormQuery, model));
+				const y = strip(await tableRows(seqQuery, model));
+				const d = [];
+				differences(x, y, `table ${name}`, d);
+				out.push(...d);
+			}
+			return out;
+		});
+	}
+}
+
+/* ---------------------------------------------------------------------
  * The command and the loader
  * ------------------------------------------------------------------- */
 
@@ -376,17 +510,20 @@ async function main() {
 	await check('importModels: define_models + sync', async () => {
 		imported = await importModels(sequelize, pool, { sync: { force: true } });
 		const out = [];
-		for (const n of imported.notCarried) {
-			/* the app's scopes, until the extension takes them */
-			if (!(n.what.startsWith('scope ') && /does not take scopes/.test(n.reason)))
-				out.push(`not carried: ${JSON.stringify(n)}`);
+		for (const n of imported.notCarried)
+			out.push(`not carried: ${JSON.stringify(n)}`);
+		/* the app's scopes reach the catalog: as declared, and as the extension describes them */
+		const declared = { Post: ['published', 'recent'], Team: ['pro'], Bookmark: ['pinned'] };
+		const described = (await pool.query('SELECT name, pg_catalog.to_jsonb(orm.describe(name)) -> \'options\' AS o FROM pg_catalog.unnest($1::text[]) name',
+			[Object.keys(declared)])).rows;
+		for (const { name, o } of described) {
+			const got = Object.keys((o && o.scopes) || {}).sort();
+			if (JSON.stringify(got) !== JSON.stringify(declared[name]))
+				out.push(`${name}: scopes in the catalog ${JSON.stringify(got)}, declared ${JSON.stringify(declared[name])}`);
 		}
-		const scopes = imported.notCarried.filter(n => n.what.startsWith('scope ')).map(n => `${n.model}.${n.what}`);
-		const declared = ['Post.scope published', 'Post.scope recent', 'Team.scope pro'];
-		if (scopes.length && JSON.stringify(scopes.sort()) !== JSON.stringify(declared))
-			out.push(`scopes listed: ${JSON.stringify(scopes)}, declared ${JSON.stringify(declared)}`);
-		if (!scopes.length && !['Post', 'Team'].every(m => imported.document[m].options && imported.document[m].options.scopes))
-			out.push('the scopes are neither carried nor listed');
+		const bm = described.find(d => d.name === 'Bookmark');
+		if (!bm || !bm.o || !bm.o.defaultScope)
+			out.push('Bookmark: the defaultScope is not in the catalog');
 		for (const w of imported.warnings)
 			out.push(`warning: ${JSON.stringify(w)}`);
 		if (imported.statements.length === 0)
@@ -428,6 +565,7 @@ async function main() {
 		}
 		await check(t.name, () => runCall(t, orm));
 	}
+	await runWrites(pool, orm, names);
 	await check('the document is the same after Sequelize ran the calls', () => {
 		assert.deepStrictEqual(asSent(serializeModels(sequelize).document, imported), imported.document);
 	});

@@ -216,4 +216,61 @@ module.exports = [
 	q('limit with to-many include', m => m.Post.findAll({
 		include: ['comments', 'tags', 'category'], order: [['id', 'DESC'], ['comments', 'id', 'ASC'], ['tags', 'id', 'ASC']], limit: 7, offset: 3,
 	})),
+
+	/* findAndCountAll, count's options, fn/col attributes, group */
+	q('findAndCountAll', m => m.Post.findAndCountAll({ where: { status: 'published' }, order: [['id', 'ASC']], limit: 5, offset: 2 })),
+	q('findAndCountAll with a belongsTo include', m => m.Comment.findAndCountAll({
+		include: [{ association: 'post', attributes: ['id', 'status'], where: { status: 'draft' } }], order: [['id', 'ASC']], limit: 4,
+	})),
+	q('findAndCountAll distinct with a hasMany include', m => m.User.findAndCountAll({
+		include: [{ association: 'posts', attributes: ['id', 'status'], where: { status: 'archived' } }], distinct: true,
+		order: [['id', 'ASC'], ['posts', 'id', 'ASC']], limit: 5,
+	})),
+	q('findAndCountAll nothing', m => m.User.findAndCountAll({ where: { username: 'nobody' } }), { empty: true }),
+	q('count distinct col', m => m.Post.count({ distinct: true, col: 'authorId' })),
+	q('count col (non-null)', m => m.User.count({ col: 'displayName' })),
+	q('count group', m => m.Post.count({ group: ['status'] }), { unordered: true }),
+	q('count group with where', m => m.User.count({ where: { active: true }, group: ['role'] }), { unordered: true }),
+	q('fn COUNT over an include, group by the key', (m, db) => m.User.findAll({
+		attributes: ['id', 'username', [db.sequelize.fn('COUNT', db.sequelize.col('posts.id')), 'postCount']],
+		include: [{ association: 'posts', attributes: [] }], where: { id: { [Op.lte]: 12 } }, group: ['User.id'], order: [['id', 'ASC']],
+	})),
+	q('grouped report: fn and group', (m, db) => m.Post.findAll({
+		attributes: ['status', [db.sequelize.fn('COUNT', db.sequelize.col('id')), 'n'], [db.sequelize.fn('MAX', db.sequelize.col('publishedAt')), 'last']],
+		group: ['status'], order: [['status', 'ASC']],
+	})),
+	q('grouped report: SUM and AVG', (m, db) => m.Post.findAll({
+		attributes: ['authorId', [db.sequelize.fn('SUM', db.sequelize.col('views')), 'totalViews'], [db.sequelize.fn('AVG', db.sequelize.col('views')), 'avg']],
+		where: { authorId: { [Op.lte]: 6 } }, group: ['authorId'], order: [['authorId', 'ASC']],
+	})),
+	q('having with sequelize.where', (m, db) => m.Post.findAll({
+		attributes: ['authorId', [db.sequelize.fn('COUNT', db.sequelize.col('id')), 'n']],
+		group: ['authorId'], having: db.sequelize.where(db.sequelize.fn('COUNT', db.sequelize.col('id')), { [Op.gte]: 4 }),
+		order: [['authorId', 'ASC']],
+	})),
+	q('having with an Op comparator', (m, db) => m.Post.findAll({
+		attributes: ['status', [db.sequelize.fn('SUM', db.sequelize.col('views')), 'total']],
+		group: ['status'], having: db.sequelize.where(db.sequelize.fn('SUM', db.sequelize.col('views')), Op.gt, 50000),
+		order: [['status', 'ASC']],
+	})),
+
+	/* scopes */
+	q('scope by name', m => m.Post.scope('published').findAll({ attributes: ['id', 'status'], order: [['id', 'ASC']] })),
+	q('two scopes', m => m.Post.scope(['published', 'recent']).findAll({ attributes: ['id', 'title', 'publishedAt'] })),
+	q('scope count', m => m.Team.scope('pro').count()),
+	q('scope findOne', m => m.Team.scope('pro').findOne({ order: [['id', 'DESC']] })),
+	q('default scope findAll', m => m.Bookmark.findAll({ order: [['id', 'ASC']] })),
+	q('default scope count', m => m.Bookmark.count()),
+	q('findByPk through the default scope', m => m.Bookmark.findByPk(4), { empty: true }),
+	q('findByPk unscoped', m => m.Bookmark.unscoped().findByPk(4)),
+	q('findByPk through a named scope', m => m.Post.scope('published').findByPk(8, { attributes: ['id', 'status'] })),
+	q('findByPk outside a named scope', m => m.Post.scope('published').findByPk(3), { empty: true }),
+	q('unscoped count', m => m.Bookmark.unscoped().count()),
+	q('unscoped findAll', m => m.Bookmark.unscoped().findAll({ attributes: ['id', 'note'], order: [['id', 'ASC']] })),
+	q('default scope in an include', m => m.User.findAll({
+		attributes: ['id'], include: [{ association: 'bookmarks', attributes: ['id', 'note'] }], where: { id: { [Op.lte]: 10 } },
+		order: [['id', 'ASC'], ['bookmarks', 'id', 'ASC']],
+	})),
+	q('named scope over the default scope', m => m.Bookmark.scope('pinned').findAll({ attributes: ['id', 'note', 'pinned'], order: [['id', 'ASC']] })),
+	q('findAndCountAll through a scope', m => m.Post.scope('published').findAndCountAll({ attributes: ['id'], order: [['id', 'ASC']], limit: 3 })),
 ];

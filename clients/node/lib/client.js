@@ -27,7 +27,36 @@ const SQL = {
 	findAll: 'SELECT orm.find_all($1, $2::jsonb) AS r',
 	findOne: 'SELECT orm.find_one($1, $2::jsonb) AS r',
 	count: 'SELECT orm.count($1, $2::jsonb) AS r',
+	findAndCountAll: 'SELECT orm.find_and_count_all($1, $2::jsonb) AS r',
+	create: 'SELECT orm.create($1, $2::json, $3::jsonb) AS r',
+	bulkCreate: 'SELECT orm.bulk_create($1, $2::json, $3::jsonb) AS r',
+	update: 'SELECT orm.update($1, $2::json, $3::jsonb) AS r',
+	increment: 'SELECT orm.increment($1, $2::jsonb, $3::jsonb) AS r',
+	decrement: 'SELECT orm.decrement($1, $2::jsonb, $3::jsonb) AS r',
+	destroy: 'SELECT orm.destroy($1, $2::jsonb) AS r',
+	restore: 'SELECT orm.restore($1, $2::jsonb) AS r',
+	upsert: 'SELECT orm.upsert($1, $2::json, $3::jsonb) AS r',
 };
+
+/* The methods that apply a scope (Sequelize's _injectScope): the reads, and these writes. */
+const SCOPED = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll',
+	'update', 'increment', 'decrement', 'destroy']);
+
+/* A value written: JSON as the extension reads it (Dates as ISO text, BigInts and Buffers as text). */
+function writeValue(v) {
+	return JSON.stringify(v, function replacer(k, x) {
+		const raw = this[k];
+		if (raw instanceof Date)
+			return raw.toISOString();
+		if (typeof raw === 'bigint')
+			return String(raw);
+		if (Buffer.isBuffer(raw))
+			return `\\x${raw.toString('hex')}`;
+		if (raw && typeof raw === 'object' && typeof raw.toJSON === 'function' && raw.constructor && raw.constructor.sequelize)
+			return raw.get({ plain: true });
+		return x;
+	});
+}
 
 const names = new Map();
 
@@ -151,10 +180,34 @@ class OrmModels {
 
 /* Sequelize's Model statics, answered by orm_models. */
 class OrmModel {
-	constructor(orm, name) {
+	constructor(orm, name, scope) {
 		this.orm = orm;
 		this.name = name;
 		this.isOrmModel = true;
+		/* undefined: the default scope; false: none; else a list of scope names */
+		this._scope = scope;
+	}
+
+	/*
+	 * Sequelize's Model.scope: scope('a'), scope('a', 'b'), scope(['a', 'b']);
+	 * scope() and scope(null) are unscoped().  The model object it returns
+	 * sends them as the query's "scope" (the extension merges them).
+	 */
+	scope(...names) {
+		const list = names.flat();
+		if (list.length === 0 || (list.length === 1 && (list[0] === null || list[0] === undefined)))
+			return this.unscoped();
+		for (const n of list) {
+			if (typeof n !== 'string') {
+				const what = n && typeof n === 'object' && n.method ? 'a scope function ({method})' : `a ${typeof n}`;
+				throw new OrmOptionError('scope', `Model.scope(): ${what} is not supported by orm-models; name scopes defined in the model's options`);
+			}
+		}
+		return new OrmModel(this.orm, this.name, list);
+	}
+
+	unscoped() {
+		return new OrmModel(this.orm, this.name, false);
 	}
 
 	async _prepare(options, method) {
@@ -165,6 +218,8 @@ class OrmModel {
 		}
 		const model = catalog.model(this.name);
 		const { query, call } = translateFind(options, method, { resolver: catalog.resolver, model: this.name });
+		if (this._scope !== undefined && SCOPED.has(method))
+			query.scope = this._scope === false ? false : this._scope.length === 1 ? this._scope[0] : this._scope;
 		if (call.raw && query.include)
 			throw new OrmOptionError('raw', 'raw: true with include gives Sequelize\'s flat joined rows; orm-models returns nested objects (leave raw out)');
 		if (call.plain !== undefined && call.plain !== true)
@@ -181,11 +236,31 @@ class OrmModel {
 		const key = `${this.name}\u0000${text}`;
 		let shape = cache.get(key);
 		if (!shape) {
-			shape = shapeOf(catalog, this.name, query.include, cache, query.attributes);
+			shape = shapeOf(catalog, this.name, this._scopeIncludes(catalog, query), cache, query.attributes);
 			if (cache.size < SHAPES_KEPT)
 				cache.set(key, shape);
 		}
 		return shape;
+	}
+
+	/*
+	 * The includes a result holds: the query's and those of the scopes it
+	 * applies (the default scope unless another is named), for the shape.
+	 */
+	_scopeIncludes(catalog, query) {
+		const model = catalog.model(this.name);
+		const opts = model.options || {};
+		const names = query.scope === false ? [] : query.scope === undefined ? ['defaultScope'] : [].concat(query.scope);
+		const out = [].concat(query.include || []);
+		const alias = inc => (typeof inc === 'string' ? inc : inc.association);
+		for (const n of names) {
+			const sc = n === 'defaultScope' ? opts.defaultScope : opts.scopes && opts.scopes[n];
+			for (const inc of [].concat((sc && sc.include) || [])) {
+				if (!out.some(x => alias(x) === alias(inc)))
+					out.push(inc);
+			}
+		}
+		return out.length ? out : query.include;
 	}
 
 	async findAll(options) {
@@ -231,19 +306,161 @@ class OrmModel {
 	}
 
 	async count(options) {
-		const { model, query, call } = await this._prepare(options, 'count');
+		const { catalog, model, query, call } = await this._prepare(options, 'count');
 		/* Sequelize's count ignores these */
 		delete query.limit;
 		delete query.offset;
 		delete query.order;
 		delete query.attributes;
-		if (call.col !== undefined && !model.primaryKeys.includes(call.col))
-			throw new OrmOptionError('col', 'count({col}) of a column other than the primary key is not supported by this version of orm-models');
-		if (call.col !== undefined && !call.distinct)
-			throw new OrmOptionError('col', 'count({col}) without distinct counts non-null values, which this version of orm-models does not do');
 		const runner = runnerOf(this.orm.pool, call.transaction);
+		if (query.group !== undefined)
+			return this._groupedCount(catalog, model, query, call, runner);
 		const r = await this.orm._run(runner, SQL.count, [this.name, JSON.stringify(query)], call);
 		return r === null ? 0 : Number(r);
+	}
+
+	/*
+	 * count({group}): Sequelize's [{...group keys, count}], through the
+	 * grouped find_all (orm.count refuses group and names this form).
+	 */
+	async _groupedCount(catalog, model, query, call, runner) {
+		const col = query.col || (query.include ? model.primaryKeys[0] : null);
+		let arg = col ? { col } : { col: '*' };
+		if (query.distinct)
+			arg = { fn: 'DISTINCT', args: [col ? { col } : { col: model.primaryKeys[0] }] };
+		const q = { ...query };
+		delete q.distinct;
+		delete q.col;
+		const group = q.group;
+		q.attributes = [...group.filter(g => typeof g === 'string'), [{ fn: 'COUNT', args: [arg] }, 'count']];
+		if (q.include)
+			q.include = noAttributes(q.include);
+		const text = JSON.stringify(q);
+		const rows = parseResult(await this.orm._run(runner, SQL.findAll, [this.name, text], call),
+			this._shape(catalog, q, text), this.orm.parsers);
+		return rows.map(r => ({ ...r, count: Number(r.count) }));
+	}
+
+	async findAndCountAll(options) {
+		const { catalog, query, call } = await this._prepare(options, 'findAndCountAll');
+		if (query.group !== undefined)
+			throw new OrmOptionError('group', 'findAndCountAll with group (a count per group) is not supported by orm-models: call count({group}) and findAll');
+		const runner = runnerOf(this.orm.pool, call.transaction);
+		const q = JSON.stringify(query);
+		const text = await this.orm._run(runner, SQL.findAndCountAll, [this.name, q], call);
+		/* {"count": n, "rows": [...]}: the rows converted as findAll's */
+		const at = text.indexOf('"rows"');
+		const head = JSON.parse(`${text.slice(0, at).replace(/,\s*$/, '')}}`);
+		const body = text.slice(text.indexOf(':', at) + 1, text.lastIndexOf('}'));
+		const rows = parseResult(body, this._shape(catalog, query, q), this.orm.parsers);
+		return { count: Number(head.count), rows: Number(head.count) === 0 ? [] : rows };
+	}
+
+	/* ------------------------------------------------------------------
+	 * Writes: Sequelize's methods, each one orm.* call, results in
+	 * Sequelize's shapes.
+	 * ---------------------------------------------------------------- */
+
+	async _write(method, options) {
+		const prepared = await this._prepare(options, method);
+		delete prepared.query.returning;
+		const returning = prepared.call.returning;
+		delete prepared.call.returning;
+		prepared.returning = returning;
+		prepared.runner = runnerOf(this.orm.pool, prepared.call.transaction);
+		return prepared;
+	}
+
+	/* The rows of a write: parsed and converted as a read of the same include. */
+	_rows(catalog, query, text) {
+		const inc = { include: query.include, scope: false };
+		return parseResult(text, this._shape(catalog, inc, JSON.stringify({ write: true, include: query.include })), this.orm.parsers);
+	}
+
+	async create(values, options) {
+		if (!values || typeof values !== 'object' || Array.isArray(values))
+			throw new OrmOptionError('values', 'create(values): values must be an object');
+		const { catalog, query, runner, call } = await this._write('create', options);
+		const text = await this.orm._run(runner, SQL.create, [this.name, writeValue(values), JSON.stringify(query)], call);
+		return this._rows(catalog, query, text);
+	}
+
+	async bulkCreate(records, options) {
+		if (!Array.isArray(records))
+			throw new OrmOptionError('records', 'bulkCreate(records): records must be an array');
+		const { catalog, query, runner, call } = await this._write('bulkCreate', options);
+		if (records.length === 0)
+			return [];
+		const text = await this.orm._run(runner, SQL.bulkCreate, [this.name, writeValue(records), JSON.stringify(query)], call);
+		return this._rows(catalog, query, text);
+	}
+
+	/* [affectedCount], or [affectedCount, rows] with returning (Sequelize's shapes). */
+	async update(values, options) {
+		if (!values || typeof values !== 'object' || Array.isArray(values))
+			throw new OrmOptionError('values', 'update(values, options): values must be an object');
+		const { catalog, query, runner, call, returning } = await this._write('update', options);
+		const text = await this.orm._run(runner, SQL.update, [this.name, writeValue(values), JSON.stringify(query)], call);
+		const rows = this._rows(catalog, {}, text) || [];
+		return returning ? [rows.length, rows] : [rows.length];
+	}
+
+	/*
+	 * increment(fields, {by, where}): Sequelize 6 on PostgreSQL returns
+	 * [[rows, count]] (rows as the driver gives them, keyed by column), and
+	 * with returning [[rows, count], 2]: its Model.increment returns
+	 * [affectedRows, affectedRows.length], affectedRows being the driver's
+	 * [rows, count] pair, so the second member is always 2.
+	 */
+	async increment(fields, options) {
+		return this._arithmetic('increment', fields, options);
+	}
+
+	async decrement(fields, options) {
+		return this._arithmetic('decrement', fields, options);
+	}
+
+	async _arithmetic(method, fields, options) {
+		const { catalog, model, query, runner, call, returning } = await this._write(method, options);
+		const by = call.by === undefined ? 1 : call.by;
+		let amounts;
+		if (typeof fields === 'string' || Array.isArray(fields)) {
+			amounts = {};
+			for (const f of [].concat(fields))
+				amounts[f] = by;
+		} else if (fields && typeof fields === 'object') {
+			amounts = fields;
+		} else {
+			throw new OrmOptionError('fields', `${method}(fields): fields must be an attribute name, a list of them or {attribute: amount}`);
+		}
+		const text = await this.orm._run(runner, SQL[method], [this.name, writeValue(amounts), JSON.stringify(query)], call);
+		const rows = (this._rows(catalog, {}, text) || []).map(r => byColumn(model, r));
+		return returning ? [[rows, rows.length], 2] : [[rows, rows.length]];
+	}
+
+	/* The number of rows destroyed (soft-deleted for a paranoid model). */
+	async destroy(options) {
+		const { query, runner, call } = await this._write('destroy', options);
+		const r = await this.orm._run(runner, SQL.destroy, [this.name, JSON.stringify(query)], call);
+		return Number(r);
+	}
+
+	/* The number of rows restored (Sequelize: of rows the where matched). */
+	async restore(options) {
+		const { query, runner, call } = await this._write('restore', options || {});
+		if (query.where === undefined)
+			query.where = {};
+		const r = await this.orm._run(runner, SQL.restore, [this.name, JSON.stringify(query)], call);
+		return Number(r);
+	}
+
+	/* [row, null]: Sequelize 6 on PostgreSQL does not say whether the row was created. */
+	async upsert(values, options) {
+		if (!values || typeof values !== 'object' || Array.isArray(values))
+			throw new OrmOptionError('values', 'upsert(values): values must be an object');
+		const { catalog, query, runner, call } = await this._write('upsert', options);
+		const text = await this.orm._run(runner, SQL.upsert, [this.name, writeValue(values), JSON.stringify(query)], call);
+		return [this._rows(catalog, {}, text), null];
 	}
 
 	_one(row, call) {
@@ -256,6 +473,27 @@ class OrmModel {
 		}
 		return row;
 	}
+}
+
+/* An include tree with no attributes (a count joins includes for their where only). */
+function noAttributes(includes) {
+	return includes.map(inc => {
+		const o = typeof inc === 'string' ? { association: inc } : { ...inc };
+		o.attributes = [];
+		if (o.include)
+			o.include = noAttributes(o.include);
+		return o;
+	});
+}
+
+/* A row keyed by column (the driver's rows Sequelize's increment returns). */
+function byColumn(model, row) {
+	const out = {};
+	for (const [k, v] of Object.entries(row)) {
+		const def = model.attributes[k];
+		out[def && def.field ? def.field : k] = v;
+	}
+	return out;
 }
 
 module.exports = { OrmModels, OrmModel, statementName };

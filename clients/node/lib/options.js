@@ -31,20 +31,39 @@ const { opKey } = require('./op');
 const { OrmOptionError } = require('./errors');
 
 /* The find options each method takes: key -> how it is handled. */
-const QUERY_KEYS = ['where', 'attributes', 'include', 'order', 'limit', 'offset', 'paranoid'];
+const QUERY_KEYS = ['where', 'attributes', 'include', 'order', 'limit', 'offset', 'paranoid', 'group', 'having'];
 const CALL_KEYS = ['transaction', 'logging', 'benchmark'];
+/* Write options: those sent to the extension; validate is the database's, returning the package's. */
+const WRITE_KEYS = {
+	create: ['include', 'fields', 'validate', 'returning', ...CALL_KEYS],
+	bulkCreate: ['include', 'fields', 'ignoreDuplicates', 'updateOnDuplicate', 'conflictAttributes', 'validate', 'returning', ...CALL_KEYS],
+	update: ['where', 'fields', 'paranoid', 'validate', 'returning', ...CALL_KEYS],
+	destroy: ['where', 'force', ...CALL_KEYS],
+	restore: ['where', ...CALL_KEYS],
+	upsert: ['fields', 'conflictFields', 'validate', 'returning', ...CALL_KEYS],
+	increment: ['where', 'by', 'returning', 'paranoid', ...CALL_KEYS],
+	decrement: ['where', 'by', 'returning', 'paranoid', ...CALL_KEYS],
+};
 const METHOD_KEYS = {
 	findAll: [...QUERY_KEYS, ...CALL_KEYS, 'raw'],
 	findOne: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
 	findByPk: [...QUERY_KEYS, ...CALL_KEYS, 'raw', 'rejectOnEmpty', 'plain'],
-	count: ['where', 'include', 'paranoid', 'distinct', 'col', 'limit', 'offset', 'order', 'attributes', ...CALL_KEYS],
+	findAndCountAll: [...QUERY_KEYS, ...CALL_KEYS, 'distinct', 'col'],
+	count: ['where', 'include', 'paranoid', 'distinct', 'col', 'limit', 'offset', 'order', 'attributes', 'group', 'having', ...CALL_KEYS],
 	scope: QUERY_KEYS,
+	...WRITE_KEYS,
 };
 /* Options known but not carried by this version, with the reason. */
 const NOT_YET = {
-	group: 'group is not supported by this version of orm-models',
-	having: 'having is not supported by this version of orm-models',
-	scope: 'scopes are not supported by this version of orm-models',
+	scope: 'a find option "scope" is not Sequelize\'s: use Model.scope(...) or Model.unscoped()',
+	limit: 'a write with limit is MySQL\'s (PostgreSQL has no UPDATE/DELETE ... LIMIT)',
+	truncate: 'truncate is not a write of rows; run TRUNCATE yourself',
+	cascade: 'truncate is not a write of rows; run TRUNCATE yourself',
+	restartIdentity: 'truncate is not a write of rows; run TRUNCATE yourself',
+	silent: 'updatedAt is set by a trigger on every update, whoever writes',
+	individualHooks: 'hooks run in JavaScript',
+	omitNull: 'omitNull is not supported by orm-models',
+	onConflict: 'onConflict is not Sequelize 6\'s option: use conflictAttributes/conflictFields',
 };
 const NEVER = {
 	subQuery: 'orm_models always limits parent rows (never joined rows); Sequelize\'s subQuery hint has no counterpart',
@@ -143,6 +162,58 @@ function translateWhere(where, path = 'where') {
 		out[key] = whereValue(where[k], p);
 	}
 	return out;
+}
+
+/* ---------------------------------------------------------------------
+ * having
+ * ------------------------------------------------------------------- */
+
+const COMPARATORS = { '=': null, '!=': '$ne', '<>': '$ne', '>': '$gt', '>=': '$gte', '<': '$lt', '<=': '$lte' };
+
+/*
+ * A having: a where over the aliases of the attributes' expressions, as
+ * the extension takes it.  Sequelize's apps write it as
+ * sequelize.where(fn(...), {[Op.gt]: 1}) or sequelize.where(fn(...), Op.gt, 1)
+ * (PostgreSQL has no aliases in HAVING): each becomes the alias of the
+ * attribute with the same expression; {alias: ...} keys pass through.
+ */
+function translateHaving(having, attributes, path) {
+	if (sequelizeMethod(having) === 'Where') {
+		const expr = JSON.stringify(expression(having.attribute, `${path}.attribute`));
+		const list = Array.isArray(attributes) ? attributes : attributes && attributes.include ? attributes.include : [];
+		const pair = list.find(a => Array.isArray(a) && JSON.stringify(a[0]) === expr);
+		if (!pair)
+			fail(path, `${path}: sequelize.where() over an expression that is not one of the attributes ([expression, alias]); orm_models' having names the alias`);
+		let op = having.comparator;
+		if (typeof op === 'symbol') {
+			op = opKey(op);
+		} else if (typeof op === 'string' && Object.prototype.hasOwnProperty.call(COMPARATORS, op)) {
+			op = COMPARATORS[op];
+		} else {
+			fail(path, `${path}: comparator ${String(op)} is not supported`);
+		}
+		const value = whereValue(having.logic, `${path}.${pair[1]}`);
+		return { [pair[1]]: op === null ? value : { [op]: value } };
+	}
+	if (Array.isArray(having))
+		return having.map((h, i) => translateHaving(h, attributes, `${path}[${i}]`));
+	if (having && typeof having === 'object' && !sequelizeMethod(having)) {
+		const out = {};
+		for (const k of Reflect.ownKeys(having)) {
+			const v = having[k];
+			if (typeof k === 'symbol') {
+				const key = opKey(k);
+				if (key === null)
+					fail(path, `${path}: ${String(k)} is not one of Sequelize's operators`);
+				out[key] = (key === '$and' || key === '$or' || key === '$not') ? translateHaving(v, attributes, `${path}[Op.${key.slice(1)}]`)
+					: whereValue(v, `${path}[Op.${key.slice(1)}]`);
+			} else {
+				out[k] = whereValue(v, `${path}.${k}`);
+			}
+		}
+		return out;
+	}
+	return whereValue(having, path);
 }
 
 /* ---------------------------------------------------------------------
@@ -471,6 +542,8 @@ function translateFind(options, method, ctx) {
 	if (!isPlainObject(options))
 		fail('options', `The argument passed to ${method} must be an options object`);
 	const allowed = METHOD_KEYS[method];
+	if (!allowed)
+		fail('options', `unknown method ${method}`);
 	for (const [k, v] of Object.entries(options)) {
 		if (v === undefined)
 			continue;
@@ -499,10 +572,41 @@ function translateFind(options, method, ctx) {
 			case 'paranoid':
 				query.paranoid = v;
 				break;
+			case 'group':
+				query.group = [].concat(v).map((g, i) => expression(g, `group[${i}]`));
+				break;
+			case 'having':
+				/* after the attributes, whose aliases it names */
+				query.having = v;
+				break;
+			case 'fields':
+			case 'updateOnDuplicate':
+			case 'conflictAttributes':
+			case 'conflictFields':
+				if (!Array.isArray(v) || !v.every(x => typeof x === 'string'))
+					fail(k, `${k} must be an array of attribute names`);
+				query[k] = v;
+				break;
+			case 'ignoreDuplicates':
+			case 'force':
+				query[k] = Boolean(v);
+				break;
+			case 'distinct':
+				query.distinct = Boolean(v);
+				break;
+			case 'col':
+				if (typeof v !== 'string')
+					fail(k, 'col must be an attribute name');
+				query.col = v;
+				break;
+			case 'validate':
+				break;
 			default:
 				call[k] = v;
 		}
 	}
+	if (query.having !== undefined)
+		query.having = translateHaving(query.having, query.attributes, 'having');
 	return { query, call };
 }
 
@@ -533,5 +637,5 @@ function translateFindOptions(options, path, ctx) {
 
 module.exports = {
 	translateFind, translateFindOptions, translateWhere, translateAttributes,
-	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS,
+	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS, expression, isPlainObject,
 };

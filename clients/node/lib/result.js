@@ -299,9 +299,9 @@ function includeAlias(inc) {
  * alias] pairs, as lib/options.js wrote them): each alias takes its
  * attribute's kind; null when nothing is renamed (the model's kinds hold).
  */
-function renamedKinds(kinds, attributes) {
+function renamedKinds(kinds, attributes, catalog, model) {
 	const list = Array.isArray(attributes) ? attributes : attributes && Array.isArray(attributes.include) ? attributes.include : null;
-	if (!list || !list.some(a => Array.isArray(a) && typeof a[0] === 'string'))
+	if (!list || !list.some(a => Array.isArray(a)))
 		return null;
 	const out = Array.isArray(attributes) ? {} : { ...kinds };
 	for (const a of list) {
@@ -313,14 +313,74 @@ function renamedKinds(kinds, attributes) {
 				out[a[1]] = kinds[a[0]];
 			else
 				delete out[a[1]];
+		} else if (Array.isArray(a)) {
+			const k = catalog && model ? expressionKind(catalog, model, a[0]) : null;
+			if (k)
+				out[a[1]] = k;
+			else
+				delete out[a[1]];
 		}
 	}
 	return out;
 }
 
+const INTEGRAL = new Set(['int', 'bigint']);
+
+/*
+ * The kind of an expression's value ({"fn"}, {"col"}), as PostgreSQL types
+ * it: COUNT is bigint; SUM of integers bigint, of bigint or numeric
+ * numeric; AVG numeric (double for floats); MIN, MAX, DISTINCT and the
+ * scalar functions of one column that column's.  null: none needed.
+ */
+function expressionKind(catalog, model, e) {
+	if (!e || typeof e !== 'object')
+		return null;
+	if (typeof e.col === 'string') {
+		const parts = e.col.split(/->|\./);
+		if (parts.length > 1 && parts[0] === model.name)
+			parts.shift();
+		let at = model;
+		for (const p of parts.slice(0, -1)) {
+			const a = at.association(p);
+			if (!a)
+				return null;
+			at = catalog.model(a.target);
+		}
+		return at.kinds[parts[parts.length - 1]] || null;
+	}
+	if (typeof e.fn !== 'string')
+		return null;
+	const fn = e.fn.toUpperCase();
+	const args = Array.isArray(e.args) ? e.args : [];
+	const sub = args.length ? expressionKind(catalog, model, args[0]) : null;
+	switch (fn) {
+		case 'COUNT':
+			return { k: 'bigint' };
+		case 'SUM':
+			if (sub && sub.k === 'int')
+				return { k: 'bigint' };
+			if (sub && (sub.k === 'bigint' || sub.k === 'decimal'))
+				return { k: 'decimal', scale: null };
+			return sub && sub.k === 'float' ? sub : null;
+		case 'AVG':
+			if (sub && (INTEGRAL.has(sub.k) || sub.k === 'decimal'))
+				return { k: 'decimal', scale: null };
+			return sub && sub.k === 'float' ? sub : null;
+		case 'MIN': case 'MAX': case 'DISTINCT': case 'COALESCE': case 'GREATEST': case 'LEAST':
+		case 'NULLIF': case 'ABS':
+			return sub;
+		case 'DATE_TRUNC':
+			return args.length > 1 ? expressionKind(catalog, model, args[1]) : null;
+		case 'DATE_PART':
+			return { k: 'float' };
+		default:
+			return null;
+	}
+}
+
 function shapeOf(catalog, name, include, cache, attributes) {
 	const model = catalog.model(name);
-	const renamed = renamedKinds(model.kinds, attributes);
+	const renamed = renamedKinds(model.kinds, attributes, catalog, model);
 	let plan = renamed ? planOf(renamed) : cache.get(model);
 	if (!plan) {
 		plan = planOf(model.kinds);

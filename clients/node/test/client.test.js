@@ -141,11 +141,70 @@ test('findByPk: uuid, bigint (as text or BigInt) and composite keys', { skip: sk
 	await assert.rejects(orm.model('Pair').findByPk({ a: 1 }), e => e.option === 'param');
 });
 
-test('count: distinct over the key is what orm.count counts; other columns are refused', { skip: skipReason }, async () => {
+test('count: distinct, col, group; findAndCountAll', { skip: skipReason }, async () => {
 	assert.strictEqual(await orm.model('User').count({ include: ['posts'], distinct: true }), 2);
 	assert.strictEqual(await orm.model('User').count({ distinct: true, col: 'id' }), 2);
 	assert.strictEqual(await orm.model('User').count({ order: [['id', 'DESC']], limit: 1 }), 2);
-	await assert.rejects(orm.model('User').count({ distinct: true, col: 'name' }), e => e.option === 'col');
+	assert.strictEqual(await orm.model('Post').count({ distinct: true, col: 'userId' }), 2);
+	const grouped = (await orm.model('Post').count({ group: ['userId'] })).sort((a, b) => a.userId - b.userId);
+	assert.deepStrictEqual(grouped, [{ userId: 1, count: 2 }, { userId: 2, count: 1 }]);
+	const fc = await orm.model('User').findAndCountAll({ attributes: ['id', 'karma'], order: [['id', 'ASC']], limit: 1 });
+	assert.deepStrictEqual(fc, { count: 2, rows: [{ id: 1, karma: '9007199254740993' }] });
+	assert.deepStrictEqual(await orm.model('User').findAndCountAll({ where: { id: 0 } }), { count: 0, rows: [] });
+	const counted = await orm.model('User').findAll({
+		attributes: ['id', [Sequelize.fn('COUNT', Sequelize.col('posts.id')), 'n']],
+		include: [{ association: 'posts', attributes: [] }], order: [['id', 'ASC']],
+	});
+	assert.deepStrictEqual(counted, [{ id: 1, n: '2' }, { id: 2, n: '1' }]);
+});
+
+test('writes: Sequelize\'s result shapes', { skip: skipReason }, async () => {
+	const client = await db.pool.connect();
+	try {
+		await client.query('BEGIN');
+		const o = new OrmModels(client);
+		const u = await o.model('User').create({ name: 'cy', karma: 5, posts: [{ title: 'c1' }] }, { include: ['posts'] });
+		assert.strictEqual(u.karma, '5');
+		assert.ok(u.createdAt instanceof Date);
+		assert.strictEqual(u.posts.length, 1);
+		assert.strictEqual(u.posts[0].userId, u.id);
+		const made = await o.model('Post').bulkCreate([{ title: 'd1', userId: u.id }, { title: 'd2', userId: u.id }]);
+		assert.deepStrictEqual(made.map(p => p.title), ['d1', 'd2']);
+		assert.deepStrictEqual(await o.model('Post').update({ title: 'x' }, { where: { userId: u.id } }), [3]);
+		const [n, rows] = await o.model('Post').update({ title: 'y' }, { where: { title: 'x' }, returning: true });
+		assert.strictEqual(n, 3);
+		assert.ok(rows.every(r => r.title === 'y' && r.updatedAt instanceof Date));
+		const inc = await o.model('User').increment('karma', { by: 2, where: { id: u.id } });
+		assert.strictEqual(inc.length, 1);
+		assert.strictEqual(inc[0][1], 1);
+		assert.strictEqual(inc[0][0][0].karma, '7');
+		const dec = await o.model('User').decrement({ karma: 3 }, { where: { id: u.id }, returning: true });
+		assert.strictEqual(dec[1], 2);
+		assert.strictEqual(dec[0][1], 1);
+		assert.strictEqual(dec[0][0][0].karma, '4');
+		assert.strictEqual(await o.model('Post').destroy({ where: { userId: u.id } }), 3);
+		const [up, created] = await o.model('User').upsert({ id: u.id, name: 'cy2' });
+		assert.strictEqual(up.name, 'cy2');
+		assert.strictEqual(created, null);
+		await assert.rejects(o.model('User').update({ name: 'z' }, { where: {}, silent: true }), e => e.option === 'silent');
+		await assert.rejects(o.model('User').create({ nope: 1 }), e => e.code === '42703');
+		await assert.rejects(o.model('User').destroy({ where: {}, truncate: true }), e => e.option === 'truncate');
+	} finally {
+		await client.query('ROLLBACK');
+		client.release();
+	}
+});
+
+test('scope() and unscoped(): the query\'s "scope"', { skip: skipReason }, async () => {
+	const m = orm.model('User');
+	assert.strictEqual(m.scope('a')._scope[0], 'a');
+	assert.deepStrictEqual(m.scope(['a', 'b'])._scope, ['a', 'b']);
+	assert.deepStrictEqual(m.scope('a', 'b')._scope, ['a', 'b']);
+	assert.strictEqual(m.unscoped()._scope, false);
+	assert.strictEqual(m.scope()._scope, false);
+	assert.throws(() => m.scope({ method: ['x', 1] }), e => e.option === 'scope');
+	assert.strictEqual((await m.unscoped().findAll()).length, 2);
+	await assert.rejects(m.scope('nope').findAll(), e => e.code === '42704');
 });
 
 test('BIGINT and DECIMAL: strings by default, or as a Sequelize instance\'s parsers make them', { skip: skipReason }, async () => {

@@ -192,7 +192,12 @@ test('attributes: lists, include/exclude, fn and col', () => {
 
 test('options: unknown ones are errors naming them; known ones not carried say why', () => {
 	throwsOption(() => find('User', { wher: {} }), 'wher', /unrecognized option "wher" for findAll/);
-	throwsOption(() => find('User', { group: ['name'] }), 'group', /not supported/);
+	assert.deepStrictEqual(find('User', { group: ['name', A.s.col('User.id')], having: { n: { [require('sequelize').Op.gt]: 1 } } }),
+		{ group: ['name', { col: 'User.id' }], having: { n: { $gt: 1 } } });
+	throwsOption(() => find('User', { scope: 'x' }), 'scope', /Model\.scope/);
+	throwsOption(() => find('User', { silent: true }, 'update'), 'silent', /trigger/);
+	throwsOption(() => find('User', { where: {}, limit: 1 }, 'destroy'), 'limit', /MySQL/);
+	assert.deepStrictEqual(find('User', { fields: ['name'], ignoreDuplicates: true, validate: true }, 'bulkCreate'), { fields: ['name'], ignoreDuplicates: true });
 	throwsOption(() => find('User', { subQuery: false }), 'subQuery', /parent rows/);
 	throwsOption(() => find('User', { rejectOnEmpty: true }), 'rejectOnEmpty', /unrecognized option "rejectOnEmpty" for findAll/);
 	throwsOption(() => find('User', { raw: true }, 'count'), 'raw', /unrecognized option "raw" for count/);

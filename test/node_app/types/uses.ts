@@ -71,6 +71,32 @@ async function main(): Promise<void> {
 	// @ts-expect-error: no model of that name
 	orm.model('Nope');
 
+	/* writes: Sequelize's result shapes, rows typed as finds' */
+	const made = await orm.model('Post').create({ title: 't', authorId: 1, comments: [{ body: 'b', postId: 0 }] }, { include: ['comments'] });
+	const madeTitle: string = made.title;
+	const madeComment: string = made.comments[0].body;
+	const [affected] = await orm.model('Post').update({ views: 1 }, { where: { id: 1 } });
+	const [n2, updated] = await orm.model('Post').update({ views: 2 }, { where: { id: 1 }, returning: true });
+	const updatedAt: Date = updated[0].updatedAt;
+	const gone: number = await orm.model('Comment').destroy({ where: { postId: 1 } });
+	const [[incRows, incCount]] = await orm.model('Post').increment('views', { by: 2, where: { id: 1 } });
+	const [upserted, created] = await orm.model('Tag').upsert({ name: 'x' });
+	const upName: string = upserted.name;
+	const tags = await orm.model('Tag').bulkCreate([{ name: 'a' }, { name: 'b', color: null }]);
+	const { count, rows: fcRows } = await orm.model('Post').scope('published').findAndCountAll({ attributes: ['id'], limit: 3 });
+	const firstId: number = fcRows[0].id;
+	const groups = await orm.model('Post').unscoped().count({ group: ['status'] });
+	const perGroup: number = groups[0].count;
+	// @ts-expect-error: title is required to create a Post
+	await orm.model('Post').create({ views: 1 });
+	// @ts-expect-error: update's values are the model's attributes
+	await orm.model('Post').update({ nope: 1 }, { where: {} });
+	// @ts-expect-error: destroy needs a where
+	await orm.model('Post').destroy({});
+	// @ts-expect-error: findAndCountAll's rows were narrowed to id
+	fcRows[0].title;
+	console.log(madeTitle, madeComment, affected, n2, updatedAt, gone, incRows, incCount, created, upName, tags, count, firstId, perGroup);
+
 	/* options built elsewhere (a FindOptions value): rows typed loosely, still compiling */
 	const wide: FindOptions = { include: ['posts'], where: { id: 1 } };
 	const loose = await orm.model('User').findAll(wide);
