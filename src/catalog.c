@@ -672,8 +672,9 @@ OrmShadowAssociation(OrmAssociation *assoc)
 static void
 DropRelationshipFunctions(const char *model)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(model)};
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(model),
+	CStringGetTextDatum(ORM_COUNT_BODY_PREFIX)};
 	List	   *stmts = NIL;
 	List	   *owners = NIL;
 	ListCell   *lc;
@@ -686,6 +687,39 @@ DropRelationshipFunctions(const char *model)
 			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
 			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		stmts = lappend(stmts, RowString(i, 1));
+		owners = lappend_oid(owners, DatumGetObjectId(RowValue(i, 2, &isnull)));
+	}
+
+	/*
+	 * and the to-many ones' count functions (not in the catalog): named
+	 * <alias>_count, taking a source row, in the schema of the relationship
+	 * function or of the source table, with a count function's body and
+	 * the source model's owner (sync made them so; any other is not ours)
+	 */
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', "
+			   "p.oid::pg_catalog.regprocedure), p.proowner "
+			   "FROM orm.associations a JOIN orm.models s "
+			   "ON s.name OPERATOR(pg_catalog.=) a.source "
+			   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.relid::pg_catalog.oid "
+			   "JOIN pg_catalog.pg_proc p "
+			   "ON p.proname OPERATOR(pg_catalog.=) "
+			   "(a.alias OPERATOR(pg_catalog.||) '_count')::pg_catalog.name "
+			   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
+			   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) c.reltype "
+			   "AND p.proowner OPERATOR(pg_catalog.=) s.owner::pg_catalog.oid "
+			   "AND pg_catalog.starts_with(p.prosrc, $2) "
+			   "AND (p.pronamespace OPERATOR(pg_catalog.=) c.relnamespace OR "
+			   "p.pronamespace OPERATOR(pg_catalog.=) (SELECT f.pronamespace "
+			   "FROM pg_catalog.pg_proc f "
+			   "WHERE f.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid)) "
+			   "WHERE (a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1) "
+			   "AND a.kind OPERATOR(pg_catalog.=) ANY ('{hasMany,belongsToMany}')",
+			   2, argtypes, values, NULL, false);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
