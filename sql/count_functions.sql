@@ -32,7 +32,7 @@ SELECT s FROM orm.sync() s WHERE s LIKE 'CREATE OR REPLACE FUNCTION%';
 SELECT p.oid::regprocedure AS function, p.prorettype::regtype AS returns, p.provolatile,
        l.lanname, p.proconfig, p.prosecdef, pg_get_userbyid(p.proowner) = current_user AS owner
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
- WHERE p.pronamespace = 'cnt'::regnamespace AND p.proname LIKE '%\_count' ORDER BY 1::text;
+ WHERE p.pronamespace = 'cnt'::regnamespace AND p.proname LIKE '%\_count' ORDER BY p.proname COLLATE "C";
 
 INSERT INTO cnt."Authors" (name) VALUES ('Ann'), ('Bob'), ('Cy');
 INSERT INTO cnt."Books" (title, genre, "authorId", "deletedAt") VALUES
@@ -99,9 +99,9 @@ SELECT * FROM orm.drift();
 
 -- undefine drops the count functions from and to the model
 SELECT orm.undefine('Tag');
-SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY 1::text;
+SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY p.proname COLLATE "C";
 SELECT orm.undefine('Author');
-SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY 1::text;
+SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY p.proname COLLATE "C";
 SELECT orm.undefine('Book');
 SELECT orm.undefine('BookTag');
 DROP TABLE cnt."Authors", cnt."Books", cnt."BookTags", cnt."Tags";
@@ -128,7 +128,7 @@ SELECT * FROM orm.drift();
 SELECT orm.undefine('Shelf');
 RESET ROLE;
 SELECT p.oid::regprocedure, pg_get_userbyid(p.proowner) FROM pg_proc p
- WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY 1::text;
+ WHERE p.pronamespace = 'cnt'::regnamespace ORDER BY p.proname COLLATE "C";
 
 DROP SCHEMA cnt CASCADE;
 DROP EXTENSION orm_models;
