@@ -664,22 +664,24 @@ OrmShadowAssociation(OrmAssociation *assoc)
 }
 
 /*
- * Drops the relationship functions of the associations from or to a model,
- * before the model goes.  Each is dropped with the rights of its owner, the
- * owner of its association's source (sync made it so): the model's owner
- * may undefine it whatever associations other roles' models declared.
+ * Drops the relationship functions (and count functions) of the
+ * associations from or to a model, before the model goes.  Each is dropped
+ * with the rights of its owner, the owner of its association's source (sync
+ * made it so): the model's owner may undefine it whatever associations
+ * other roles' models declared.
  */
 static void
 DropRelationshipFunctions(const char *model)
 {
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		values[2] = {CStringGetTextDatum(model),
-	CStringGetTextDatum(ORM_COUNT_BODY_PREFIX)};
+	Datum		values[2];
 	List	   *stmts = NIL;
 	List	   *owners = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
 
+	values[0] = CStringGetTextDatum(model);
+	values[1] = CStringGetTextDatum(ORM_COUNT_BODY_PREFIX);
 	OrmSpiConnect();
 	/* only functions that exist: a dropped one's regprocedure is a bare OID */
 	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function), "
