@@ -43,7 +43,8 @@ REGRESS = \
 	atomicity \
 	security \
 	typescript \
-	json_writer
+	json_writer \
+	count_functions
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 SHLIB_LINK += $(ICU_LIBS)

@@ -664,21 +664,24 @@ OrmShadowAssociation(OrmAssociation *assoc)
 }
 
 /*
- * Drops the relationship functions of the associations from or to a model,
- * before the model goes.  Each is dropped with the rights of its owner, the
- * owner of its association's source (sync made it so): the model's owner
- * may undefine it whatever associations other roles' models declared.
+ * Drops the relationship functions (and count functions) of the
+ * associations from or to a model, before the model goes.  Each is dropped
+ * with the rights of its owner, the owner of its association's source (sync
+ * made it so): the model's owner may undefine it whatever associations
+ * other roles' models declared.
  */
 static void
 DropRelationshipFunctions(const char *model)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(model)};
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
 	List	   *stmts = NIL;
 	List	   *owners = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
 
+	values[0] = CStringGetTextDatum(model);
+	values[1] = CStringGetTextDatum(ORM_COUNT_BODY_PREFIX);
 	OrmSpiConnect();
 	/* only functions that exist: a dropped one's regprocedure is a bare OID */
 	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', a.function), "
@@ -686,6 +689,39 @@ DropRelationshipFunctions(const char *model)
 			   "ON p.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid "
 			   "WHERE a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		stmts = lappend(stmts, RowString(i, 1));
+		owners = lappend_oid(owners, DatumGetObjectId(RowValue(i, 2, &isnull)));
+	}
+
+	/*
+	 * and the to-many ones' count functions (not in the catalog): named
+	 * <alias>_count, taking a source row, in the schema of the relationship
+	 * function or of the source table, with a count function's body and
+	 * the source model's owner (sync made them so; any other is not ours)
+	 */
+	OrmSpiExec("SELECT pg_catalog.format('DROP FUNCTION IF EXISTS %s', "
+			   "p.oid::pg_catalog.regprocedure), p.proowner "
+			   "FROM orm.associations a JOIN orm.models s "
+			   "ON s.name OPERATOR(pg_catalog.=) a.source "
+			   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.relid::pg_catalog.oid "
+			   "JOIN pg_catalog.pg_proc p "
+			   "ON p.proname OPERATOR(pg_catalog.=) "
+			   "(a.alias OPERATOR(pg_catalog.||) '_count')::pg_catalog.name "
+			   "AND p.pronargs OPERATOR(pg_catalog.=) 1 "
+			   "AND p.proargtypes[0] OPERATOR(pg_catalog.=) c.reltype "
+			   "AND p.proowner OPERATOR(pg_catalog.=) s.owner::pg_catalog.oid "
+			   "AND pg_catalog.starts_with(p.prosrc, $2) "
+			   "AND (p.pronamespace OPERATOR(pg_catalog.=) c.relnamespace OR "
+			   "p.pronamespace OPERATOR(pg_catalog.=) (SELECT f.pronamespace "
+			   "FROM pg_catalog.pg_proc f "
+			   "WHERE f.oid OPERATOR(pg_catalog.=) a.function::pg_catalog.oid)) "
+			   "WHERE (a.source OPERATOR(pg_catalog.=) $1 OR a.target OPERATOR(pg_catalog.=) $1) "
+			   "AND a.kind OPERATOR(pg_catalog.=) ANY ('{hasMany,belongsToMany}')",
+			   2, argtypes, values, NULL, false);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;

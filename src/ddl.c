@@ -19,6 +19,7 @@
 #include "orm_core.h"
 #include "orm_model.h"
 #include "orm_sql.h"
+#include "orm_catalog.h"
 #include "orm_query.h"
 #include "orm_ddl.h"
 
@@ -328,60 +329,103 @@ AppendArgKey(StringInfo buf, OrmModel *m, const char *attr)
 }
 
 /*
- * The body of an association's relationship function: the target rows of
- * one source row, soft-deleted ones hidden, within the association's
- * scopes.
+ * FROM ... WHERE ... of an association's functions: the target rows of one
+ * source row, soft-deleted ones hidden, within the association's scopes.
  */
-char *
-OrmRelationshipBody(OrmAssociation *a)
+static void
+AppendRelationshipRows(StringInfo buf, OrmAssociation *a)
 {
-	StringInfoData buf;
 	OrmModel   *t = a->target;
 	OrmAttribute *key;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "SELECT t.* FROM %s t", OrmQualifiedTable(t));
+	appendStringInfo(buf, " FROM %s t", OrmQualifiedTable(t));
 	if (a->kind == ORM_BELONGS_TO_MANY)
 	{
 		key = OrmFindAttribute(t, a->target_key);
-		appendStringInfo(&buf, " JOIN %s j ON j.%s %s t.%s WHERE j.%s %s ",
+		appendStringInfo(buf, " JOIN %s j ON j.%s %s t.%s WHERE j.%s %s ",
 						 OrmQualifiedTable(a->junction),
 						 quote_identifier(OrmFindAttribute(a->junction, a->other_key)->field),
 						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false),
 						 quote_identifier(key->field),
 						 quote_identifier(OrmFindAttribute(a->junction, a->foreign_key)->field),
 						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false));
-		AppendArgKey(&buf, a->source, a->source_key);
+		AppendArgKey(buf, a->source, a->source_key);
 	}
 	else
 	{
 		bool		belongs = a->kind == ORM_BELONGS_TO;
 
 		key = OrmFindAttribute(t, belongs ? a->target_key : a->foreign_key);
-		appendStringInfo(&buf, " WHERE t.%s %s ", quote_identifier(key->field),
+		appendStringInfo(buf, " WHERE t.%s %s ", quote_identifier(key->field),
 						 OrmComparisonOperator(t, key, BTEqualStrategyNumber, false));
-		AppendArgKey(&buf, a->source, belongs ? a->foreign_key : a->source_key);
+		AppendArgKey(buf, a->source, belongs ? a->foreign_key : a->source_key);
 	}
 	if (t->deleted_at)
-		appendStringInfo(&buf, " AND t.%s IS NULL",
+		appendStringInfo(buf, " AND t.%s IS NULL",
 						 quote_identifier(OrmFindAttribute(t, t->deleted_at)->field));
 	if (a->scope)
 	{
 		OrmParams	literals = {.literals = true};
 
-		appendStringInfoString(&buf, " AND ");
-		OrmAppendWhere(&buf, t, "t", a->scope, &literals);
+		appendStringInfoString(buf, " AND ");
+		OrmAppendWhere(buf, t, "t", a->scope, &literals);
 	}
 	if (a->through_scope)
 	{
 		OrmParams	literals = {.literals = true};
 
-		appendStringInfoString(&buf, " AND ");
-		OrmAppendWhere(&buf, a->junction, "j", a->through_scope, &literals);
+		appendStringInfoString(buf, " AND ");
+		OrmAppendWhere(buf, a->junction, "j", a->through_scope, &literals);
 	}
+}
+
+/* The body of an association's relationship function. */
+char *
+OrmRelationshipBody(OrmAssociation *a)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT t.*");
+	AppendRelationshipRows(&buf, a);
 	if (a->kind == ORM_HAS_ONE || a->kind == ORM_BELONGS_TO)
 		appendStringInfoString(&buf, " LIMIT 1");
 	return buf.data;
+}
+
+/*
+ * The body of a to-many association's count function: the rows its
+ * relationship function returns, counted.  Every count function's body
+ * starts with ORM_COUNT_BODY_PREFIX (sync and undefine know theirs by it).
+ */
+char *
+OrmCountBody(OrmAssociation *a)
+{
+	StringInfoData buf;
+
+	Assert(OrmHasCountFunction(a));
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT pg_catalog.count(*)");
+	AppendRelationshipRows(&buf, a);
+	return buf.data;
+}
+
+/*
+ * CREATE OR REPLACE FUNCTION of a to-many association's count function:
+ * <alias>_count(source row) RETURNS bigint, beside the relationship
+ * function.  PostgreSQL 15 does not inline it (a scalar SQL function is
+ * inlined only when its body is a bare expression, without a sub-SELECT or
+ * an aggregate): it runs once per row, its plan kept for the query.
+ */
+char *
+OrmCountFunctionSql(OrmAssociation *a)
+{
+	return psprintf("CREATE OR REPLACE FUNCTION %s(%s) RETURNS bigint "
+					"LANGUAGE sql STABLE AS %s",
+					quote_qualified_identifier(a->source->schema,
+											   OrmCountFunctionName(a)),
+					OrmQualifiedTable(a->source),
+					quote_literal_cstr(OrmCountBody(a)));
 }
 
 /*

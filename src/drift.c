@@ -741,7 +741,7 @@ CheckTrigger(DriftState *ds, const char *function, const char *attribute)
 			 OrmRowTriggerSql(ds->model, function, attribute));
 }
 
-/* The relationship functions of the model's associations. */
+/* The relationship and count functions of the model's associations. */
 static void
 CheckFunctions(DriftState *ds, OrmSchema *schema)
 {
@@ -764,6 +764,21 @@ CheckFunctions(DriftState *ds, OrmSchema *schema)
 			AddDrift(ds, "relationship function out of date",
 					 psprintf("function %s(%s) does not match association \"%s\"",
 							  quote_qualified_identifier(ds->model->schema, a->alias),
+							  Table(ds), a->alias), NULL);
+		if (!OrmHasCountFunction(a))
+			continue;
+		fn = OrmCountFunction(a);
+		if (!OidIsValid(fn))
+			AddDrift(ds, "missing count function",
+					 psprintf("function %s(%s) of association \"%s\" does not exist",
+							  quote_qualified_identifier(ds->model->schema,
+														 OrmCountFunctionName(a)),
+							  Table(ds), a->alias), NULL);
+		else if (!OrmSameBody(fn, OrmCountBody(a)))
+			AddDrift(ds, "count function out of date",
+					 psprintf("function %s(%s) does not match association \"%s\"",
+							  quote_qualified_identifier(ds->model->schema,
+														 OrmCountFunctionName(a)),
 							  Table(ds), a->alias), NULL);
 	}
 }

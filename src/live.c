@@ -19,6 +19,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -273,6 +274,40 @@ OrmRelationshipFunction(OrmAssociation *a)
 	return FunctionOid(a->source->schema, a->alias, argtype);
 }
 
+/* Whether an association has a count function: hasMany, belongsToMany. */
+bool
+OrmHasCountFunction(OrmAssociation *a)
+{
+	return a->kind == ORM_HAS_MANY || a->kind == ORM_BELONGS_TO_MANY;
+}
+
+/*
+ * The name of an association's count function, <alias>_count, cut as
+ * PostgreSQL cuts a long identifier (so that it is found again).
+ */
+char *
+OrmCountFunctionName(OrmAssociation *a)
+{
+	char	   *name = psprintf("%s_count", a->alias);
+	int			len = strlen(name);
+
+	if (len >= NAMEDATALEN)
+		name[pg_mbcliplen(name, len, NAMEDATALEN - 1)] = '\0';
+	return name;
+}
+
+/* The count function of an association, or InvalidOid. */
+Oid
+OrmCountFunction(OrmAssociation *a)
+{
+	Oid			relid = OrmLiveTable(a->source, ORM_LIVE_TABLE);
+
+	if (!OidIsValid(relid) || !OrmHasCountFunction(a))
+		return InvalidOid;
+	return FunctionOid(a->source->schema, OrmCountFunctionName(a),
+					   get_rel_type_id(relid));
+}
+
 /* Whether a function's body is this one. */
 bool
 OrmSameBody(Oid funcid, const char *body)
@@ -288,4 +323,22 @@ OrmSameBody(Oid funcid, const char *body)
 													  &isnull)), body) == 0;
 	ReleaseSysCache(tup);
 	return same;
+}
+
+/* Whether a function's body is one of a count function (sync made it). */
+bool
+OrmIsCountBody(Oid funcid)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	bool		isnull;
+	bool		ours;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	ours = strncmp(TextDatumGetCString(SysCacheGetAttr(PROCOID, tup,
+													   Anum_pg_proc_prosrc,
+													   &isnull)),
+				   ORM_COUNT_BODY_PREFIX, strlen(ORM_COUNT_BODY_PREFIX)) == 0;
+	ReleaseSysCache(tup);
+	return ours;
 }

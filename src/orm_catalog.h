@@ -38,6 +38,16 @@ extern void OrmFollowLiveTables(OrmSchema *schema);
 extern Oid	OrmRelationshipFunction(OrmAssociation *assoc);
 extern bool OrmSameBody(Oid funcid, const char *body);
 
+/*
+ * A to-many association's count function, <alias>_count(source row): every
+ * one sync makes has a body that starts so (catalog.c drops them by it).
+ */
+#define ORM_COUNT_BODY_PREFIX "SELECT pg_catalog.count(*) FROM "
+extern bool OrmHasCountFunction(OrmAssociation *assoc);
+extern char *OrmCountFunctionName(OrmAssociation *assoc);
+extern Oid	OrmCountFunction(OrmAssociation *assoc);
+extern bool OrmIsCountBody(Oid funcid);
+
 /* in cache.c: per-backend caches, dropped whenever the catalog changes */
 extern OrmSchema *OrmCachedSchema(void);
 

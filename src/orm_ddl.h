@@ -16,6 +16,8 @@ extern char *OrmRowTriggerSql(OrmModel *m, const char *function,
 extern List *OrmDeferredForeignKeys(OrmModel *model, List *later);
 extern char *OrmRelationshipBody(OrmAssociation *assoc);
 extern char *OrmRelationshipFunctionSql(OrmAssociation *assoc);
+extern char *OrmCountBody(OrmAssociation *assoc);
+extern char *OrmCountFunctionSql(OrmAssociation *assoc);
 extern char *OrmColumnSql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeySql(OrmModel *m, OrmAttribute *a);
 extern char *OrmForeignKeyClause(OrmModel *m, OrmAttribute *a);

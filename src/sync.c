@@ -493,6 +493,39 @@ FunctionReadable(OrmAssociation *a, List *ordered)
 }
 
 /*
+ * CREATE OR REPLACE FUNCTION of a to-many association's count function, or
+ * NULL when it is there and up to date, on the relationship function's
+ * terms.  An existing function of the name and argument is taken over when
+ * its body is a count function's (one sync made, now out of date, or one
+ * restored); any other is refused, and so is one whose owner's rights the
+ * model's owner lacks.
+ */
+static char *
+CountStatement(OrmAssociation *a, List *created)
+{
+	Oid			fn;
+
+	if (!OrmHasCountFunction(a))
+		return NULL;
+	fn = OrmCountFunction(a);
+	if (OidIsValid(fn))
+		CheckAdoptable(a->source, "function", format_procedure(fn),
+					   FunctionOwner(fn));
+	if (OidIsValid(fn) && !OrmIsCountBody(fn))
+		ereport(ERROR,
+				errcode(ERRCODE_DUPLICATE_FUNCTION),
+				errmsg("function %s already exists and is not the count function of association \"%s.%s\"",
+					   format_procedure(fn), a->source->name, a->alias),
+				errhint("Drop or rename the function, or give the association another \"as\"."));
+	if (OidIsValid(fn) && OrmSameBody(fn, OrmCountBody(a)) &&
+		!list_member_ptr(created, a->source) &&
+		!list_member_ptr(created, a->target) &&
+		!list_member_ptr(created, a->junction))
+		return NULL;
+	return OrmCountFunctionSql(a);
+}
+
+/*
  * CREATE OR REPLACE FUNCTION for the associations of the synced models
  * whose function is missing, out of date, or goes with a table created now
  * (not when it would read the table of a model left unsynced that is
@@ -500,7 +533,8 @@ FunctionReadable(OrmAssociation *a, List *ordered)
  * of the same name and argument that is not the association's is refused,
  * unless its body is exactly the relationship function's (one made by
  * another session's sync, or restored): then it is adopted, if the source
- * model's owner has the rights of the function's owner.
+ * model's owner has the rights of the function's owner.  Each to-many
+ * association's count function follows its relationship function.
  */
 static List *
 RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
@@ -513,6 +547,7 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 		OrmAssociation *a = lfirst(lc);
 		Oid			fn;
 		char	   *body;
+		char	   *count;
 
 		if (!Touches(a, ordered, created) || !FunctionReadable(a, ordered))
 			continue;
@@ -527,12 +562,14 @@ RelationshipStatements(OrmSchema *schema, List *ordered, List *created)
 					errmsg("function %s already exists and is not the relationship function of association \"%s.%s\"",
 						   format_procedure(fn), a->source->name, a->alias),
 					errhint("Drop or rename the function, or give the association another \"as\"."));
-		if (OidIsValid(fn) && OrmSameBody(fn, body) &&
-			!list_member_ptr(created, a->source) &&
-			!list_member_ptr(created, a->target) &&
-			!list_member_ptr(created, a->junction))
-			continue;
-		stmts = AddStatement(stmts, a->source, OrmRelationshipFunctionSql(a));
+		count = CountStatement(a, created);
+		if (!OidIsValid(fn) || !OrmSameBody(fn, body) ||
+			list_member_ptr(created, a->source) ||
+			list_member_ptr(created, a->target) ||
+			list_member_ptr(created, a->junction))
+			stmts = AddStatement(stmts, a->source, OrmRelationshipFunctionSql(a));
+		if (count)
+			stmts = AddStatement(stmts, a->source, count);
 	}
 	return stmts;
 }

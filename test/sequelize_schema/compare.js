@@ -13,9 +13,9 @@
  * --drift checks what orm.drift() reports over the tables Sequelize made,
  * the case's models defined on them (DRIFT.json: [{table, problem,
  * detail}]): only what the allowed differences explain may be there (an
- * index on a foreign key, a validator's CHECK, a relationship function, a
- * default Sequelize fills in JavaScript, DATE(n)'s precision).  Anything
- * else, a default that compares unequal above all, is a failure.
+ * index on a foreign key, a validator's CHECK, a relationship or count
+ * function, a default Sequelize fills in JavaScript, DATE(n)'s precision).
+ * Anything else, a default that compares unequal above all, is a failure.
  *
  * META.json is what sequelize_sync.js --meta wrote (the columns Sequelize
  * fills in JavaScript).  Exit status: 0 if every difference is allowed, 1 if
@@ -231,7 +231,7 @@ function driftAllowed(row, meta) {
 		return 'fk-index';
 	if (row.problem === 'missing validator check')
 		return 'validate-check';
-	if (row.problem === 'missing relationship function')
+	if (row.problem === 'missing relationship function' || row.problem === 'missing count function')
 		return 'relationship-function';
 	if (row.problem === 'missing trigger' &&
 		/^trigger orm_(touch_updated_at|bump_version) /.test(row.detail))
