@@ -281,7 +281,7 @@ pids=()
 # ------------------------------------------------------------------ results
 
 if [ -n "${ORM_PGLOG:-}" ] && [ -f "$ORM_PGLOG" ]; then
-	if tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -qE 'terminated by signal|PANIC'; then
+	if grep -qE 'terminated by signal|PANIC' < <(tail -c +"$((log_start + 1))" "$ORM_PGLOG"); then
 		fail "server log: a backend crashed"
 		tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -E -B3 -A3 'terminated by signal|PANIC' | head -n 30
 	else

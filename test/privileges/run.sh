@@ -76,7 +76,7 @@ finish()
 {
 	local k
 	if [ -n "${ORM_PGLOG:-}" ] && [ -f "$ORM_PGLOG" ]; then
-		if tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -qE 'terminated by signal|PANIC'; then
+		if grep -qE 'terminated by signal|PANIC' < <(tail -c +"$((log_start + 1))" "$ORM_PGLOG"); then
 			fail "server log: a backend crashed"
 			tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -E -B2 -A2 'terminated by signal|PANIC' | head -n 20
 		else
@@ -818,7 +818,7 @@ for variant in path temp both; do
 	else
 		fail "search_path hijack ($variant): $bad of ${#ref[@]} steps differ"
 	fi
-	if printf '%s\n' "${hj_out[@]}" | grep -q 'hijacked'; then
+	if grep -q 'hijacked' < <(printf '%s\n' "${hj_out[@]}"); then
 		fail "search_path hijack ($variant): a look-alike was called: $(printf '%s\n' "${hj_out[@]}" | grep -o 'hijacked: [^"]*' | sort -u | head -n 5 | tr '\n' ';')"
 	fi
 done
@@ -826,7 +826,7 @@ done
 # written as its owner: a look-alike called there would run as the owner)
 for who in alice "$SUPER"; do
 	run "$who" "$HJ_PATH SELECT orm.find_all('User', '{\"include\": [\"posts\"], \"where\": {\"name\": {\"\$like\": \"a%\"}}}') IS NOT NULL; SELECT orm.define('User', '{\"name\": {\"type\": \"STRING\", \"allowNull\": false}, \"secret\": \"TEXT\", \"nick\": \"TEXT\"}', '{\"schema\": \"app\"}') IS NOT NULL; SELECT pg_catalog.count(*) FROM orm.sync('{\"models\": [\"User\", \"Post\"], \"alter\": true}'); SELECT pg_catalog.count(*) FROM orm.drift();"
-	if [ "$st" = 00000 ] && ! printf '%s' "$out" | grep -q hijacked; then
+	if [ "$st" = 00000 ] && ! grep -q hijacked <<<"$out"; then
 		pass "$who with bob's hijacking search_path: define, sync, find, drift clean"
 	else
 		fail "$who with bob's hijacking search_path: '$st' $(printf '%s' "$out" | grep -E 'ERROR|hijack' | head -n 3 | tr '\n' ' ')"

@@ -106,7 +106,7 @@ finish()
 {
 	local t
 	if [ -n "${ORM_PGLOG:-}" ] && [ -f "$ORM_PGLOG" ]; then
-		if tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -qE 'terminated by signal|PANIC'; then
+		if grep -qE 'terminated by signal|PANIC' < <(tail -c +"$((log_start + 1))" "$ORM_PGLOG"); then
 			fail "server log: a backend crashed"
 			tail -c +"$((log_start + 1))" "$ORM_PGLOG" | grep -E -B2 -A2 'terminated by signal|PANIC' | head -n 20
 		else
@@ -194,7 +194,7 @@ clean_error()
 {
 	local role=$1 label=$2 sql=$3 name=$4
 	run "$role" "$sql"
-	if [ -n "$st" ] && [ "$st" != 00000 ] && [ "$st" != XX000 ] && printf '%s' "$out" | grep -q -- "$name"; then
+	if [ -n "$st" ] && [ "$st" != 00000 ] && [ "$st" != XX000 ] && grep -q -- "$name" <<<"$out"; then
 		pass "$label ($role: $st)"
 	else
 		fail "$label ($role): expected a clean error naming $name, got '${st:-lost}': $(errline)"
@@ -499,8 +499,8 @@ refused()
 	else
 		fail "$label ($role): expected 42501, got '${got:-lost}': $(errline)"
 	fi
-	if [ "$got" = 42501 ] && printf '%s' "$msg" | grep -q '^ERROR:.*'"$object" &&
-		printf '%s' "$msg" | grep -q '^ERROR:.*'"$owner" && printf '%s' "$msg" | grep -q '^HINT:'; then
+	if [ "$got" = 42501 ] && grep -q '^ERROR:.*'"$object" <<<"$msg" &&
+		grep -q '^ERROR:.*'"$owner" <<<"$msg" && grep -q '^HINT:' <<<"$msg"; then
 		pass "$label: the error names $object and $owner, with a hint"
 	else
 		fail "$label: the error names $object and $owner, with a hint" "$(printf '%s' "$msg" | grep -E '^(ERROR|HINT|DETAIL):' | head -n 3)"
@@ -1009,7 +1009,7 @@ clean_error "$SUPER" "3. find_all of the model whose column went with its type" 
 clean_error sec_alice "3. an include of the broken model" "SELECT orm.find_all('AliceOk', '{\"include\": [\"gones\"]}')" AliceGone
 for m in AliceGone AliceHidden AliceCasc; do
 	run sec_bob "SELECT orm.describe('$m') IS NOT NULL"
-	if [ "$st" = 00000 ] || { [ -n "$st" ] && [ "$st" != XX000 ] && printf '%s' "$out" | grep -q "$m"; }; then
+	if [ "$st" = 00000 ] || { [ -n "$st" ] && [ "$st" != XX000 ] && grep -q "$m" <<<"$out"; }; then
 		pass "3. describe of broken $m: a clean error naming it, or a description (bob: $st)"
 	else
 		fail "3. describe of broken $m (bob): '${st:-lost}': $(errline)"
