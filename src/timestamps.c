@@ -19,18 +19,18 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(orm_touch_updated_at);
-
-/* orm.touch_updated_at(column): sets the column to now() on update */
-Datum
-orm_touch_updated_at(PG_FUNCTION_ARGS)
+/*
+ * The column a BEFORE UPDATE row trigger function keeps (its one argument),
+ * checked to be of type typid; errors name the function and the type.
+ */
+static int
+KeptColumn(FunctionCallInfo fcinfo, const char *function, Oid typid,
+		   const char *type_name)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TupleDesc	desc;
-	int			attnum;
-	Datum		value;
-	bool		isnull = false;
 	const char *column;
+	int			attnum;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ||
@@ -39,20 +39,43 @@ orm_touch_updated_at(PG_FUNCTION_ARGS)
 		trigdata->tg_trigger->tgnargs != 1)
 		ereport(ERROR,
 				errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				errmsg("orm.touch_updated_at must be a BEFORE UPDATE row trigger with one argument"));
+				errmsg("%s must be a BEFORE UPDATE row trigger with one argument",
+					   function));
 	column = trigdata->tg_trigger->tgargs[0];
 	desc = RelationGetDescr(trigdata->tg_relation);
 	attnum = SPI_fnumber(desc, column);
-	if (attnum <= 0 ||
-		TupleDescAttr(desc, attnum - 1)->atttypid != TIMESTAMPTZOID)
+	if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->atttypid != typid)
 		ereport(ERROR,
 				errcode(ERRCODE_UNDEFINED_COLUMN),
-				errmsg("column \"%s\" of table \"%s\" is not a timestamptz column",
-					   column, RelationGetRelationName(trigdata->tg_relation)));
-	value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+				errmsg("column \"%s\" of table \"%s\" is not %s column",
+					   column, RelationGetRelationName(trigdata->tg_relation),
+					   type_name));
+	return attnum;
+}
+
+/* The new row with its column attnum set to value. */
+static Datum
+NewRowWith(FunctionCallInfo fcinfo, int attnum, Datum value)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	bool		isnull = false;
+
 	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_newtuple,
-													 desc, 1, &attnum,
-													 &value, &isnull));
+													 RelationGetDescr(trigdata->tg_relation),
+													 1, &attnum, &value, &isnull));
+}
+
+PG_FUNCTION_INFO_V1(orm_touch_updated_at);
+
+/* orm.touch_updated_at(column): sets the column to now() on update */
+Datum
+orm_touch_updated_at(PG_FUNCTION_ARGS)
+{
+	int			attnum = KeptColumn(fcinfo, "orm.touch_updated_at", TIMESTAMPTZOID,
+									"a timestamptz");
+
+	return NewRowWith(fcinfo, attnum,
+					  TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
 }
 
 PG_FUNCTION_INFO_V1(orm_bump_version);
@@ -66,37 +89,16 @@ Datum
 orm_bump_version(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TupleDesc	desc;
-	int			attnum;
-	Datum		value;
-	bool		isnull = false;
-	const char *column;
+	int			attnum = KeptColumn(fcinfo, "orm.bump_version", INT4OID, "an integer");
+	bool		isnull;
+	Datum		old = heap_getattr(trigdata->tg_trigtuple, attnum,
+								   RelationGetDescr(trigdata->tg_relation), &isnull);
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		trigdata->tg_trigger->tgnargs != 1)
-		ereport(ERROR,
-				errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				errmsg("orm.bump_version must be a BEFORE UPDATE row trigger with one argument"));
-	column = trigdata->tg_trigger->tgargs[0];
-	desc = RelationGetDescr(trigdata->tg_relation);
-	attnum = SPI_fnumber(desc, column);
-	if (attnum <= 0 || TupleDescAttr(desc, attnum - 1)->atttypid != INT4OID)
-		ereport(ERROR,
-				errcode(ERRCODE_UNDEFINED_COLUMN),
-				errmsg("column \"%s\" of table \"%s\" is not an integer column",
-					   column, RelationGetRelationName(trigdata->tg_relation)));
-	value = heap_getattr(trigdata->tg_trigtuple, attnum, desc, &isnull);
-	if (!isnull && DatumGetInt32(value) == PG_INT32_MAX)
+	if (!isnull && DatumGetInt32(old) == PG_INT32_MAX)
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("version column \"%s\" of table \"%s\" is at its maximum",
-					   column, RelationGetRelationName(trigdata->tg_relation)));
-	value = Int32GetDatum(isnull ? 1 : DatumGetInt32(value) + 1);
-	isnull = false;
-	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_newtuple,
-													 desc, 1, &attnum,
-													 &value, &isnull));
+					   trigdata->tg_trigger->tgargs[0],
+					   RelationGetRelationName(trigdata->tg_relation)));
+	return NewRowWith(fcinfo, attnum, Int32GetDatum(isnull ? 1 : DatumGetInt32(old) + 1));
 }
