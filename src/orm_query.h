@@ -103,6 +103,9 @@ typedef struct OrmQueryNode
 									 * junction table */
 	char	   *source_order;	/* a column of the row source its rows are
 								 * ordered by first (quoted), or NULL */
+	bool		source_of_parent;	/* every row of row_source belongs to a
+									 * row of the parent's (a write's rows):
+									 * no need to look the parent's up */
 	List	   *outputs;		/* OrmQueryMember *: the object's members
 								 * (attributes and expressions), in order */
 	List	   *members;		/* OrmQueryMember *: the expressions, by

@@ -70,8 +70,10 @@ typedef struct OrmWriteGroup
 	List	   *rows;			/* OrmWriteRow * */
 	int			data_param;		/* $n: their json array (or object) */
 	int			ords_param;		/* $n: their ordinals (int4[]), or 0 when
-								 * they are 1..n */
-	int			pars_param;		/* $n: their parents' ordinals (int4[]), or 0 */
+								 * they are 1..n (the level's only group) */
+	int			pars_param;		/* $n: their parents' ordinals (int4[]), or 0
+								 * (a root level, or one whose parent level
+								 * has one row) */
 	OrmRowsForm form;
 } OrmWriteGroup;
 

@@ -186,11 +186,15 @@ PerParent(OrmQueryNode *node)
 							FilteredByParent(node));
 }
 
-/* Whether node's level reads its parent's rows (the parent's CTE). */
+/*
+ * Whether node's level reads its parent's rows (the parent's CTE): not
+ * when its rows are all of the parent's (a write's).
+ */
 static bool
 ReadsParent(OrmQueryNode *node)
 {
-	return node->parent && !Unrestricted(node->parent) &&
+	return node->parent && !node->source_of_parent &&
+		!Unrestricted(node->parent) &&
 		(PerParent(node) || !KeyOfParent(node));
 }
 

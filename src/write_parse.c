@@ -769,6 +769,13 @@ GroupForm(WriteParse *wp, OrmWriteLevel *level)
 	return ORM_ROWS_NUMBERED;
 }
 
+/* The rows of a level, created and linked. */
+static int
+LevelRowCount(OrmWriteLevel *level)
+{
+	return list_length(level->rows) + list_length(level->links);
+}
+
 /* Appends a set of attribute numbers to the shape. */
 static void
 ShapeSet(StringInfo shape, Bitmapset *set)
@@ -810,11 +817,15 @@ FinishLevel(WriteParse *wp, OrmWriteLevel *level)
 
 		g->form = GroupForm(wp, level);
 		g->data_param = NextParam(wp, JSONOID);
-		if (g->form == ORM_ROWS_NUMBERED || g->form == ORM_ROWS_CHILDREN)
+		/* the only group has the created rows, 1..n; else their ordinals */
+		if ((g->form == ORM_ROWS_NUMBERED || g->form == ORM_ROWS_CHILDREN) &&
+			list_length(level->groups) > 1)
 			g->ords_param = NextParam(wp, INT4ARRAYOID);
-		if (g->form == ORM_ROWS_CHILDREN)
+		/* under the parent level's one row, every parent is 1 */
+		if (g->form == ORM_ROWS_CHILDREN && LevelRowCount(level->parent) > 1)
 			g->pars_param = NextParam(wp, INT4ARRAYOID);
-		appendStringInfo(shape, "%d", (int) g->form);
+		appendStringInfo(shape, "%d%s%s", (int) g->form, g->ords_param ? "o" : "",
+						 g->pars_param ? "p" : "");
 		ShapeSet(shape, g->given);
 		ShapeSet(shape, g->linked_to);
 	}

@@ -72,13 +72,17 @@ BeginCte(WriteSql *ws, const char *name)
 
 /*
  * FROM of a group's rows: ROWS FROM the json (a record, or a recordset),
- * its ordinals and parents' as arrays, as r(v1, ..., vn, o, p), the
- * attributes given read by their names, each as its type.
+ * its ordinals and parents' as arrays when it has them, as r(v1, ..., vn,
+ * o, p), the attributes given read by their names, each as its type.  A
+ * numbered group without its ordinals is its level's only group, its rows
+ * 1..n: their ordinality.
  */
 static void
 AppendRowsFrom(StringInfo buf, OrmModel *m, Bitmapset *given, int data_param,
 			   OrmRowsForm form, int ords_param, int pars_param)
 {
+	bool		ordinality = !ords_param && (form == ORM_ROWS_NUMBERED ||
+											 form == ORM_ROWS_CHILDREN);
 	int			n = 0;
 
 	appendStringInfo(buf, " FROM ROWS FROM (pg_catalog.%s($%d) AS (",
@@ -98,13 +102,15 @@ AppendRowsFrom(StringInfo buf, OrmModel *m, Bitmapset *given, int data_param,
 		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.int4[])", ords_param);
 	if (pars_param)
 		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.int4[])", pars_param);
-	appendStringInfoString(buf, ") AS r(");
+	appendStringInfo(buf, ")%s AS r(", ordinality ? " WITH ORDINALITY" : "");
 	for (int i = 0; i < Max(n, 1); i++)
 		appendStringInfo(buf, "%sv%d", i ? ", " : "", i + 1);
 	if (ords_param)
 		appendStringInfoString(buf, ", o");
 	if (pars_param)
 		appendStringInfoString(buf, ", p");
+	if (ordinality)
+		appendStringInfoString(buf, ", o");
 	appendStringInfoChar(buf, ')');
 }
 
@@ -155,6 +161,22 @@ OrdinalSql(OrmWriteGroup *g)
 }
 
 /*
+ * " JOIN r<level> alias ON alias."orm$o" = r.p" : the parent row of a
+ * group's row, by the group's parents' ordinals; the parent level's one
+ * row when the group has none.
+ */
+static void
+AppendParentJoin(StringInfo joins, OrmWriteGroup *g, OrmWriteLevel *parent,
+				 const char *alias)
+{
+	if (g->pars_param)
+		appendStringInfo(joins, " JOIN r%d %s ON %s.\"orm$o\" = r.p",
+						 parent->id, alias, alias);
+	else
+		appendStringInfo(joins, " CROSS JOIN r%d %s", parent->id, alias);
+}
+
+/*
  * The columns of a group's insert, and the joins that give the keys from
  * other levels: the parent's (hasMany, hasOne), the junction's two, each
  * belongsTo row's.
@@ -175,8 +197,9 @@ GroupColumns(WriteSql *ws, OrmWriteLevel *level, OrmWriteGroup *g,
 	{
 		OrmWriteLevel *t = level->parent;
 
-		appendStringInfo(joins, " JOIN r%d kt ON kt.\"orm$o\" = r.p JOIN r%d kp ON kp.\"orm$o\" = kt.\"orm$p\"",
-						 t->id, t->parent->id);
+		AppendParentJoin(joins, g, t, "kt");
+		appendStringInfo(joins, " JOIN r%d kp ON kp.\"orm$o\" = kt.\"orm$p\"",
+						 t->parent->id);
 		cols = AddColumn(cols, Field(m, a->foreign_key),
 						 psprintf("kp.%s", Field(a->source, a->source_key)));
 		cols = AddColumn(cols, Field(m, a->other_key),
@@ -185,7 +208,7 @@ GroupColumns(WriteSql *ws, OrmWriteLevel *level, OrmWriteGroup *g,
 	}
 	else if (a && (a->kind == ORM_HAS_MANY || a->kind == ORM_HAS_ONE))
 	{
-		appendStringInfo(joins, " JOIN r%d kp ON kp.\"orm$o\" = r.p", level->parent->id);
+		AppendParentJoin(joins, g, level->parent, "kp");
 		cols = AddColumn(cols, Field(m, a->foreign_key),
 						 psprintf("kp.%s", Field(a->source, a->source_key)));
 		cols = ScopeColumns(ws, cols, m, a->scope);
@@ -313,7 +336,7 @@ AppendGroup(WriteSql *ws, OrmWriteLevel *level, OrmWriteGroup *g, int index)
 		AppendRowsFrom(buf, level->model, g->given, g->data_param, g->form,
 					   g->ords_param, g->pars_param);
 		appendStringInfoString(buf, joins.data);
-		if (g->ords_param)
+		if (strcmp(OrdinalSql(g), "r.o") == 0)
 			appendStringInfoString(buf, " ORDER BY r.o");
 	}
 	if (level->parent == NULL)
@@ -364,9 +387,9 @@ AppendLevelRows(WriteSql *ws, OrmWriteLevel *level)
 		if (g->pars_param)
 			appendStringInfo(buf, " AS \"orm$o\", ($%d::pg_catalog.int4[])[%s] AS \"orm$p\", w.* FROM w%d_%d w",
 							 g->pars_param, n, level->id, i);
-		else
-			appendStringInfo(buf, " AS \"orm$o\", 0 AS \"orm$p\", w.* FROM w%d_%d w",
-							 level->id, i);
+		else					/* the root's rows, or under one row */
+			appendStringInfo(buf, " AS \"orm$o\", %d AS \"orm$p\", w.* FROM w%d_%d w",
+							 level->parent ? 1 : 0, level->id, i);
 		sep = " UNION ALL ";
 	}
 	if (level->links && (level->assoc->kind == ORM_HAS_MANY ||
@@ -385,6 +408,14 @@ AppendLevelRows(WriteSql *ws, OrmWriteLevel *level)
 		appendStringInfo(buf, "SELECT 0 AS \"orm$o\", 0 AS \"orm$p\", t.* FROM %s t WHERE false",
 						 OrmQualifiedTable(level->model));
 	appendStringInfoChar(buf, ')');
+}
+
+/* Whether a level is of one row whatever the data: create's root. */
+static bool
+OneRow(OrmWrite *w, OrmWriteLevel *level)
+{
+	return level->parent == NULL &&
+		(w->kind == ORM_WRITE_CREATE || w->kind == ORM_WRITE_UPSERT);
 }
 
 /*
@@ -412,7 +443,9 @@ AppendLevel(WriteSql *ws, OrmWriteLevel *level)
 	else if (level->node)
 	{
 		level->node->row_source = psprintf("r%d", level->id);
-		level->node->source_order = "\"orm$o\"";	/* as given */
+		level->node->source_of_parent = level->parent != NULL;
+		if (!OneRow(ws->w, level))
+			level->node->source_order = "\"orm$o\"";	/* as given */
 	}
 	foreach(lc, level->children)
 		if (((OrmWriteLevel *) lfirst(lc))->assoc->kind != ORM_BELONGS_TO)
