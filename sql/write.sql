@@ -215,5 +215,16 @@ SELECT id, title, done, n FROM write_test."Tasks" ORDER BY id;
 SELECT orm.update('Task', '{"n": 0}', '{"where": {}, "scope": "nope"}');
 SELECT orm.restore('Task', '{"where": {}, "scope": false}');
 
+-- the nested rows before the attributes, a key written with an escape,
+-- rows giving different attributes (two groups), under one parent or several
+SELECT jsonb_pretty(orm.create('User',
+  '{"posts": [{"comments": [{"body": "k1"}], "title": "kp1"}, {"stars": 2, "title": "kp2"}],
+    "n\u0061me": "kim", "score": 4}',
+  '{"include": [{"association": "posts", "include": ["comments"]}]}')::jsonb);
+SELECT jsonb_pretty(orm.bulk_create('User',
+  '[{"name": "b1", "posts": [{"title": "b1a"}, {"title": "b1b", "stars": 1}]},
+    {"posts": [{"stars": 2, "title": "b2a"}, {"title": "b2b"}], "name": "b2"}]',
+  '{"include": ["posts"]}')::jsonb);
+
 DROP EXTENSION orm_models CASCADE;
 DROP SCHEMA write_test CASCADE;

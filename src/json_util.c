@@ -401,11 +401,12 @@ OrmKeywordList(const void *table, int n, size_t rowsize)
 typedef struct SpanScan
 {
 	JsonLexContext *lex;
-	int			depth;
+	int			depth;			/* containers entered */
+	int			max_depth;		/* containers entered up to it are expanded */
 	OrmJsonSpan *top;
-	OrmJsonSpan *element;		/* the top array's element being read */
-	int			capacity;		/* of the members array being filled */
-	int			element_capacity;
+	OrmJsonSpan *added;			/* the member whose value comes next */
+	OrmJsonSpan **open;			/* open[d]: the expanded container at depth d */
+	int		   *capacity;		/* capacity[d]: of open[d]->members */
 } SpanScan;
 
 /* The kind of the token the lexer is at, as OrmJsonSpan has it. */
@@ -430,12 +431,27 @@ TokenKind(JsonTokenType t)
 	}
 }
 
-/* A new member of span, at the lexer's token. */
+/*
+ * The container a member at the current depth belongs to, when it is
+ * expanded, or NULL.
+ */
 static OrmJsonSpan *
-AddMember(SpanScan *s, OrmJsonSpan *span, int *capacity, char *key)
+Owner(SpanScan *s)
 {
+	return s->depth >= 1 && s->depth <= s->max_depth ? s->open[s->depth - 1] : NULL;
+}
+
+/* A new member of the current container, at the lexer's token. */
+static void
+AddMember(SpanScan *s, char *key)
+{
+	OrmJsonSpan *span = Owner(s);
+	int		   *capacity = &s->capacity[s->depth - 1];
 	OrmJsonSpan *m;
 
+	s->added = NULL;
+	if (span == NULL)
+		return;
 	if (span->nmembers == *capacity)
 	{
 		*capacity = *capacity ? *capacity * 2 : 8;
@@ -450,26 +466,54 @@ AddMember(SpanScan *s, OrmJsonSpan *span, int *capacity, char *key)
 	m->len = 0;
 	m->nmembers = 0;
 	m->members = NULL;
-	return m;
+	m->expanded = false;
+	s->added = m;
+}
+
+/* The end of the current container's last member. */
+static void
+EndMember(SpanScan *s)
+{
+	OrmJsonSpan *span = Owner(s);
+
+	/* its members array may have moved since the member began */
+	if (span)
+		span->members[span->nmembers - 1].len =
+			s->lex->prev_token_terminator - span->members[span->nmembers - 1].start;
+}
+
+/*
+ * An object or array begins: the top value, or the member just added;
+ * expanded when within the depth scanned.
+ */
+static void
+Enter(SpanScan *s, char kind)
+{
+	OrmJsonSpan *span = s->depth == 0 ? s->top : s->added;
+
+	if (span && s->depth < s->max_depth)
+	{
+		span->kind = kind;
+		span->expanded = true;
+		s->open[s->depth] = span;
+		s->capacity[s->depth] = 0;
+	}
+	else if (span)
+		span->kind = kind;
+	s->depth++;
 }
 
 static JsonActionResult
 ScanObjectStart(void *state)
 {
-	SpanScan  *s = state;
-
-	if (s->depth++ == 0)
-		s->top->kind = 'o';
+	Enter(state, 'o');
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
 static JsonActionResult
 ScanArrayStart(void *state)
 {
-	SpanScan  *s = state;
-
-	if (s->depth++ == 0)
-		s->top->kind = 'a';
+	Enter(state, 'a');
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
@@ -480,77 +524,31 @@ ScanLeave(void *state)
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
-/* The span a field at the current depth belongs to, or NULL. */
-static OrmJsonSpan *
-FieldOwner(SpanScan *s, int **capacity)
-{
-	if (s->depth == 1 && s->top->kind == 'o')
-	{
-		*capacity = &s->capacity;
-		return s->top;
-	}
-	if (s->depth == 2 && s->top->kind == 'a' && s->element)
-	{
-		*capacity = &s->element_capacity;
-		return s->element;
-	}
-	return NULL;
-}
-
 static JsonActionResult
 ScanFieldStart(void *state, char *fname, bool isnull)
 {
-	SpanScan  *s = state;
-	int		   *capacity;
-	OrmJsonSpan *owner = FieldOwner(s, &capacity);
-
-	if (owner)
-		(void) AddMember(s, owner, capacity, fname);
+	AddMember(state, fname);
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
 static JsonActionResult
 ScanFieldEnd(void *state, char *fname, bool isnull)
 {
-	SpanScan  *s = state;
-	int		   *capacity;
-	OrmJsonSpan *owner = FieldOwner(s, &capacity);
-
-	if (owner)
-	{
-		OrmJsonSpan *m = &owner->members[owner->nmembers - 1];
-
-		m->len = s->lex->prev_token_terminator - m->start;
-	}
+	EndMember(state);
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
 static JsonActionResult
 ScanElementStart(void *state, bool isnull)
 {
-	SpanScan  *s = state;
-
-	if (s->depth == 1)
-	{
-		s->element = AddMember(s, s->top, &s->capacity, NULL);
-		s->element_capacity = 0;
-	}
+	AddMember(state, NULL);
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
 static JsonActionResult
 ScanElementEnd(void *state, bool isnull)
 {
-	SpanScan  *s = state;
-
-	if (s->depth == 1)
-	{
-		/* the members array may have moved since the element began */
-		OrmJsonSpan *m = &s->top->members[s->top->nmembers - 1];
-
-		m->len = s->lex->prev_token_terminator - m->start;
-		s->element = NULL;
-	}
+	EndMember(state);
 	JSON_ACTION_RETURN(JSON_SUCCESS);
 }
 
@@ -580,14 +578,15 @@ ScalarKind(const char *json, int len)
 }
 
 /*
- * A json text read once, as a value and its members: an object's fields,
- * or an array's elements and, for each element that is an object, its
- * fields; every member with its name, kind and text, nested values left
- * as text.  One pass of PostgreSQL's parser over the whole document, so a
- * large array of rows is read once.
+ * A json text read once, as a value and its members, down to depth
+ * levels of containers: 1, the top object's fields or array's elements;
+ * 2, theirs too; and so on.  Every member with its name, kind and text;
+ * values deeper left as text.  One pass of PostgreSQL's parser over the
+ * whole document, so a large array of rows, or rows nested in rows, is
+ * read once.
  */
 OrmJsonSpan *
-OrmJsonScan(const char *json, int len)
+OrmJsonScan(const char *json, int len, int depth)
 {
 	SpanScan	s = {0};
 	JsonSemAction sem = {0};
@@ -602,6 +601,9 @@ OrmJsonScan(const char *json, int len)
 	s.top = palloc0(sizeof(OrmJsonSpan));
 	s.top->start = json;
 	s.top->len = len;
+	s.max_depth = Max(depth, 1);
+	s.open = palloc(sizeof(OrmJsonSpan *) * s.max_depth);
+	s.capacity = palloc(sizeof(int) * s.max_depth);
 	sem.semstate = &s;
 	sem.object_start = ScanObjectStart;
 	sem.object_end = ScanLeave;

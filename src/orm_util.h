@@ -48,9 +48,10 @@ typedef struct OrmJsonSpan
 	int			nmembers;		/* fields of an object, elements of an
 								 * array: as OrmJsonScan expands them */
 	struct OrmJsonSpan *members;
+	bool		expanded;		/* a container whose members were read */
 } OrmJsonSpan;
 
-extern OrmJsonSpan *OrmJsonScan(const char *json, int len);
+extern OrmJsonSpan *OrmJsonScan(const char *json, int len, int depth);
 extern Jsonb *OrmJsonToJsonb(text *json);
 extern text *OrmJsonGetField(text *json, const char *key);
 extern List *OrmJsonFields(JsonbContainer *container);

@@ -37,6 +37,9 @@ typedef struct OrmWriteRow
 {
 	const char *text;			/* the object's json text, in the document */
 	int			len;
+	OrmJsonSpan *object;		/* its members */
+	Bitmapset  *nested;			/* those that are no attribute: included
+								 * rows, junction values (by position) */
 	int			ordinal;		/* in its level: the created rows first */
 	int			parent;			/* the parent row's ordinal; 0 at the root */
 	Bitmapset  *given;			/* attribute numbers (0-based, in

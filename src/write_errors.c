@@ -50,7 +50,7 @@ CheckValue(OrmModel *m, OrmAttribute *a, const char *start, int len)
 static void
 CheckObject(OrmModel *m, Bitmapset *given, const char *text, int len)
 {
-	OrmJsonSpan *obj = OrmJsonScan(text, len);
+	OrmJsonSpan *obj = OrmJsonScan(text, len, 1);
 
 	for (int i = 0; i < obj->nmembers; i++)
 	{

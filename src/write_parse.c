@@ -21,6 +21,7 @@
 #include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 
 #include "orm_util.h"
@@ -466,6 +467,27 @@ static void ParseRows(WriteParse *wp, OrmWriteLevel *level, OrmJsonSpan *value,
 					  int parent);
 
 /*
+ * How deep the rows of node and of its includes nest in a json value (an
+ * array of them, or one): the depth OrmJsonScan reads them all to in one
+ * pass.
+ */
+static int
+RowsDepth(OrmQueryNode *node, bool array)
+{
+	int			deepest = 0;
+	ListCell   *lc;
+
+	check_stack_depth();
+	foreach(lc, node->children)
+	{
+		OrmQueryNode *child = lfirst(lc);
+
+		deepest = Max(deepest, RowsDepth(child, IsToMany(child->assoc)));
+	}
+	return (array ? 2 : 1) + deepest;
+}
+
+/*
  * The nested rows of an included association in a row: an array for
  * hasMany and belongsToMany, an object for hasOne and belongsTo, or null.
  * A belongsTo's row is of the level its parent's row links to.
@@ -492,7 +514,8 @@ ParseNested(WriteParse *wp, OrmWriteLevel *level, OrmWriteRow *row,
 	if (a->kind == ORM_BELONGS_TO)
 		row->linked_to = bms_add_member(row->linked_to,
 										ListIndex(level->children, cl));
-	ParseRows(wp, cl, OrmJsonScan(f->start, f->len), row->ordinal);
+	ParseRows(wp, cl, f->expanded ? f : OrmJsonScan(f->start, f->len, RowsDepth(child, many)),
+			  row->ordinal);
 }
 
 /* An attribute's value in a row: given once, one value per column. */
@@ -583,6 +606,7 @@ ParseRow(WriteParse *wp, OrmWriteLevel *level, OrmJsonSpan *obj, int parent)
 				errmsg("a row of model \"%s\" must be an object", level->model->name));
 	row->text = obj->start;
 	row->len = obj->len;
+	row->object = obj;
 	row->parent = parent;
 	row->link = IsLink(level, obj);
 	if (row->link)
@@ -606,7 +630,10 @@ ParseRow(WriteParse *wp, OrmWriteLevel *level, OrmJsonSpan *obj, int parent)
 		else if (a)
 			GiveAttribute(wp, level, row, a, number, f, &seen);
 		else
+		{
 			OtherKey(wp, level, row, f);
+			row->nested = bms_add_member(row->nested, i);
+		}
 	}
 }
 
@@ -682,7 +709,7 @@ MakeJunction(WriteParse *wp, OrmWriteLevel *level)
 		OrmWriteRow *item = lfirst(lc);
 		OrmJsonSpan empty = {.kind = 'o', .start = "{}", .len = 2};
 		OrmJsonSpan *values = item->junction ?
-			OrmJsonScan(item->junction, item->junction_len) : &empty;
+			OrmJsonScan(item->junction, item->junction_len, 1) : &empty;
 
 		ParseRow(wp, j, values, item->ordinal);
 	}
@@ -843,8 +870,9 @@ static void
 ParseCreateData(WriteParse *wp, text *data)
 {
 	OrmWrite   *w = wp->w;
-	OrmJsonSpan *top = OrmJsonScan(VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
 	bool		bulk = w->kind == ORM_WRITE_BULK_CREATE;
+	OrmJsonSpan *top = OrmJsonScan(VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data),
+								   RowsDepth(w->query, bulk));
 
 	if (top->kind != (bulk ? 'a' : 'o'))
 		ereport(ERROR,
@@ -867,7 +895,7 @@ ParseSetData(WriteParse *wp, text *data)
 {
 	OrmWrite   *w = wp->w;
 	OrmModel   *m = w->model;
-	OrmJsonSpan *top = OrmJsonScan(VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
+	OrmJsonSpan *top = OrmJsonScan(VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data), 1);
 	bool		increment = w->kind != ORM_WRITE_UPDATE;
 	Bitmapset  *seen = NULL;
 
@@ -988,6 +1016,36 @@ OrdinalArray(List *rows, bool parents)
 										   sizeof(int32), true, TYPALIGN_INT));
 }
 
+/*
+ * A row's object as given, but for its members that are no attribute:
+ * the statement reads its attributes, and reads nested rows no more.
+ */
+static void
+AppendRowObject(StringInfo buf, OrmWriteRow *row)
+{
+	OrmJsonSpan *obj = row->object;
+	bool		first = true;
+
+	if (row->nested == NULL)
+	{
+		appendBinaryStringInfo(buf, row->text, row->len);
+		return;
+	}
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < obj->nmembers; i++)
+	{
+		if (bms_is_member(i, row->nested))
+			continue;
+		if (!first)
+			appendStringInfoChar(buf, ',');
+		first = false;
+		escape_json(buf, obj->members[i].key);
+		appendStringInfoChar(buf, ':');
+		appendBinaryStringInfo(buf, obj->members[i].start, obj->members[i].len);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
 /* A json array of the rows' objects, as given. */
 static Datum
 RowsArray(List *rows)
@@ -999,11 +1057,9 @@ RowsArray(List *rows)
 	appendStringInfoChar(&buf, '[');
 	foreach(lc, rows)
 	{
-		OrmWriteRow *row = lfirst(lc);
-
 		if (foreach_current_index(lc))
 			appendStringInfoChar(&buf, ',');
-		appendBinaryStringInfo(&buf, row->text, row->len);
+		AppendRowObject(&buf, lfirst(lc));
 	}
 	appendStringInfoChar(&buf, ']');
 	return PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
@@ -1057,8 +1113,14 @@ OrmWriteParams(OrmWrite *w, Datum *values, char *nulls)
 			OrmWriteRow *first = linitial(g->rows);
 
 			if (g->form == ORM_ROWS_RECORD)
+			{
+				StringInfoData buf;
+
+				initStringInfo(&buf);
+				AppendRowObject(&buf, first);
 				values[g->data_param - 1] =
-					PointerGetDatum(cstring_to_text_with_len(first->text, first->len));
+					PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
+			}
 			else if (g->form == ORM_ROWS_ARRAY)
 				values[g->data_param - 1] = PointerGetDatum(w->data);
 			else
