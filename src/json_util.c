@@ -446,12 +446,13 @@ static void
 AddMember(SpanScan *s, char *key)
 {
 	OrmJsonSpan *span = Owner(s);
-	int		   *capacity = &s->capacity[s->depth - 1];
+	int		   *capacity;
 	OrmJsonSpan *m;
 
 	s->added = NULL;
 	if (span == NULL)
 		return;
+	capacity = &s->capacity[s->depth - 1];
 	if (span->nmembers == *capacity)
 	{
 		*capacity = *capacity ? *capacity * 2 : 8;
@@ -491,15 +492,14 @@ Enter(SpanScan *s, char kind)
 {
 	OrmJsonSpan *span = s->depth == 0 ? s->top : s->added;
 
+	if (span)
+		span->kind = kind;
 	if (span && s->depth < s->max_depth)
 	{
-		span->kind = kind;
 		span->expanded = true;
 		s->open[s->depth] = span;
 		s->capacity[s->depth] = 0;
 	}
-	else if (span)
-		span->kind = kind;
 	s->depth++;
 }
 

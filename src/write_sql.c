@@ -410,12 +410,21 @@ AppendLevelRows(WriteSql *ws, OrmWriteLevel *level)
 	appendStringInfoChar(buf, ')');
 }
 
-/* Whether a level is of one row whatever the data: create's root. */
+/*
+ * Whether the output reads a level's rows in the order given without an
+ * ORDER BY (which costs a sort's setup, more than all else a level of a
+ * few rows costs): create's one root row, or the rows of a level's only
+ * insert group, which a CTE returns in the order they were inserted, read
+ * without a join (a belongsToMany's rows are joined to their junction's).
+ */
 static bool
-OneRow(OrmWrite *w, OrmWriteLevel *level)
+InGivenOrder(OrmWrite *w, OrmWriteLevel *level)
 {
-	return level->parent == NULL &&
-		(w->kind == ORM_WRITE_CREATE || w->kind == ORM_WRITE_UPSERT);
+	if (level->parent == NULL &&
+		(w->kind == ORM_WRITE_CREATE || w->kind == ORM_WRITE_UPSERT))
+		return true;
+	return list_length(level->groups) == 1 && level->links == NIL &&
+		level->junction == NULL;
 }
 
 /*
@@ -444,7 +453,7 @@ AppendLevel(WriteSql *ws, OrmWriteLevel *level)
 	{
 		level->node->row_source = psprintf("r%d", level->id);
 		level->node->source_of_parent = level->parent != NULL;
-		if (!OneRow(ws->w, level))
+		if (!InGivenOrder(ws->w, level) || level->node->order != NIL)
 			level->node->source_order = "\"orm$o\"";	/* as given */
 	}
 	foreach(lc, level->children)
