@@ -89,6 +89,32 @@ SELECT orm.find_all('Owner', '{"attributes": [["nope", "n"]]}');
 SELECT orm.find_all('Owner', '{"attributes": [["x", "k"], "k"]}');
 SELECT orm.find_all('Owner', '{"attributes": ["x", "x"]}') IS NOT NULL AS repeated_name_once;
 SELECT orm.find_all('Pet', '{"include": [{"association": "tags", "through": {"attributes": [["PetId", "p"]]}}]}');
+-- a level reads its parent's keys as an array (one index scan for them
+-- all) when the column it compares them with leads a btree index of its
+-- type's operator class, at every level and per parent row; without such
+-- an index, the sub-select the planner may hash; the same rows either way
+\set q '{"where": {"r": 7}, "include": [{"association": "pets", "include": ["tags"]}, "firstPet"]}'
+\set q2 '{"where": {"r": 7}, "include": [{"association": "pets", "limit": 1}]}'
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS pets,
+       orm.find_all_sql('Owner', :'q') ~ '"PetId" OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS tags,
+       orm.find_all_sql('Owner', :'q2') ~ 't0.id OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS per_parent;
+SELECT orm.find_all('Owner', :'q2');
+SELECT orm.find_all('Owner', :'q');
+SELECT format('DROP INDEX jw.%I', i.relname) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+ WHERE x.indrelid = 'jw."Pets"'::regclass
+   AND x.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = 'jw."Pets"'::regclass AND attname = 'OwnerId') \gexec
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(SELECT'
+   AND orm.find_all_sql('Owner', :'q') ~ '"PetId" OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS semi_join_unindexed;
+SELECT orm.find_all('Owner', :'q');
+CREATE INDEX "Pets_OwnerId_text" ON jw."Pets" (("OwnerId"::text));
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(SELECT' AS semi_join_expression_index;
+CREATE INDEX "Pets_OwnerId_partial" ON jw."Pets" ("OwnerId") WHERE "OwnerId" > 0;
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(SELECT' AS semi_join_partial_index;
+CREATE INDEX "Pets_OwnerId_hash" ON jw."Pets" USING hash ("OwnerId");
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(SELECT' AS semi_join_hash_index;
+CREATE INDEX "Pets_OwnerId_r" ON jw."Pets" ("OwnerId", r);
+SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS keys_array_again;
+SELECT orm.find_all('Owner', :'q');
 RESET TIME ZONE;
 RESET orm_models.json_writer;
 DROP SCHEMA jw CASCADE;

@@ -32,16 +32,25 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "orm_util.h"
 #include "orm_core.h"
 #include "orm_model.h"
 #include "orm_sql.h"
+#include "orm_catalog.h"
 #include "orm_query.h"
 
 /*
@@ -198,11 +207,119 @@ ReadsParent(OrmQueryNode *node)
 		(PerParent(node) || !KeyOfParent(node));
 }
 
-/* l<id>'s column n, as a list of values: "SELECT r.c<n> FROM l<id> r". */
-static void
-AppendParentColumn(StringInfo buf, LevelsBuild *b, OrmQueryNode *parent, int n)
+/* Whether an index is a valid btree on the whole table led by attnum. */
+static bool
+LeadingBtree(Oid indexid, AttrNumber attnum, Oid typid)
 {
-	appendStringInfo(buf, "SELECT r.c%d FROM l%d r", n, b->info[parent->index].id);
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+	HeapTuple	rel;
+	bool		leads;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	leads = ((Form_pg_index) GETSTRUCT(tup))->indisvalid &&
+		((Form_pg_index) GETSTRUCT(tup))->indkey.values[0] == attnum &&
+		heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
+		heap_attisnull(tup, Anum_pg_index_indexprs, NULL);
+	if (leads)
+	{
+		bool		isnull;
+		Datum		classes = SysCacheGetAttr(INDEXRELID, tup,
+											  Anum_pg_index_indclass, &isnull);
+
+		leads = !isnull && ((oidvector *) DatumGetPointer(classes))->values[0] ==
+			GetDefaultOpClass(typid, BTREE_AM_OID);
+	}
+	ReleaseSysCache(tup);
+	if (!leads)
+		return false;
+	rel = SearchSysCache1(RELOID, ObjectIdGetDatum(indexid));
+	if (!HeapTupleIsValid(rel))
+		return false;
+	leads = ((Form_pg_class) GETSTRUCT(rel))->relam == BTREE_AM_OID;
+	ReleaseSysCache(rel);
+	return leads;
+}
+
+/*
+ * Whether a column of model m's table (the one its name gives, as the
+ * statement reads it) leads a btree index (its type's
+ * default operator class, valid, not partial) and has the type and
+ * collation of a column of model pm's: then "= ANY (ARRAY(...))" over
+ * the values of pm's column is one scan of the index for them all.
+ */
+static bool
+IndexedLike(OrmModel *m, OrmAttribute *a, OrmModel *pm, OrmAttribute *pa)
+{
+	Oid			relid = OrmLiveTable(m, ORM_LIVE_TABLE);
+	Oid			prelid = OrmLiveTable(pm, ORM_LIVE_TABLE);
+	AttrNumber	attnum;
+	AttrNumber	pattnum;
+	Oid			typid,
+				ptypid,
+				coll,
+				pcoll;
+	int32		typmod;
+	Relation	rel;
+	List	   *indexes;
+	ListCell   *lc;
+	bool		indexed = false;
+
+	if (!OidIsValid(relid) || !OidIsValid(prelid) ||
+		(attnum = get_attnum(relid, a->field)) <= 0 ||
+		(pattnum = get_attnum(prelid, pa->field)) <= 0)
+		return false;
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
+	get_atttypetypmodcoll(prelid, pattnum, &ptypid, &typmod, &pcoll);
+	if (typid != ptypid || coll != pcoll)
+		return false;
+	rel = table_open(relid, AccessShareLock);
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+		indexed |= LeadingBtree(lfirst_oid(lc), attnum, typid);
+	table_close(rel, AccessShareLock);
+	return indexed;
+}
+
+/*
+ * Whether node's side of its link is read from its model's own table by
+ * an index its parent's keys can all be looked up in at once.
+ */
+static bool
+LinkIndexed(OrmQueryNode *node)
+{
+	OrmAssociation *a = node->assoc;
+	OrmQueryNode *parent = node->parent;
+
+	if (node->row_source || node->junction_source || parent->row_source)
+		return false;
+	switch (a->kind)
+	{
+		case ORM_BELONGS_TO:
+			return IndexedLike(a->target, Attr(a->target, a->target_key),
+							   a->source, ParentSide(node));
+		case ORM_BELONGS_TO_MANY:
+			return IndexedLike(a->junction, Attr(a->junction, a->foreign_key),
+							   a->source, ParentSide(node));
+		default:
+			return IndexedLike(a->target, Attr(a->target, a->foreign_key),
+							   a->source, ParentSide(node));
+	}
+}
+
+/*
+ * "ANY (...)" of l<id>'s column n, the keys of the parent's rows: an
+ * array of them when the column compared with them is indexed (one index
+ * scan for all keys, where the semi-join looks each key up with an index
+ * scan of its own: a fifth of a find_by_pk with two levels), else the
+ * sub-select, which the planner may hash.
+ */
+static void
+AppendParentKeys(StringInfo buf, LevelsBuild *b, OrmQueryNode *parent, int n,
+				 bool indexed)
+{
+	appendStringInfo(buf, indexed ? "ANY (ARRAY(SELECT r.c%d FROM l%d r))" :
+					 "ANY (SELECT r.c%d FROM l%d r)", n, b->info[parent->index].id);
 }
 
 /* exprs as a select list, named c1, c2, ... */
@@ -234,11 +351,12 @@ AppendPerParentRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 					 OrmNodeTable(parent), alias);
 	if (ReadsParent(node))
 	{
-		appendStringInfo(buf, " WHERE %s.%s %s ANY (", alias, quote_identifier(pk->field),
+		appendStringInfo(buf, " WHERE %s.%s %s ", alias, quote_identifier(pk->field),
 						 OrmComparisonOperator(parent->model, pk,
 											   BTEqualStrategyNumber, false));
-		AppendParentColumn(buf, b, parent, b->info[parent->index].pk_col);
-		appendStringInfoChar(buf, ')');
+		AppendParentKeys(buf, b, parent, b->info[parent->index].pk_col,
+						 parent->row_source == NULL &&
+						 IndexedLike(parent->model, pk, parent->model, pk));
 	}
 	appendStringInfo(buf, ") %s CROSS JOIN LATERAL (", alias);
 	AppendSelectList(buf, exprs);
@@ -279,11 +397,11 @@ AppendLevelRows(StringInfo buf, LevelsBuild *b, OrmQueryNode *node,
 	}
 	else if (ReadsParent(node))
 	{
-		appendStringInfo(buf, "%s%s %s ANY (", lead, ChildSideSql(node),
+		appendStringInfo(buf, "%s%s %s ", lead, ChildSideSql(node),
 						 OrmComparisonOperator(node->parent->model, ParentSide(node),
 											   BTEqualStrategyNumber, false));
-		AppendParentColumn(buf, b, node->parent, b->info[node->index].link_col);
-		appendStringInfoChar(buf, ')');
+		AppendParentKeys(buf, b, node->parent, b->info[node->index].link_col,
+						 LinkIndexed(node));
 		lead = " AND ";
 	}
 	OrmAppendHaving(buf, node, params,
