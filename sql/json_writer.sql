@@ -115,6 +115,15 @@ SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY
 CREATE INDEX "Pets_OwnerId_r" ON jw."Pets" ("OwnerId", r);
 SELECT orm.find_all_sql('Owner', :'q') ~ '"OwnerId" OPERATOR\(pg_catalog.=\) ANY \(ARRAY\(SELECT' AS keys_array_again;
 SELECT orm.find_all('Owner', :'q');
+-- a root with a limit, an order by its own columns and a required include
+-- linked by an indexed column is sorted before the include's EXISTS, which
+-- then stops at the limit; not without a limit, nor ordered by an include
+\set q3 '{"where": {"r": {"$gte": 0}}, "include": [{"association": "pets", "where": {"v": {"$ne": "zzz"}}}], "order": [["x", "DESC"]], "limit": 1, "offset": 1}'
+SELECT orm.find_all_sql('Owner', :'q3') ~ 'ORDER BY t0.x DESC OFFSET 0\) t0 WHERE .*EXISTS .* ORDER BY t0.x DESC LIMIT' AS sorted_first;
+SELECT orm.find_all('Owner', :'q3');
+SELECT orm.find_one('Owner', '{"include": [{"association": "pets", "where": {"v": "one"}}], "order": ["x"]}');
+SELECT orm.find_all_sql('Owner', '{"include": [{"association": "pets", "where": {"v": "one"}}], "order": [["x", "DESC"]]}') !~ 'OFFSET 0\)' AS not_without_limit;
+SELECT orm.find_all_sql('Owner', '{"include": [{"association": "firstPet", "where": {"v": "one"}}], "order": [["firstPet", "v", "DESC"]], "limit": 1}') !~ 'OFFSET 0\)' AS not_by_an_include;
 RESET TIME ZONE;
 RESET orm_models.json_writer;
 DROP SCHEMA jw CASCADE;
