@@ -37,7 +37,7 @@
 #   BENCH_SYNC_MODELS=200, BENCH_SYNC_REPS=3
 #   BENCH_DDL_TABLES=500, BENCH_DDL_REPS=7
 #   BENCH_NODE=auto|0|1    case 6 (auto: when node and npm are there)
-#   BENCH_NODE_REPS=3
+#   BENCH_NODE_REPS=3      case 6: findAll samples (BENCH_PK_REPS=7: findByPk's)
 #   BENCH_CASES=1,2,3,4,5,6,7,8
 #   BENCH_JIT=off          jit setting of the benchmark's sessions
 #   BENCH_JUDGE=1          0: print ratios without judging them (smoke)
@@ -450,7 +450,7 @@ INSERT INTO bench.results (case_no, shape, metric, value, note)
 SELECT 6, k, 'value', (:'j'::jsonb ->> (k || '_ms'))::float8,
        format('sequelize %s, pg %s', :'j'::jsonb ->> 'sequelize_version', :'j'::jsonb ->> 'pg_version')
   FROM unnest(ARRAY['sequelize', 'sequelize_json', 'orm_text', 'orm_parsed', 'package', 'part_server', 'part_text',
-                    'part_parse', 'part_convert', 'pk_sequelize', 'pk_package', 'pk_orm_parsed']) AS k;
+                    'part_parse', 'part_convert', 'pk_sequelize', 'pk_package', 'pk_orm_parsed', 'pk_orm_pool']) AS k;
 SQL
 	if [ "$(printf '%s' "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).ok))')" != true ]; then
 		echo "Sequelize and orm-models returned different users, posts or comments" >&2

@@ -10,12 +10,15 @@
  * builds for the query.  The options are translated by lib/options.js, the
  * JSON text that comes back is parsed and converted by lib/result.js, with
  * the types read once from the catalog (lib/catalog.js; refresh() reads it
- * again after the models change).
+ * again after the models change).  A read's translation (the JSON text
+ * sent, the result's shape) is kept per catalog under a key of its options'
+ * content (findKey), so that a repeated call only runs the statement and
+ * converts its result.
  */
 'use strict';
 
 const crypto = require('crypto');
-const { translateFind } = require('./options');
+const { translateFind, findKey } = require('./options');
 const { shapeOf, parseResult, DEFAULT_PARSERS } = require('./result');
 const { loadCatalog } = require('./catalog');
 const { fromPg, OrmOptionError, EmptyResultError } = require('./errors');
@@ -62,6 +65,9 @@ const names = new Map();
 
 /* At most this many result shapes are kept per catalog (one per query text). */
 const SHAPES_KEPT = 1000;
+
+/* At most this many read plans are kept per catalog (then they are all dropped). */
+const PLANS_KEPT = 1000;
 
 /* The statement's name: from its text, so that one name never means two texts. */
 function statementName(text) {
@@ -115,17 +121,26 @@ class OrmModels {
 		this.pool = pool;
 		this.parsers = { ...parsersOf(options.sequelize), ...(options.parsers || {}) };
 		this._catalog = null;
+		/* the catalog once read (this._catalog resolved), for the calls that need not wait */
+		this._ready = null;
 		this._models = new Map();
 		this._shapes = new WeakMap();
+		this._plans = new WeakMap();
 	}
 
 	/* The catalog, read on first use. */
 	catalog() {
 		if (!this._catalog) {
-			this._catalog = loadCatalog(q => this.pool.query(q)).catch(e => {
-				this._catalog = null;
+			const p = loadCatalog(q => this.pool.query(q)).then(c => {
+				if (this._catalog === p)
+					this._ready = c;
+				return c;
+			}, e => {
+				if (this._catalog === p)
+					this._catalog = null;
 				throw e;
 			});
+			this._catalog = p;
 		}
 		return this._catalog;
 	}
@@ -133,6 +148,7 @@ class OrmModels {
 	/* Forget the catalog (after define_models, sync...): read again on next use. */
 	refresh() {
 		this._catalog = null;
+		this._ready = null;
 		return this;
 	}
 
@@ -176,6 +192,15 @@ class OrmModels {
 		}
 		return s;
 	}
+
+	_plans_for(catalog) {
+		let s = this._plans.get(catalog);
+		if (!s) {
+			s = new Map();
+			this._plans.set(catalog, s);
+		}
+		return s;
+	}
 }
 
 /* Sequelize's Model statics, answered by orm_models. */
@@ -186,6 +211,7 @@ class OrmModel {
 		this.isOrmModel = true;
 		/* undefined: the default scope; false: none; else a list of scope names */
 		this._scope = scope;
+		this._planKey = `${name.length}:${name}\u0000${scope === undefined ? 'd' : JSON.stringify(scope)}\u0000`;
 	}
 
 	/*
@@ -210,12 +236,27 @@ class OrmModel {
 		return new OrmModel(this.orm, this.name, false);
 	}
 
-	async _prepare(options, method) {
-		let catalog = await this.orm.catalog();
+	/* The catalog, with this model in it if it is defined (read again if it was not). */
+	async _catalog() {
+		let catalog = this.orm._ready || await this.orm.catalog();
 		if (!catalog.models.has(this.name) && !catalog.broken.has(this.name)) {
 			/* defined since the catalog was read? */
 			catalog = await this.orm.refresh().catalog();
 		}
+		return catalog;
+	}
+
+	/* The catalog when it is read and has this model: no wait (else null: call _catalog). */
+	_readyCatalog() {
+		const c = this.orm._ready;
+		return c !== null && c.models.has(this.name) ? c : null;
+	}
+
+	async _prepare(options, method) {
+		return this._prepareIn(await this._catalog(), options, method);
+	}
+
+	_prepareIn(catalog, options, method) {
 		const model = catalog.model(this.name);
 		const { query, call } = translateFind(options, method, { resolver: catalog.resolver, model: this.name });
 		if (this._scope !== undefined && SCOPED.has(method))
@@ -225,6 +266,32 @@ class OrmModel {
 		if (call.plain !== undefined && call.plain !== true)
 			throw new OrmOptionError('plain', 'plain: false is not supported');
 		return { catalog, model, query, call };
+	}
+
+	/*
+	 * A read's plan: what build(prepared) makes of _prepareIn's translation
+	 * (the JSON sent, the result's shape), kept per catalog under the
+	 * method, this model and scope, and the key of the options' content
+	 * (lib/options.js findKey): a call with the same options, even through
+	 * another options object or one changed since, finds it and translates
+	 * nothing.  Returns {plan, call}.
+	 */
+	_plan(catalog, options, method, build) {
+		const call = {};
+		const k = findKey(options, method, call);
+		const plans = this.orm._plans_for(catalog);
+		const key = k === null ? null : `${method}\u0000${this._planKey}${k}`;
+		const kept = key === null ? undefined : plans.get(key);
+		if (kept !== undefined)
+			return { plan: kept, call };
+		const prepared = this._prepareIn(catalog, options, method);
+		const plan = build(prepared);
+		if (key !== null) {
+			if (plans.size >= PLANS_KEPT)
+				plans.clear();
+			plans.set(key, plan);
+		}
+		return { plan, call: prepared.call };
 	}
 
 	/*
@@ -263,20 +330,26 @@ class OrmModel {
 		return out.length ? out : query.include;
 	}
 
+	/* The plan of findAll and findOne: the query's JSON text and the result's shape. */
+	_findPlan(catalog, options, method) {
+		return this._plan(catalog, options, method, ({ query }) => {
+			const q = JSON.stringify(query);
+			return { q, shape: this._shape(catalog, query, q) };
+		});
+	}
+
 	async findAll(options) {
-		const { catalog, query, call } = await this._prepare(options, 'findAll');
+		const { plan, call } = this._findPlan(this._readyCatalog() || await this._catalog(), options, 'findAll');
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const q = JSON.stringify(query);
-		const text = await this.orm._run(runner, SQL.findAll, [this.name, q], call);
-		return parseResult(text, this._shape(catalog, query, q), this.orm.parsers);
+		const text = await this.orm._run(runner, SQL.findAll, [this.name, plan.q], call);
+		return parseResult(text, plan.shape, this.orm.parsers);
 	}
 
 	async findOne(options) {
-		const { catalog, query, call } = await this._prepare(options, 'findOne');
+		const { plan, call } = this._findPlan(this._readyCatalog() || await this._catalog(), options, 'findOne');
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const q = JSON.stringify(query);
-		const text = await this.orm._run(runner, SQL.findOne, [this.name, q], call);
-		return this._one(parseResult(text, this._shape(catalog, query, q), this.orm.parsers), call);
+		const text = await this.orm._run(runner, SQL.findOne, [this.name, plan.q], call);
+		return this._one(parseResult(text, plan.shape, this.orm.parsers), call);
 	}
 
 	async findByPk(param, options) {
@@ -284,46 +357,57 @@ class OrmModel {
 			return null;
 		if (!['number', 'bigint', 'string'].includes(typeof param) && !Buffer.isBuffer(param))
 			throw new OrmOptionError('param', `Argument passed to findByPk is invalid: ${param}`);
-		const { catalog, model, query, call } = await this._prepare(options, 'findByPk');
-		/* Sequelize's findByPk replaces the where with the key */
-		delete query.where;
+		const catalog = this._readyCatalog() || await this._catalog();
+		const { plan, call } = this._plan(catalog, options, 'findByPk', ({ model, query }) => {
+			/* Sequelize's findByPk replaces the where with the key */
+			delete query.where;
+			const q = JSON.stringify(query);
+			/* the shape does not depend on the where (the key) */
+			const shape = this._shape(catalog, query, q);
+			if (model.primaryKeys.length === 1) {
+				const sql = `SELECT orm.find_by_pk($1, $2::${model.attributes[model.primaryKeys[0]].type}, $3::jsonb) AS r`;
+				return { sql, q, shape };
+			}
+			/* a composite key: findOne's where on the first key attribute, as Sequelize's */
+			return { sql: null, query, pk: model.primaryKeys[0], shape };
+		});
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const pk = model.primaryKeys[0];
 		let text;
-		let q;
-		if (model.primaryKeys.length === 1) {
-			const sql = model.findByPkSql || (model.findByPkSql = `SELECT orm.find_by_pk($1, $2::${model.attributes[pk].type}, $3::jsonb) AS r`);
+		if (plan.sql !== null) {
 			const value = typeof param === 'bigint' ? String(param) : Buffer.isBuffer(param) ? `\\x${param.toString('hex')}` : param;
-			q = JSON.stringify(query);
-			text = await this.orm._run(runner, sql, [this.name, value, q], call);
+			text = await this.orm._run(runner, plan.sql, [this.name, value, plan.q], call);
 		} else {
-			query.where = { [pk]: typeof param === 'bigint' ? String(param) : param };
-			q = JSON.stringify(query);
+			const q = JSON.stringify({ ...plan.query, where: { [plan.pk]: typeof param === 'bigint' ? String(param) : param } });
 			text = await this.orm._run(runner, SQL.findOne, [this.name, q], call);
 		}
-		/* the shape does not depend on the where (the key) */
-		return this._one(parseResult(text, this._shape(catalog, query, model.primaryKeys.length === 1 ? q : JSON.stringify({ ...query, where: undefined })), this.orm.parsers), call);
+		return this._one(parseResult(text, plan.shape, this.orm.parsers), call);
 	}
 
 	async count(options) {
-		const { catalog, model, query, call } = await this._prepare(options, 'count');
-		/* Sequelize's count ignores these */
-		delete query.limit;
-		delete query.offset;
-		delete query.order;
-		delete query.attributes;
+		const catalog = this._readyCatalog() || await this._catalog();
+		const { plan, call } = this._plan(catalog, options, 'count', ({ model, query }) => {
+			/* Sequelize's count ignores these */
+			delete query.limit;
+			delete query.offset;
+			delete query.order;
+			delete query.attributes;
+			return query.group !== undefined ? this._groupedPlan(catalog, model, query) : { q: JSON.stringify(query) };
+		});
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		if (query.group !== undefined)
-			return this._groupedCount(catalog, model, query, call, runner);
-		const r = await this.orm._run(runner, SQL.count, [this.name, JSON.stringify(query)], call);
+		if (plan.grouped) {
+			const rows = parseResult(await this.orm._run(runner, SQL.findAll, [this.name, plan.q], call), plan.shape, this.orm.parsers);
+			return rows.map(r => ({ ...r, count: Number(r.count) }));
+		}
+		const r = await this.orm._run(runner, SQL.count, [this.name, plan.q], call);
 		return r === null ? 0 : Number(r);
 	}
 
 	/*
 	 * count({group}): Sequelize's [{...group keys, count}], through the
-	 * grouped find_all (orm.count refuses group and names this form).
+	 * grouped find_all (orm.count refuses group and names this form): its
+	 * plan.
 	 */
-	async _groupedCount(catalog, model, query, call, runner) {
+	_groupedPlan(catalog, model, query) {
 		const col = query.col || (query.include ? model.primaryKeys[0] : null);
 		let arg = col ? { col } : { col: '*' };
 		if (query.distinct)
@@ -336,23 +420,24 @@ class OrmModel {
 		if (q.include)
 			q.include = noAttributes(q.include);
 		const text = JSON.stringify(q);
-		const rows = parseResult(await this.orm._run(runner, SQL.findAll, [this.name, text], call),
-			this._shape(catalog, q, text), this.orm.parsers);
-		return rows.map(r => ({ ...r, count: Number(r.count) }));
+		return { grouped: true, q: text, shape: this._shape(catalog, q, text) };
 	}
 
 	async findAndCountAll(options) {
-		const { catalog, query, call } = await this._prepare(options, 'findAndCountAll');
-		if (query.group !== undefined)
-			throw new OrmOptionError('group', 'findAndCountAll with group (a count per group) is not supported by orm-models: call count({group}) and findAll');
+		const catalog = this._readyCatalog() || await this._catalog();
+		const { plan, call } = this._plan(catalog, options, 'findAndCountAll', ({ query }) => {
+			if (query.group !== undefined)
+				throw new OrmOptionError('group', 'findAndCountAll with group (a count per group) is not supported by orm-models: call count({group}) and findAll');
+			const q = JSON.stringify(query);
+			return { q, shape: this._shape(catalog, query, q) };
+		});
 		const runner = runnerOf(this.orm.pool, call.transaction);
-		const q = JSON.stringify(query);
-		const text = await this.orm._run(runner, SQL.findAndCountAll, [this.name, q], call);
+		const text = await this.orm._run(runner, SQL.findAndCountAll, [this.name, plan.q], call);
 		/* {"count": n, "rows": [...]}: the rows converted as findAll's */
 		const at = text.indexOf('"rows"');
 		const head = JSON.parse(`${text.slice(0, at).replace(/,\s*$/, '')}}`);
 		const body = text.slice(text.indexOf(':', at) + 1, text.lastIndexOf('}'));
-		const rows = parseResult(body, this._shape(catalog, query, q), this.orm.parsers);
+		const rows = parseResult(body, plan.shape, this.orm.parsers);
 		return { count: Number(head.count), rows: Number(head.count) === 0 ? [] : rows };
 	}
 

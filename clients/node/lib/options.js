@@ -610,6 +610,162 @@ function translateFind(options, method, ctx) {
 	return { query, call };
 }
 
+/* ---------------------------------------------------------------------
+ * The key of a find's options
+ * ------------------------------------------------------------------- */
+
+/*
+ * findKey(options, method, call): a string that decides translateFind's
+ * query for these options completely, so that lib/client.js can keep what
+ * it made of them (the query text, the result's shape) under it and not
+ * translate again; or null when no such key is made (then the call is
+ * translated as always).  The options' call part (transaction, logging,
+ * benchmark, rejectOnEmpty, raw, plain) is copied into `call`, as
+ * translateFind copies it.
+ *
+ * The key is the options' content, never their identity (an app may
+ * change an options object between two calls): every value translateFind
+ * reads, in the order it reads them, with its type.  Where translateFind
+ * reads only part of an object, the key holds that part:
+ *
+ *   a model class        its name (all translateFind asks of a function);
+ *   an association,      isAssociation's verdict and its alias, isOrmModel,
+ *   the package's model  the name, and sequelize.fn/col's fn, args and col
+ *   or fn/col object     (lib/options.js resolves models by name only);
+ *
+ * and only in the places that name models, includes, orders, attributes
+ * and groups (REF_KEYS).  Everywhere else (where, through, limit, required
+ * ...: values that are translated as data or sent as they are) only plain
+ * data has a key: plain objects (every own key, symbols as their
+ * operator), arrays, strings, numbers, booleans, null, bigints and Dates.
+ * Anything else there (a Buffer, a class instance, an unregistered symbol,
+ * an array hole), a having, or options past KEY_NODES values or
+ * KEY_LENGTH characters give null.  Options that translateFind refuses are
+ * never kept: it throws before anything is.
+ */
+const REF_KEYS = new Set(['include', 'order', 'attributes', 'group', 'model', 'association']);
+const KEY_CALL = new Set(['transaction', 'logging', 'benchmark', 'rejectOnEmpty']);
+const KEY_NODES = 400;
+const KEY_LENGTH = 4096;
+const METHOD_KEY_SETS = Object.fromEntries(Object.entries(METHOD_KEYS).map(([m, keys]) => [m, new Set(keys)]));
+
+/* A name as the key writes it: its length, then the text. */
+function keyText(s) {
+	return `${s.length}:${s}`;
+}
+
+/* A non-plain object where a model or an expression may be named (above). */
+function refKey(v, budget) {
+	let s = `X${isAssociation(v) ? `a${keyText(String(v.as))}` : '-'}${v.isOrmModel ? '1' : '0'}`;
+	s += typeof v.name === 'string' ? keyText(v.name) : '-';
+	const m = sequelizeMethod(v);
+	if (m === 'Fn') {
+		const args = Array.isArray(v.args) ? valueKey(v.args, true, budget) : null;
+		if (args === null || typeof v.fn !== 'string')
+			return null;
+		return `${s}F${keyText(v.fn)}${args}`;
+	}
+	if (m === 'Col') {
+		const col = valueKey(v.col, false, budget);
+		return col === null ? null : `${s}C${col}`;
+	}
+	return m ? `${s}M${m}` : s;
+}
+
+/* The key of value v; ref: in a place that names models (REF_KEYS). */
+function valueKey(v, ref, budget) {
+	if (--budget.n < 0)
+		return null;
+	switch (typeof v) {
+		case 'string':
+			return v.length > KEY_LENGTH ? null : `s${keyText(v)}`;
+		case 'number':
+			return `n${v}`;
+		case 'boolean':
+			return v ? 't' : 'f';
+		case 'bigint':
+			return `b${v}`;
+		case 'undefined':
+			return 'u';
+		case 'function':
+			return ref && typeof v.name === 'string' ? `F${keyText(v.name)}` : null;
+		case 'symbol':
+			return null;
+		default:
+			break;
+	}
+	if (v === null)
+		return 'z';
+	if (Array.isArray(v)) {
+		let s = '[';
+		for (let i = 0; i < v.length; i++) {
+			/* a hole and an undefined element translate apart */
+			if (v[i] === undefined)
+				return null;
+			const e = valueKey(v[i], ref, budget);
+			if (e === null)
+				return null;
+			s += `${e},`;
+		}
+		return `${s}]`;
+	}
+	const proto = Object.getPrototypeOf(v);
+	if (proto === Object.prototype || proto === null) {
+		let s = '{';
+		for (const k of Reflect.ownKeys(v)) {
+			let name;
+			if (typeof k === 'symbol') {
+				const op = opKey(k);
+				if (op === null)
+					return null;
+				name = `Y${op}`;
+			} else {
+				name = keyText(k);
+			}
+			const e = valueKey(v[k], ref && REF_KEYS.has(k), budget);
+			if (e === null)
+				return null;
+			s += `${name}=${e};`;
+		}
+		return `${s}}`;
+	}
+	if (proto === Date.prototype && Reflect.ownKeys(v).length === 0)
+		return `D${v.getTime()}`;
+	return ref ? refKey(v, budget) : null;
+}
+
+function findKey(options, method, call) {
+	if (options === undefined || options === null)
+		return '';
+	const allowed = METHOD_KEY_SETS[method];
+	if (!allowed || !isPlainObject(options))
+		return null;
+	const budget = { n: KEY_NODES };
+	let key = '';
+	/* Object.keys: the keys, and their order, of translateFind's Object.entries */
+	for (const k of Object.keys(options)) {
+		const v = options[k];
+		if (v === undefined)
+			continue;
+		if (!allowed.has(k) || k === 'having')
+			return null;
+		if (KEY_CALL.has(k)) {
+			call[k] = v;
+			continue;
+		}
+		/* raw and plain are the call's, and decide whether the call is refused */
+		if (k === 'raw' || k === 'plain')
+			call[k] = v;
+		const e = valueKey(v, REF_KEYS.has(k), budget);
+		if (e === null)
+			return null;
+		key += `${keyText(k)}=${e};`;
+		if (key.length > KEY_LENGTH)
+			return null;
+	}
+	return key;
+}
+
 /* The resolver of a Sequelize instance's models (for the importer). */
 function sequelizeResolver(sequelize) {
 	return {
@@ -636,6 +792,6 @@ function translateFindOptions(options, path, ctx) {
 }
 
 module.exports = {
-	translateFind, translateFindOptions, translateWhere, translateAttributes,
+	translateFind, findKey, translateFindOptions, translateWhere, translateAttributes,
 	translateIncludes, translateOrder, modelName, sequelizeResolver, METHOD_KEYS, expression, isPlainObject,
 };

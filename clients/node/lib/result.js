@@ -81,58 +81,61 @@ function kindOf(t) {
 
 class Lossy extends Error {}
 
-/* Two decimal digits of s at i. */
-function d2(s, i) {
-	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-}
-
 /*
- * A timestamp as PostgreSQL writes it in JSON (2024-01-02T03:04:05.678901+01:00)
- * -> Date, truncated to the millisecond as new Date() and pg-types do.  The
- * common form is read by hand, the day turned into days since 1970 with
- * integer arithmetic (Hinnant's days_from_civil): no string is cut and no
- * Date but the result is made, so that its allocation is most of the cost.
- * Anything else (no offset: a timestamp without time zone, read as local
- * time; a year before 100; BC) goes to new Date().
+ * The time value of a timestamp as PostgreSQL writes it in JSON
+ * (2024-01-02T03:04:05.678901+01:00), truncated to the millisecond as new
+ * Date() and pg-types do; NaN for any other form.  Read by hand, from
+ * fixed places: the offset is the string's last six characters, the
+ * fraction what lies between the seconds and the offset (0 to 6 digits;
+ * the first three count), and the day is turned into days since 1970 with
+ * integer arithmetic (Hinnant's days_from_civil).  Each digit is read as
+ * its character code; the codes' offsets ('0' is 48) are taken out once
+ * per pair (528 = 48 * 11) or quadruple (53328 = 48 * 1111).  No string is
+ * cut, nothing is allocated.
  */
-function parseTimestamp(s) {
+function timestampValue(s) {
 	const n = s.length;
-	const c19 = s.charCodeAt(19);
-	if (n < 25 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45 || (c19 !== 46 && c19 !== 43 && c19 !== 45))
-		return new Date(s);
-	let y = d2(s, 0) * 100 + d2(s, 2);
+	if (n < 25 || n > 32)
+		return NaN;
+	const sign = s.charCodeAt(n - 6);
+	if ((sign !== 43 && sign !== 45) || s.charCodeAt(n - 3) !== 58 || s.charCodeAt(10) !== 84
+		|| s.charCodeAt(4) !== 45 || (n > 25 && s.charCodeAt(19) !== 46))
+		return NaN;
+	let y = s.charCodeAt(0) * 1000 + s.charCodeAt(1) * 100 + s.charCodeAt(2) * 10 + s.charCodeAt(3) - 53328;
 	if (y < 100)
-		return new Date(s);
-	const m = d2(s, 5);
+		return NaN;
+	const m = s.charCodeAt(5) * 10 + s.charCodeAt(6) - 528;
 	if (m <= 2)
 		y--;
 	const era = (y / 400) | 0;
 	const yoe = y - era * 400;
-	const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d2(s, 8) - 1;
+	const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + s.charCodeAt(8) * 10 + s.charCodeAt(9) - 529;
 	const days = era * 146097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719468;
-	let t = (days * 86400 + (d2(s, 11) * 60 + d2(s, 14)) * 60 + d2(s, 17)) * 1000;
-	let i = 19;
-	if (c19 === 46) {
-		let ms = 0;
-		let k = 0;
-		for (i = 20; i < n; i++) {
-			const c = s.charCodeAt(i);
-			if (c < 48 || c > 57)
-				break;
-			if (k < 3) {
-				ms = ms * 10 + c - 48;
-				k++;
-			}
+	const secs = (s.charCodeAt(11) * 10 + s.charCodeAt(12) - 528) * 3600
+		+ (s.charCodeAt(14) * 10 + s.charCodeAt(15) - 528) * 60 + s.charCodeAt(17) * 10 + s.charCodeAt(18) - 528;
+	let ms = 0;
+	if (n > 26) {
+		ms = (s.charCodeAt(20) - 48) * 100;
+		if (n > 27) {
+			ms += (s.charCodeAt(21) - 48) * 10;
+			if (n > 28)
+				ms += s.charCodeAt(22) - 48;
 		}
-		for (; k < 3; k++)
-			ms *= 10;
-		t += ms;
 	}
-	const sign = s.charCodeAt(i);
-	if (i + 6 !== n || s.charCodeAt(i + 3) !== 58 || (sign !== 43 && sign !== 45))
-		return new Date(s);
-	const off = (d2(s, i + 1) * 60 + d2(s, i + 4)) * 60000;
-	return new Date(sign === 43 ? t - off : t + off);
+	const off = ((s.charCodeAt(n - 5) * 10 + s.charCodeAt(n - 4) - 528) * 60
+		+ s.charCodeAt(n - 2) * 10 + s.charCodeAt(n - 1) - 528) * 60000;
+	const t = days * 86400000 + secs * 1000 + ms;
+	return sign === 43 ? t - off : t + off;
+}
+
+/*
+ * A timestamp as PostgreSQL writes it in JSON -> Date (timestampValue);
+ * anything else (no offset: a timestamp without time zone, read as local
+ * time; a year before 100; BC; an offset with seconds) goes to new Date().
+ */
+function parseTimestamp(s) {
+	const t = timestampValue(s);
+	return t === t ? new Date(t) : new Date(s);
 }
 
 function toDate(v) {
@@ -424,13 +427,16 @@ function shapeOf(catalog, name, include, cache, attributes) {
  * catalog goes into the code.
  */
 function compilePlan(plan, children) {
-	const body = ['let v;'];
+	const body = ['let v, s0, d0;'];
 	const kinds = [];
 	const subs = [];
-	for (const k of plan.dates) {
+	plan.dates.forEach((k, i) => {
 		const q = JSON.stringify(k);
-		body.push(`v = row[${q}]; if (typeof v === 'string') row[${q}] = toDate(v);`);
-	}
+		const parse = `{ s0 = v; row[${q}] = d0 = toDate(v); }`;
+		/* the same text as the date key before (updatedAt of a row never updated): its time, a Date of its own */
+		body.push(i === 0 ? `v = row[${q}]; if (typeof v === 'string') ${parse}`
+			: `v = row[${q}]; if (typeof v === 'string') { if (v === s0 && typeof d0 === 'object') row[${q}] = new Date(d0.getTime()); else ${parse} }`);
+	});
 	for (const [k, kind] of plan.others) {
 		const q = JSON.stringify(k);
 		body.push(`v = row[${q}]; if (v !== null && v !== undefined) row[${q}] = convertValue(v, K[${kinds.length}], P);`);

@@ -234,8 +234,58 @@ test('the catalog is read once; a model defined since is found, refresh() reads 
 	await o.model('User').count();
 	await db.sql(`SELECT orm.define('Late', '{"n": "INTEGER"}', '{"timestamps": false}'); SELECT orm.sync('{"models": ["Late"]}')`);
 	await db.sql('INSERT INTO "Lates" (n) VALUES (5)');
+	assert.deepStrictEqual(await o.model('Late').findByPk(1), { id: 1, n: 5 });
 	assert.deepStrictEqual(await o.model('Late').findAll(), [{ id: 1, n: 5 }]);
 	await db.sql(`SELECT orm.define('Late', '{"n": "BIGINT"}', '{"timestamps": false}'); SELECT orm.sync('{"alter": true}')`);
 	assert.deepStrictEqual(await o.model('Late').findAll(), [{ id: 1, n: 5 }], 'still the catalog read before');
 	assert.deepStrictEqual(await o.refresh().model('Late').findAll(), [{ id: 1, n: '5' }]);
+});
+
+test('read plans: kept under the options\' content; an options object changed between calls is read again', { skip: skipReason }, async () => {
+	const o = new OrmModels(db.pool);
+	const options = { where: { id: 1 }, include: [{ association: 'posts', where: { title: 'a1' } }] };
+	const one = await o.model('User').findAll(options);
+	assert.deepStrictEqual(one.map(u => [u.id, u.posts.map(p => p.title)]), [[1, ['a1']]]);
+	options.include[0].where.title = 'a2';
+	assert.deepStrictEqual((await o.model('User').findAll(options)).map(u => u.posts.map(p => p.title)), [['a2']]);
+	options.where.id = 2;
+	delete options.include[0].where;
+	assert.deepStrictEqual((await o.model('User').findAll(options)).map(u => [u.id, u.posts.map(p => p.title)]), [[2, ['b1']]]);
+	/* the same content again, through new objects: no new plan */
+	const catalog = await o.catalog();
+	const plans = o._plans_for(catalog);
+	const n = plans.size;
+	for (let i = 0; i < 3; i++)
+		await o.model('User').findAll({ where: { id: 2 }, include: [{ association: 'posts' }] });
+	assert.strictEqual(plans.size, n);
+	/* findByPk, and scopes apart */
+	assert.strictEqual((await o.model('User').findByPk(1, { include: ['posts'] })).posts.length, 2);
+	assert.strictEqual((await o.model('User').findByPk(2, { include: ['posts'] })).posts.length, 1);
+	assert.strictEqual(plans.size, n + 1);
+	await o.model('User').unscoped().findByPk(2, { include: ['posts'] });
+	assert.strictEqual(plans.size, n + 2);
+});
+
+test('read plans: what is refused stays refused, the call part is each call\'s', { skip: skipReason }, async () => {
+	const o = new OrmModels(db.pool);
+	await o.model('User').findOne({ where: { id: 1 } });
+	await assert.rejects(o.model('User').findOne({ where: { id: 1 }, wher: 1 }), e => e instanceof OrmOptionError && e.option === 'wher');
+	await assert.rejects(o.model('User').findAll({ where: { id: 1 }, rejectOnEmpty: true }), e => e instanceof OrmOptionError && e.option === 'rejectOnEmpty');
+	await o.model('User').findAll({ include: ['posts'] });
+	await assert.rejects(o.model('User').findAll({ include: ['posts'], raw: true }), e => e instanceof OrmOptionError && e.option === 'raw');
+	await assert.rejects(o.model('User').findOne({ where: { id: 1 }, plain: false }), e => e instanceof OrmOptionError && e.option === 'plain');
+	assert.strictEqual(await o.model('User').findOne({ where: { id: 99 } }), null);
+	await assert.rejects(o.model('User').findOne({ where: { id: 99 }, rejectOnEmpty: true }), EmptyResultError);
+	assert.strictEqual(await o.model('User').findOne({ where: { id: 99 } }), null);
+	const lines = [];
+	await o.model('User').findOne({ where: { id: 99 }, logging: m => lines.push(m) });
+	assert.strictEqual(lines.length, 1);
+	await assert.rejects(o.model('User').findOne({ where: { id: 99 }, transaction: {} }), e => e instanceof OrmOptionError && e.option === 'transaction');
+	assert.strictEqual(await o.model('User').count({ where: { id: 1 } }), 1);
+	assert.strictEqual(await o.model('User').count({ where: { id: 2 } }), 1);
+	for (let i = 0; i < 2; i++)
+		assert.deepStrictEqual((await o.model('User').count({ group: ['name'] })).sort((a, b) => a.name.localeCompare(b.name)), [{ name: 'ana', count: 1 }, { name: 'bo', count: 1 }]);
+	assert.strictEqual((await o.model('User').findAndCountAll({ where: { id: 1 } })).count, 1);
+	await assert.rejects(o.model('User').findAndCountAll({ group: ['name'] }), e => e instanceof OrmOptionError && e.option === 'group');
+	await assert.rejects(o.model('User').findAndCountAll({ group: ['name'] }), e => e instanceof OrmOptionError && e.option === 'group');
 });

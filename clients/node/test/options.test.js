@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { Sequelize, DataTypes, Op: SeqOp } = require('sequelize');
 const { Op, OrmOptionError } = require('..');
-const { translateFind, translateWhere, sequelizeResolver } = require('../lib/options');
+const { translateFind, findKey, translateWhere, sequelizeResolver } = require('../lib/options');
 
 function app() {
 	const s = new Sequelize({ dialect: 'postgres', logging: false });
@@ -204,4 +204,80 @@ test('options: unknown ones are errors naming them; known ones not carried say w
 	assert.deepStrictEqual(find('User', { limit: '10', offset: 5, paranoid: false, where: undefined }), { limit: 10, offset: 5, paranoid: false });
 	const { call } = translateFind({ rejectOnEmpty: true, logging: false, transaction: null }, 'findOne', { resolver: A.resolver, model: 'User' });
 	assert.deepStrictEqual(call, { rejectOnEmpty: true, logging: false, transaction: null });
+});
+
+/* findKey with its call part: [key, call]. */
+function keyOf(options, method = 'findAll') {
+	const call = {};
+	return [findKey(options, method, call), call];
+}
+
+test('findKey: the options\' content, not their identity', () => {
+	const make = () => ({ include: [{ model: A.Post, as: 'posts', include: [{ model: A.Comment, as: 'comments' }] }], where: { name: { [Op.like]: 'a%' } } });
+	const a = make();
+	const [ka] = keyOf(a);
+	assert.strictEqual(typeof ka, 'string');
+	assert.strictEqual(keyOf(make())[0], ka, 'another object with the same content');
+	a.where.name[Op.like] = 'b%';
+	assert.notStrictEqual(keyOf(a)[0], ka, 'the same object, changed');
+	a.where.name[Op.like] = 'a%';
+	a.include[0].include.push('author');
+	assert.notStrictEqual(keyOf(a)[0], ka, 'an include added deep down');
+	/* what translates apart has keys apart */
+	const apart = [
+		{ where: { id: 1 } }, { where: { id: '1' } }, { where: { id: 1n } }, { where: { id: null } }, { where: { id: [1] } },
+		{ where: { id: true } }, { where: { d: new Date(0) } }, { where: { d: new Date(0).toISOString() } },
+		{ where: { id: { [Op.gt]: 1 } } }, { where: { id: { $gt: 1 } } }, { where: { [Op.or]: [{ id: 1 }] } },
+		{ include: ['posts'] }, { include: [A.Profile] }, { include: [{ model: A.Profile }] }, { include: [{ model: 'Profile' }] },
+		{ include: [A.User.associations.posts] }, { include: [{ association: 'posts' }] }, { include: 'posts' },
+		{ include: [{ model: A.Post, as: 'posts', required: true }] }, { include: [{ all: true }] }, { include: [{ all: true, nested: true }] },
+		{ attributes: ['id'] }, { attributes: [[A.s.fn('COUNT', A.s.col('id')), 'n']] }, { attributes: [[A.s.fn('MAX', A.s.col('id')), 'n']] },
+		{ attributes: [[A.s.fn('COUNT', A.s.col('name')), 'n']] }, { order: [['id', 'DESC']] }, { order: [[A.Profile, 'id']] },
+		{ limit: 1 }, { limit: '1' }, { offset: 1 }, { paranoid: false }, { group: ['name'] }, { where: { 'a b': 1 } },
+		{ where: { a: 'b:1' } }, { where: { 'a:1': 'b' } }, {}, undefined,
+	];
+	const keys = apart.map(o => keyOf(o)[0]);
+	keys.forEach((k, i) => assert.strictEqual(typeof k, 'string', `options ${i} have a key`));
+	assert.strictEqual(new Set(keys.filter(k => k !== '')).size + 1, keys.length - 1, 'every key but {} and undefined (both none) apart');
+	/* same key, same translation: each pair among many options that share a key */
+	const same = [...apart, ...apart.map(o => (o === undefined ? o : { ...o })), { where: { id: 1 }, logging: false },
+		{ transaction: null, where: { id: 1 } }, { where: { id: 1 }, limit: undefined }];
+	const byKey = new Map();
+	for (const o of same) {
+		const [k] = keyOf(o);
+		const q = JSON.stringify(find('User', o));
+		if (byKey.has(k))
+			assert.strictEqual(q, byKey.get(k), `options with key ${k} translate alike`);
+		byKey.set(k, q);
+	}
+});
+
+test('findKey: the call part is copied, not keyed; raw and plain are both', () => {
+	const t = { query() {} };
+	const log = () => {};
+	const [k, call] = keyOf({ where: { id: 1 }, transaction: t, logging: log, benchmark: true, rejectOnEmpty: true, raw: true, plain: true }, 'findOne');
+	assert.strictEqual(k, keyOf({ where: { id: 1 }, raw: true, plain: true }, 'findOne')[0]);
+	assert.deepStrictEqual(call, { transaction: t, logging: log, benchmark: true, rejectOnEmpty: true, raw: true, plain: true });
+	assert.notStrictEqual(keyOf({ raw: true }, 'findOne')[0], keyOf({ raw: false }, 'findOne')[0]);
+	assert.notStrictEqual(keyOf({ plain: false }, 'findOne')[0], keyOf({}, 'findOne')[0]);
+});
+
+test('findKey: no key where the content cannot be told cheaply, or translateFind refuses', () => {
+	class Thing { constructor() { this.id = 1; } }
+	const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
+	for (const [o, method] of [
+		[{ wher: {} }, 'findAll'], [{ rejectOnEmpty: true }, 'findAll'], [{ raw: true }, 'count'],
+		[{ having: { n: 1 } }, 'findAll'], [{ where: { b: Buffer.from('x') } }, 'findAll'],
+		[{ where: { id: new Thing() } }, 'findAll'], [{ where: { id: { [Symbol('gt')]: 1 } } }, 'findAll'],
+		[{ where: { id: holey } }, 'findAll'], [{ where: { id: [1, undefined] } }, 'findAll'],
+		[{ where: { id: Array.from({ length: 1000 }, (_, i) => i) } }, 'findAll'], [{ where: { s: 'x'.repeat(5000) } }, 'findAll'],
+		[{ where: { f: () => 1 } }, 'findAll'], [{ include: [{ model: A.Post, where: { x: new Thing() } }] }, 'findAll'],
+		[new Thing(), 'findAll'], [{ where: { id: 1 } }, 'nope'],
+	])
+		assert.strictEqual(keyOf(o, method)[0], null, `no key for ${method} ${require('util').inspect(o, { depth: 3 }).slice(0, 60)}`);
+	/* each of these fails in translateFind too, or is translated as it always was */
+	throwsOption(() => find('User', { wher: {} }), 'wher', /unrecognized/);
+	/* a hole is sent as null, an undefined element refused: one key could not stand for both */
+	assert.strictEqual(JSON.stringify(find('User', { where: { id: holey } })), '{"where":{"id":[1,null,3]}}');
+	throwsOption(() => find('User', { where: { id: [1, undefined] } }), 'where.id[1]', /invalid "undefined" value/);
 });

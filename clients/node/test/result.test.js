@@ -153,3 +153,27 @@ test('timestamps read by hand agree with new Date() on every form PostgreSQL wri
 		assert.ok(Number.isNaN(b.getTime()) ? Number.isNaN(a.getTime()) : a.getTime() === b.getTime(), s);
 	}
 });
+
+test('date keys of one row with the same text: equal Dates, each its own object', () => {
+	const types = { createdAt: 'timestamp with time zone', updatedAt: 'timestamp with time zone', deletedAt: 'timestamp with time zone' };
+	const t = '2022-01-02T04:45:25.850352+00:00';
+	const rows = parse(types, JSON.stringify([
+		{ id: 1, createdAt: t, updatedAt: t, deletedAt: t },
+		{ id: 2, createdAt: t, updatedAt: '2022-01-02T04:45:25.851+00:00', deletedAt: t },
+		{ id: 3, createdAt: 'infinity', updatedAt: 'infinity', deletedAt: null },
+		{ id: 4, createdAt: null, updatedAt: t, deletedAt: '2024-01-01T00:00:00' },
+		{ id: 5, createdAt: '2024-01-01T00:00:00', updatedAt: '2024-01-01T00:00:00', deletedAt: t },
+	]));
+	const d = s => new Date(s);
+	assert.deepStrictEqual(rows, [
+		{ id: 1, createdAt: d(t), updatedAt: d(t), deletedAt: d(t) },
+		{ id: 2, createdAt: d(t), updatedAt: d('2022-01-02T04:45:25.851Z'), deletedAt: d(t) },
+		{ id: 3, createdAt: Infinity, updatedAt: Infinity, deletedAt: null },
+		{ id: 4, createdAt: null, updatedAt: d(t), deletedAt: d('2024-01-01T00:00:00') },
+		{ id: 5, createdAt: d('2024-01-01T00:00:00'), updatedAt: d('2024-01-01T00:00:00'), deletedAt: d(t) },
+	]);
+	assert.notStrictEqual(rows[0].createdAt, rows[0].updatedAt);
+	assert.notStrictEqual(rows[0].updatedAt, rows[0].deletedAt);
+	rows[0].updatedAt.setUTCFullYear(2000);
+	assert.strictEqual(rows[0].createdAt.getTime(), d(t).getTime(), 'changing one Date leaves the other');
+});

@@ -14,15 +14,31 @@
 // node-postgres, as text and parsed by node-postgres; and the package's
 // findAll taken apart: the server alone (SELECT length(...), so the JSON is
 // built but not sent), the text received through node-postgres, JSON.parse,
-// and the conversion of the dates.
+// and the conversion of the dates.  For findByPk, the same statement
+// through bare node-postgres, JSON-parsed, on a pg.Client and on a pg.Pool
+// of one connection as the package's (the package's own cost is its time
+// less the latter's: the option translation, the plan lookup and the
+// Dates).
+//
+// Each sample starts clean: a full garbage collection (node --expose-gc),
+// so that no contender pays for the garbage of the one before; a pause
+// (BENCH_GC_PAUSE_MS, default 100) for that collection's background work
+// (sweeping the heap) to end, which would otherwise run during the sample
+// on a core the server needs; and, for findByPk, BENCH_PK_REWARM (default
+// 20) calls not timed, since the collection drops optimized code whose
+// objects it freed (pg's row parser, Sequelize's lodash, the package's
+// converters) and a sample of 200 calls would otherwise pay for compiling it
+// again.  The findAll results are checked, then let go, before findByPk
+// runs, so that findByPk is timed with a heap of its own size.
 //
 // Connects with PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.  Settings:
-// BENCH_NODE_REPS (default 3), BENCH_WARMUP (default 1), BENCH_PK_CALLS
-// (findByPk calls per sample, default 200).  Prints a table on stderr and
-// one JSON line on stdout: {"sequelize_ms": ..., "package_ms": ...,
-// "findall_ratio": ..., "pk_sequelize_ms": ..., "pk_package_ms": ...,
-// "findbypk_ratio": ..., "ok": bool, ...}; ok says that both sides returned
-// the same users, posts and comments.
+// BENCH_NODE_REPS (findAll samples, default 3), BENCH_PK_REPS (findByPk
+// samples, default 7), BENCH_WARMUP (default 1), BENCH_PK_CALLS (findByPk
+// calls per sample, default 200).  Prints a table on stderr and one JSON
+// line on stdout: {"sequelize_ms": ..., "package_ms": ..., "findall_ratio":
+// ..., "pk_sequelize_ms": ..., "pk_package_ms": ..., "findbypk_ratio": ...,
+// "ok": bool, ...}; ok says that both sides returned the same users, posts
+// and comments.
 'use strict';
 
 const { Sequelize, DataTypes } = require('sequelize');
@@ -31,8 +47,11 @@ const { OrmModels } = require('orm-models');
 const { shapeOf, convertRows, DEFAULT_PARSERS } = require('orm-models/lib/result');
 
 const reps = Math.max(1, parseInt(process.env.BENCH_NODE_REPS || '3', 10));
+const pkReps = Math.max(1, parseInt(process.env.BENCH_PK_REPS || '7', 10));
 const warmup = Math.max(0, parseInt(process.env.BENCH_WARMUP || '1', 10));
 const pkCalls = Math.max(1, parseInt(process.env.BENCH_PK_CALLS || '200', 10));
+const gcPause = Math.max(0, parseInt(process.env.BENCH_GC_PAUSE_MS || '100', 10));
+const pkRewarm = Math.max(0, parseInt(process.env.BENCH_PK_REWARM || '20', 10));
 const conn = {
 	host: process.env.PGHOST || 'localhost',
 	port: parseInt(process.env.PGPORT || '5432', 10),
@@ -48,23 +67,34 @@ function median(xs) {
 	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
+
 // A garbage collection first (node --expose-gc), so that no contender pays
-// for the garbage of the one before.
-async function timed(fn) {
-	if (global.gc)
+// for the garbage of the one before, and a pause for its background work;
+// then rewarm() if given, not timed (see the head of this file).
+async function timed(fn, rewarm) {
+	if (global.gc) {
 		global.gc();
+		await pause(gcPause);
+	}
+	if (rewarm)
+		await rewarm();
 	const t0 = process.hrtime.bigint();
 	const r = await fn();
 	return [Number(process.hrtime.bigint() - t0) / 1e6, r];
 }
 
-// Warm-up runs, then reps timed runs, interleaved between the contenders.
-async function measure(contenders) {
+// Warm-up runs, then n timed runs, interleaved between the contenders, the
+// order turned by one each round (no contender always follows the same one).
+// contenders: name -> fn, or name -> [fn, rewarm].
+async function measure(contenders, n = reps) {
 	const times = Object.fromEntries(Object.keys(contenders).map(k => [k, []]));
 	const last = {};
-	for (let i = 0; i < warmup + reps; i++) {
-		for (const [name, fn] of Object.entries(contenders)) {
-			const [ms, r] = await timed(fn);
+	const list = Object.entries(contenders);
+	for (let i = 0; i < warmup + n; i++) {
+		for (let j = 0; j < list.length; j++) {
+			const [name, c] = list[(i + j) % list.length];
+			const [ms, r] = Array.isArray(c) ? await timed(...c) : await timed(c);
 			if (i >= warmup)
 				times[name].push(ms);
 			last[name] = r;
@@ -124,6 +154,7 @@ async function main() {
 	const orm = new OrmModels(pool);
 	const text = new pg.Client({ ...conn, types: RAW });
 	const parsed = new pg.Client(conn);
+	const parsedPool = new pg.Pool({ ...conn, max: 1 });
 	await text.connect();
 	await parsed.connect();
 
@@ -151,6 +182,16 @@ async function main() {
 		part_parse: () => JSON.parse(lastText).length,
 		part_parse_convert: () => convertRows(JSON.parse(lastText), shape, DEFAULT_PARSERS).length,
 	});
+	const s = last.sequelize.map(u => u.toJSON());
+	const okAll = digest(s) === digest(last.package) && sameValues(s, last.package);
+	const nusersAll = s.length;
+	const posts = s.reduce((n, u) => n + u.posts.length, 0);
+	const jsonBytes = lastText.length;
+	/* findByPk is timed with a heap of its own: findAll's results let go */
+	s.length = 0;
+	for (const k of Object.keys(last))
+		delete last[k];
+	lastText = null;
 
 	// findByPk with a two-level include, call after call
 	const nusers = Number((await pool.query('SELECT count(*) AS n FROM "Users"')).rows[0].n);
@@ -158,32 +199,26 @@ async function main() {
 	const pkOptions = { include: [{ model: Post, as: 'posts', include: [{ model: Comment, as: 'comments' }] }] };
 	const pkRaw = { name: 'bench_pk', text: 'SELECT orm.find_by_pk($1, $2::integer, $3::jsonb) AS j', values: null };
 	const pkQuery = JSON.stringify({ include: [{ association: 'posts', include: ['comments'] }] });
+	const warmIds = ids.slice(0, pkRewarm);
+	/* one contender: its calls over a list of ids, timed over ids, rewarmed over warmIds */
+	const pk = one => [async () => {
+		let r;
+		for (const id of ids)
+			r = await one(id);
+		return r;
+	}, async () => {
+		for (const id of warmIds)
+			await one(id);
+	}];
 	const [tk, lastPk] = await measure({
-		pk_sequelize: async () => {
-			let r;
-			for (const id of ids)
-				r = (await User.findByPk(id, pkOptions));
-			return r;
-		},
-		pk_package: async () => {
-			let r;
-			for (const id of ids)
-				r = await orm.model('User').findByPk(id, pkOptions);
-			return r;
-		},
-		pk_orm_parsed: async () => {
-			let r;
-			for (const id of ids)
-				r = (await parsed.query({ ...pkRaw, values: ['User', id, pkQuery] })).rows[0].j;
-			return r;
-		},
-	});
+		pk_sequelize: pk(id => User.findByPk(id, pkOptions)),
+		pk_package: pk(id => orm.model('User').findByPk(id, pkOptions)),
+		pk_orm_parsed: pk(async id => (await parsed.query({ ...pkRaw, values: ['User', id, pkQuery] })).rows[0].j),
+		pk_orm_pool: pk(async id => (await parsedPool.query({ ...pkRaw, values: ['User', id, pkQuery] })).rows[0].j),
+	}, pkReps);
 
-	const s = last.sequelize.map(u => u.toJSON());
-	const ok = digest(s) === digest(last.package) && sameValues(s, last.package)
-		&& digest(lastPk.pk_sequelize.toJSON()) === digest(lastPk.pk_package)
+	const ok = okAll && digest(lastPk.pk_sequelize.toJSON()) === digest(lastPk.pk_package)
 		&& sameValues(lastPk.pk_sequelize.toJSON(), lastPk.pk_package);
-	const posts = s.reduce((n, u) => n + u.posts.length, 0);
 	const out = {
 		sequelize_ms: t.sequelize,
 		sequelize_json_ms: t.sequelize_json,
@@ -198,13 +233,15 @@ async function main() {
 		pk_sequelize_ms: tk.pk_sequelize / pkCalls,
 		pk_package_ms: tk.pk_package / pkCalls,
 		pk_orm_parsed_ms: tk.pk_orm_parsed / pkCalls,
+		pk_orm_pool_ms: tk.pk_orm_pool / pkCalls,
 		findbypk_ratio: tk.pk_sequelize / tk.pk_package,
-		users: s.length,
+		users: nusersAll,
 		posts,
-		json_bytes: lastText.length,
+		json_bytes: jsonBytes,
 		pk_calls: pkCalls,
 		ok,
 		reps,
+		pk_reps: pkReps,
 		sequelize_version: require('sequelize/package.json').version,
 		pg_version: require('pg/package.json').version,
 	};
@@ -218,16 +255,17 @@ async function main() {
 		`    JSON.parse                   ${f(out.part_parse_ms)} ms`,
 		`    dates and the rest           ${f(out.part_convert_ms)} ms`,
 		`  bare node-postgres: text ${f(out.orm_text_ms)} ms, parsed ${f(out.orm_parsed_ms)} ms`,
-		`findByPk with posts.comments, ${pkCalls} calls, per call:`,
+		`findByPk with posts.comments, ${pkCalls} calls, per call, median of ${pkReps}:`,
 		`  Sequelize findByPk             ${f(out.pk_sequelize_ms)} ms`,
 		`  orm-models findByPk            ${f(out.pk_package_ms)} ms   ratio ${out.findbypk_ratio.toFixed(2)}x (target >= 5)`,
-		`  bare node-postgres             ${f(out.pk_orm_parsed_ms)} ms`,
+		`  bare node-postgres: Client ${f(out.pk_orm_parsed_ms)} ms, Pool ${f(out.pk_orm_pool_ms)} ms (the package's own: ${f(out.pk_package_ms - out.pk_orm_pool_ms)} ms)`,
 		`same results: ${ok}`,
 		'',
 	].join('\n'));
 	console.log(JSON.stringify(out));
 	await text.end();
 	await parsed.end();
+	await parsedPool.end();
 	await pool.end();
 	await sequelize.close();
 }
