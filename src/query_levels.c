@@ -34,7 +34,7 @@
 
 #include "access/htup_details.h"
 #include "access/stratnum.h"
-#include "access/table.h"
+#include "access/relation.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
@@ -265,19 +265,26 @@ IndexedLike(OrmModel *m, OrmAttribute *a, OrmModel *pm, OrmAttribute *pa)
 	ListCell   *lc;
 	bool		indexed = false;
 
-	if (!OidIsValid(relid) || !OidIsValid(prelid) ||
-		(attnum = get_attnum(relid, a->field)) <= 0 ||
-		(pattnum = get_attnum(prelid, pa->field)) <= 0)
+	if (!OidIsValid(relid) || !OidIsValid(prelid))
 		return false;
-	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
-	get_atttypetypmodcoll(prelid, pattnum, &ptypid, &typmod, &pcoll);
-	if (typid != ptypid || coll != pcoll)
+	/* a table dropped since its name was read is simply not indexed */
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
 		return false;
-	rel = table_open(relid, AccessShareLock);
-	indexes = RelationGetIndexList(rel);
-	foreach(lc, indexes)
-		indexed |= LeadingBtree(lfirst_oid(lc), attnum, typid);
-	table_close(rel, AccessShareLock);
+	if ((attnum = get_attnum(relid, a->field)) > 0 &&
+		(pattnum = get_attnum(prelid, pa->field)) > 0)
+	{
+		get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
+		get_atttypetypmodcoll(prelid, pattnum, &ptypid, &typmod, &pcoll);
+		if (typid == ptypid && coll == pcoll)
+		{
+			indexes = RelationGetIndexList(rel);
+			foreach(lc, indexes)
+				indexed |= LeadingBtree(lfirst_oid(lc), attnum, typid);
+		}
+	}
+	/* kept locked, as the planner keeps it, until the statement has run */
+	relation_close(rel, NoLock);
 	return indexed;
 }
 
