@@ -403,13 +403,17 @@ InitReceiver(NestReceiver *r, OrmFindLevels *plan, MemoryContext plan_context,
 	r->out = out;
 }
 
-/* Runs a levels statement once into r, its kept rows in a fresh context. */
+/*
+ * Runs a levels statement once into r, its kept rows in a fresh context;
+ * that of one root row (find_by_pk, find_one, a write's) planned as a
+ * point load's (OrmPlanSettings).
+ */
 static void
 RunOnce(NestReceiver *r, SPIPlanPtr splan, ParamListInfo params, bool read_only)
 {
 	SPIExecuteOptions options = {0};
 	MemoryContext caller = CurrentMemoryContext;
-	int			jit = OrmJitOff();
+	int			jit = OrmPlanSettings(!r->array && r->result == NULL);
 
 	r->rows = AllocSetContextCreate(caller, "orm_models find rows",
 									ALLOCSET_DEFAULT_SIZES);

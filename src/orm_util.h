@@ -123,6 +123,7 @@ extern uint64 OrmSpiFetch(Portal portal, long count);
 extern SPIPlanPtr OrmSpiPrepare(const char *sql, int nargs, Oid *argtypes);
 extern void OrmRethrowShortened(MemoryContext context) pg_attribute_noreturn();
 extern int	OrmJitOff(void);
+extern int	OrmPlanSettings(bool point);
 extern void OrmJitRestore(int level);
 
 #endif							/* ORM_UTIL_H */

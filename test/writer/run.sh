@@ -95,5 +95,52 @@ case $out in
 *) fail "orm_models.json_writer: off writes json_agg's text, on the compact text" "$out" ;;
 esac
 
+# a point load (find_by_pk, find_one: one root row) is planned without
+# bitmap scans (OrmPlanSettings); find_all of the same include, on the same
+# data, shows the planner would have chosen one; the caller's
+# enable_bitmapscan is the same after the calls, also after one that was cancelled
+out=$(psql -X -q -At -d "$db" 2>&1 <<'SQL'
+SET client_min_messages = warning;
+SELECT orm.define('Owner', '{}', '{"timestamps": false}') IS NOT NULL;
+SELECT orm.define('Pet', '{"name": "TEXT"}', '{"timestamps": false}') IS NOT NULL;
+SELECT orm.associate('Owner', 'hasMany', 'Pet', '{"as": "pets"}') IS NOT NULL;
+SELECT count(*) > 0 FROM orm.sync();
+INSERT INTO "Owners" SELECT FROM generate_series(1, 5000);
+INSERT INTO "Pets" (name, "OwnerId") SELECT 'pet ' || i, 1 + (hashint4(i) & 2147483647) % 5000 FROM generate_series(1, 100000) i;
+ANALYZE "Owners", "Pets";
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_level = notice;
+SET client_min_messages = notice;
+SELECT 'find_all: ' || (orm.find_all('Owner', '{"where": {"id": {"$lt": 3}}, "include": ["pets"]}') IS NOT NULL);
+SELECT 'find_by_pk: ' || (orm.find_by_pk('Owner', 2, '{"include": ["pets"]}') IS NOT NULL);
+SELECT 'find_one: ' || (orm.find_one('Owner', '{"where": {"id": 2}, "include": ["pets"]}') IS NOT NULL);
+SET client_min_messages = warning;
+SELECT 'after: ' || current_setting('enable_bitmapscan');
+INSERT INTO "Owners" DEFAULT VALUES;
+INSERT INTO "Pets" (name, "OwnerId") SELECT 'pet ' || i, 5001 FROM generate_series(1, 200000) i;
+SET statement_timeout = '20ms';
+SELECT orm.find_by_pk('Owner', 5001, '{"include": ["pets"]}') IS NOT NULL;
+RESET statement_timeout;
+SELECT 'after an error: ' || current_setting('enable_bitmapscan');
+SQL
+)
+# each call's nested statements' plans come before its own line
+plans() { printf '%s\n' "$out" | awk -v want="$1" '/^(find_all|find_by_pk|find_one): /{ if (index($0, want ": ") == 1) { print buf; exit } buf=""; next } { buf = buf "\n" $0 }'; }
+if plans find_all | grep -q 'Bitmap Heap Scan on "Pets"' \
+	&& plans find_by_pk | grep -q 'Index Scan using "Pets_OwnerId_idx"' \
+	&& ! plans find_by_pk | grep -q 'Bitmap' \
+	&& plans find_one | grep -q 'Index Scan using "Pets_OwnerId_idx"' \
+	&& ! plans find_one | grep -q 'Bitmap' \
+	&& printf '%s\n' "$out" | grep -qx 'after: on' \
+	&& printf '%s\n' "$out" | grep -q 'canceling statement due to statement timeout' \
+	&& printf '%s\n' "$out" | grep -qx 'after an error: on'; then
+	pass "a point load's levels are planned without bitmap scans (find_all's with them); enable_bitmapscan is the caller's after the call"
+else
+	fail "a point load's levels are planned without bitmap scans (find_all's with them); enable_bitmapscan is the caller's after the call" \
+		"$(printf '%s\n' "$out" | grep -E 'Scan|^(find|after)|ERROR' | head -n 30)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
