@@ -289,7 +289,7 @@ WriteMembers(StringInfo out, OrmLevelMember *members, int n, Datum *values,
 		if (!*first)
 			appendStringInfoChar(out, ',');
 		*first = false;
-		appendStringInfoString(out, m->key);
+		appendBinaryStringInfo(out, m->key, m->key_len);
 		if (nulls[m->column - 1])
 			appendStringInfoString(out, "null");
 		else

@@ -261,6 +261,7 @@ extern text *OrmCompactJsonText(text *json);
 typedef struct OrmLevelMember
 {
 	char	   *key;			/* "name": escaped, with its colon */
+	int			key_len;		/* its length */
 	int			column;			/* attribute number in the statement's rows */
 	OrmJsonType type;			/* set when the statement first runs */
 } OrmLevelMember;

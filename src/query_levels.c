@@ -545,6 +545,7 @@ Member(const char *name, int column)
 	OrmLevelMember m = {0};
 
 	m.key = OrmJsonKey(name);
+	m.key_len = strlen(m.key);
 	m.column = column;
 	return m;
 }
