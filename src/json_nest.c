@@ -5,7 +5,7 @@
  *
  * The rows come from the executor straight into a DestReceiver, without
  * SPI's tuple table.  Children's levels come first: each row of a child
- * level is kept, as a minimal tuple, in a hash table by the parent's side
+ * level is kept, as its values (CopyRow), in a hash table by the parent's side
  * of its link; the root's rows come last and are written as they arrive,
  * each object with its attributes, then for every include the kept rows
  * under its key, written the same way, recursively.  So every value is
@@ -35,11 +35,16 @@
 #include "orm_sql.h"
 #include "orm_query.h"
 
-/* The kept rows of one parent key, in the order they came. */
+/*
+ * A kept row: the statement's row as values and nulls, what WriteRow reads,
+ * in one allocation with the data of its by-reference values.  The rows of
+ * one parent key, in the order they came, are a list.
+ */
 typedef struct KeptRow
 {
-	MinimalTuple tuple;
 	struct KeptRow *next;
+	Datum	   *values;
+	bool	   *nulls;
 } KeptRow;
 
 typedef struct Bucket
@@ -108,7 +113,6 @@ typedef struct LevelRun
 	OrmLevel   *level;
 	buckets_hash *buckets;		/* non-root levels: rows by parent key */
 	KeyKind		key;
-	TupleTableSlot *slot;		/* to read kept rows */
 } LevelRun;
 
 typedef struct NestReceiver
@@ -191,9 +195,59 @@ NestStartup(DestReceiver *self, int operation, TupleDesc desc)
 					TupleDescAttr(desc, run->level->parent_column - 1)->atttypid,
 					r->rows);
 		run->buckets = buckets_create(r->rows, 64, &run->key);
-		run->slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	}
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * A copy of a row of the statement (all its attributes read into slot), in
+ * the current memory context: its values and nulls, the data of each
+ * by-reference value after them, in one allocation; an expanded value
+ * (which no column of a table holds) flattened by datumCopy.
+ */
+static KeptRow *
+CopyRow(TupleTableSlot *slot)
+{
+	TupleDesc	desc = slot->tts_tupleDescriptor;
+	int			n = desc->natts;
+	Size		size = MAXALIGN(sizeof(KeptRow)) + MAXALIGN(sizeof(Datum) * n) +
+		MAXALIGN(sizeof(bool) * n);
+	KeptRow    *kept;
+	char	   *data;
+
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!slot->tts_isnull[i] && !att->attbyval)
+			size += MAXALIGN(datumGetSize(slot->tts_values[i], false, att->attlen));
+	}
+	kept = palloc(size);
+	kept->next = NULL;
+	kept->values = (Datum *) ((char *) kept + MAXALIGN(sizeof(KeptRow)));
+	kept->nulls = (bool *) ((char *) kept->values + MAXALIGN(sizeof(Datum) * n));
+	data = (char *) kept->nulls + MAXALIGN(sizeof(bool) * n);
+	memcpy(kept->values, slot->tts_values, sizeof(Datum) * n);
+	memcpy(kept->nulls, slot->tts_isnull, sizeof(bool) * n);
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Pointer		p = DatumGetPointer(slot->tts_values[i]);
+		Size		len;
+
+		if (slot->tts_isnull[i] || att->attbyval)
+			continue;
+		len = datumGetSize(slot->tts_values[i], false, att->attlen);
+		if (att->attlen == -1 && VARATT_IS_EXTERNAL_EXPANDED(p))
+			kept->values[i] = datumCopy(slot->tts_values[i], false, -1);
+		else
+		{
+			memcpy(data, p, len);
+			kept->values[i] = PointerGetDatum(data);
+		}
+		data += MAXALIGN(len);
+	}
+	return kept;
 }
 
 /* Keeps a child level's row under its parent key (rows without one go). */
@@ -209,12 +263,9 @@ KeepRow(NestReceiver *r, LevelRun *run, TupleTableSlot *slot)
 	if (slot->tts_isnull[col])
 		return;
 	old = MemoryContextSwitchTo(r->rows);
-	kept = palloc(sizeof(KeptRow));
-	kept->tuple = ExecCopySlotMinimalTuple(slot);
-	kept->next = NULL;
+	kept = CopyRow(slot);
 	b = buckets_insert(run->buckets,
-					   run->key.typbyval ? slot->tts_values[col] :
-					   datumCopy(slot->tts_values[col], false, run->key.typlen),
+					   run->key.typbyval ? slot->tts_values[col] : kept->values[col],
 					   &found);
 	if (!found)
 		b->first = kept;
@@ -328,9 +379,7 @@ WriteInclude(NestReceiver *r, OrmLevel *child, Datum key, bool isnull)
 			appendStringInfoString(out, "null");
 			return;
 		}
-		ExecStoreMinimalTuple(b->first->tuple, run->slot, false);
-		slot_getallattrs(run->slot);
-		WriteRow(r, child, run->slot->tts_values, run->slot->tts_isnull);
+		WriteRow(r, child, b->first->values, b->first->nulls);
 		return;
 	}
 	appendStringInfoChar(out, '[');
@@ -338,9 +387,7 @@ WriteInclude(NestReceiver *r, OrmLevel *child, Datum key, bool isnull)
 	{
 		if (k != b->first)
 			appendStringInfoChar(out, ',');
-		ExecStoreMinimalTuple(k->tuple, run->slot, false);
-		slot_getallattrs(run->slot);
-		WriteRow(r, child, run->slot->tts_values, run->slot->tts_isnull);
+		WriteRow(r, child, k->values, k->nulls);
 	}
 	appendStringInfoChar(out, ']');
 }
